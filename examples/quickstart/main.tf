@@ -1,0 +1,33 @@
+# Quickstart: implement version v1 of the "payments" Service Hub service with a
+# Gateway Service and one route, then read the version's status.
+terraform {
+  required_providers {
+    servicehub = {
+      source = "servicehub/servicehub"
+    }
+  }
+}
+
+# Reads KONG_ADMIN_URL (default http://localhost:8001), KONG_PROXY_URL and the
+# other settings from the environment.
+provider "servicehub" {}
+
+variable "upstream_url" {
+  description = "Where the implementation sends traffic."
+  type        = string
+  default     = "http://127.0.0.1:9000"
+}
+
+resource "servicehub_implementation" "payments_v1" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+  url     = var.upstream_url
+}
+
+resource "servicehub_route" "foo" {
+  implementation_id = servicehub_implementation.payments_v1.id
+  name              = "foo"
+  methods           = ["GET"]
+  paths             = ["/foo"]
+}
