@@ -1,0 +1,240 @@
+// Package kongapi is the wire to a Kong runtime group's Admin API (Kong
+// Gateway or a Konnect control plane): one go-kong client over a retrying
+// HTTP client, authentication, TLS, workspaces, and Kong's error bodies
+// decoded into *Error. It knows nothing about Terraform.
+package kongapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/kong/go-kong/kong"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultAdminURL       = "http://localhost:8001"
+	DefaultMaxRetries     = 5
+	DefaultRequestTimeout = 60 * time.Second
+	DefaultRetryWaitMin   = 500 * time.Millisecond
+	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultMaxRetryAfter  = 2 * time.Minute
+)
+
+// Config describes how to reach one runtime group.
+type Config struct {
+	// AdminURL is the Admin API root: http://kong:8001, or a Konnect control
+	// plane's https://<region>.api.konghq.com/v2/control-planes/<id>/core-entities.
+	AdminURL  string
+	Workspace string // Kong Gateway Enterprise workspace; empty for default
+
+	AdminToken   string // sent as Kong-Admin-Token
+	KonnectToken string // sent as Authorization: Bearer
+	Headers      map[string]string
+
+	TLSSkipVerify        bool
+	CACertificatePEM     string
+	ClientCertificatePEM string
+	ClientKeyPEM         string
+
+	// MaxRetries bounds retries after the first attempt; negative means none.
+	MaxRetries int
+	// RequestTimeout bounds each attempt, connection to last body byte.
+	RequestTimeout time.Duration
+	UserAgent      string
+
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff between
+	// attempts; MaxRetryAfter caps how long a Retry-After may make us wait.
+	RetryWaitMin, RetryWaitMax, MaxRetryAfter time.Duration
+
+	// Log, when set, receives one entry per request and per retry. Entries
+	// carry method, URL, status and timing only: never headers or bodies, so
+	// tokens cannot leak through it.
+	Log func(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Client is one connection to a runtime group, safe for concurrent use.
+type Client struct {
+	// Kong is the go-kong client. Calls made through it get retries and
+	// *Error values too; prefer the methods on Client for writes, which
+	// stick to idempotent PUT/DELETE.
+	Kong *kong.Client
+
+	log func(ctx context.Context, msg string, fields map[string]any)
+}
+
+// New builds a Client. It does not contact the server.
+func New(cfg Config) (*Client, error) {
+	if cfg.AdminURL == "" {
+		cfg.AdminURL = DefaultAdminURL
+	}
+	base, err := ParseAdminURL(cfg.AdminURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		cfg.RetryWaitMax = cfg.RetryWaitMin
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+
+	tlsCfg, err := tlsConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.TLSClientConfig = tlsCfg
+
+	c := &Client{log: cfg.Log}
+	rc := &retryablehttp.Client{
+		HTTPClient: &http.Client{
+			Timeout:   cfg.RequestTimeout,
+			Transport: &headerTransport{base: transport, headers: requestHeaders(cfg)},
+		},
+		// The library's own logger prints request URLs and errors to
+		// stderr; our Log hook is the only channel, and it never sees
+		// headers.
+		Logger:         nil,
+		RetryWaitMin:   cfg.RetryWaitMin,
+		RetryWaitMax:   cfg.RetryWaitMax,
+		RetryMax:       cfg.MaxRetries,
+		CheckRetry:     checkRetry,
+		Backoff:        backoff(cfg.MaxRetryAfter),
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: c.logRetry,
+	}
+
+	kc, err := kong.NewClient(kong.String(base.String()), rc.StandardClient())
+	if err != nil {
+		return nil, fmt.Errorf("creating Kong client: %w", err)
+	}
+	kc.UserAgent = cfg.UserAgent
+	kc.SetWorkspace(cfg.Workspace)
+	kc.SetKonnectFlag(cfg.KonnectToken != "")
+	kc.SetDoer(c.do)
+	c.Kong = kc
+	return c, nil
+}
+
+// ParseAdminURL checks an Admin API URL: absolute http(s), a host, no query
+// or fragment. A trailing slash is dropped, as go-kong appends "/services".
+func ParseAdminURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("invalid Admin API URL %q: %w", s, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("invalid Admin API URL %q: scheme must be http or https", s)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("invalid Admin API URL %q: missing host", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("invalid Admin API URL %q: must not have a query or fragment", s)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// maxErrorBody bounds how much of an error response is read.
+const maxErrorBody = 1 << 20
+
+// do is go-kong's Doer: every request go-kong makes passes through here, so
+// errors come back as *Error with Kong's fields, whatever the call.
+func (c *Client) do(ctx context.Context, hc *http.Client, req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := hc.Do(req.WithContext(ctx))
+	fields := map[string]any{
+		"method": req.Method,
+		"url":    req.URL.Redacted(),
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+		c.logf(ctx, "Kong Admin API request failed", fields)
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Redacted(), err)
+	}
+	fields["status"] = resp.StatusCode
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+	c.logf(ctx, "Kong Admin API request", fields)
+	if resp.StatusCode < 400 {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if resp.Request == nil {
+		resp.Request = req
+	}
+	return nil, decodeError(resp, body)
+}
+
+func (c *Client) logRetry(_ retryablehttp.Logger, req *http.Request, attempt int) {
+	if attempt == 0 {
+		return
+	}
+	c.logf(req.Context(), "retrying Kong Admin API request", map[string]any{
+		"method":  req.Method,
+		"url":     req.URL.Redacted(),
+		"attempt": attempt + 1,
+	})
+}
+
+func (c *Client) logf(ctx context.Context, msg string, fields map[string]any) {
+	if c.log != nil {
+		c.log(ctx, msg, fields)
+	}
+}
+
+// headerTransport adds authentication and configured headers to every
+// attempt, below the retry layer so a retried request carries them too.
+type headerTransport struct {
+	base    http.RoundTripper
+	headers http.Header
+}
+
+func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	for k, v := range t.headers {
+		req.Header[k] = v
+	}
+	return t.base.RoundTrip(req)
+}
+
+func requestHeaders(cfg Config) http.Header {
+	h := http.Header{}
+	for k, v := range cfg.Headers {
+		h.Set(k, v)
+	}
+	// Tokens win over same-named entries in Headers.
+	if cfg.AdminToken != "" {
+		h.Set("Kong-Admin-Token", cfg.AdminToken)
+	}
+	if cfg.KonnectToken != "" {
+		h.Set("Authorization", "Bearer "+cfg.KonnectToken)
+	}
+	return h
+}

@@ -1,0 +1,219 @@
+package kongapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kong/go-kong/kong"
+)
+
+// Kong's DAO error codes (kong/db/errors.lua) that callers branch on.
+const (
+	CodeSchemaViolation  = 2
+	CodePrimaryKey       = 3
+	CodeForeignKey       = 4
+	CodeUniqueViolation  = 5
+	CodeNotFound         = 6
+	CodeInvalidOptions   = 11
+	CodeForeignUnresolve = 13
+)
+
+// Error is a failed Admin API call with Kong's error body decoded. go-kong's
+// APIError keeps only the message; Fields is what lets diagnostics name the
+// attribute Kong complained about.
+type Error struct {
+	StatusCode int
+	Method     string
+	Path       string
+
+	Code    int    // Kong's DAO error code, 0 when the body had none
+	Name    string // e.g. "unique constraint violation"
+	Message string
+	Fields  map[string]any
+	// Details holds Konnect's "details" array, when present.
+	Details any
+	// RetryAfter is the server's Retry-After hint on 429/503, zero when absent.
+	RetryAfter time.Duration
+
+	api *kong.APIError
+}
+
+func (e *Error) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.StatusCode)
+	}
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, msg)
+}
+
+// Unwrap exposes a go-kong APIError so kong.IsNotFoundErr and friends keep
+// working on errors from this package.
+func (e *Error) Unwrap() error { return e.api }
+
+// FieldError is one entry of Kong's "fields" tree. Path is empty for
+// entity-level ("@entity") errors; elements are field names (string) or
+// zero-based element indexes (int).
+type FieldError struct {
+	Path    []any
+	Message string
+}
+
+func (f FieldError) String() string {
+	if len(f.Path) == 0 {
+		return f.Message
+	}
+	parts := make([]string, len(f.Path))
+	for i, p := range f.Path {
+		parts[i] = fmt.Sprint(p)
+	}
+	return strings.Join(parts, ".") + ": " + f.Message
+}
+
+// FieldErrors flattens Fields in Kong's own message order: "@entity" first,
+// then fields sorted by name.
+func (e *Error) FieldErrors() []FieldError {
+	var out []FieldError
+	if ent, ok := e.Fields["@entity"]; ok {
+		switch v := ent.(type) {
+		case []any:
+			for _, m := range v {
+				if s, ok := m.(string); ok {
+					out = append(out, FieldError{Message: s})
+				}
+			}
+		case string:
+			out = append(out, FieldError{Message: v})
+		}
+	}
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		if k != "@entity" && !strings.HasPrefix(k, "@") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out = flattenField(out, []any{k}, e.Fields[k])
+	}
+	return out
+}
+
+func flattenField(out []FieldError, path []any, v any) []FieldError {
+	switch v := v.(type) {
+	case string:
+		return append(out, FieldError{Path: path, Message: v})
+	case []any:
+		for i, el := range v {
+			if el != nil {
+				out = flattenField(out, appendPath(path, i), el)
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			out = flattenField(out, appendPath(path, k), v[k])
+		}
+	case nil:
+	default:
+		out = append(out, FieldError{Path: path, Message: fmt.Sprint(v)})
+	}
+	return out
+}
+
+func appendPath(path []any, el any) []any {
+	p := make([]any, len(path), len(path)+1)
+	copy(p, path)
+	return append(p, el)
+}
+
+// IsNotFound reports whether err is a 404 from the Admin API.
+func IsNotFound(err error) bool { return statusIs(err, http.StatusNotFound) }
+
+// IsUnauthorized reports whether Kong or Konnect rejected the credentials.
+func IsUnauthorized(err error) bool { return statusIs(err, http.StatusUnauthorized) }
+
+// IsForbidden reports whether the credentials lack a permission (RBAC).
+func IsForbidden(err error) bool { return statusIs(err, http.StatusForbidden) }
+
+// IsUniqueViolation reports whether a write collided with an existing entity's
+// unique field (Kong's code 5, HTTP 409).
+func IsUniqueViolation(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && (e.Code == CodeUniqueViolation || (e.Code == 0 && e.StatusCode == http.StatusConflict))
+}
+
+func statusIs(err error, status int) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.StatusCode == status
+	}
+	return kong.IsNotFoundErr(err) && status == http.StatusNotFound
+}
+
+// maxMessage bounds how much of a non-JSON error body ends up in a message.
+const maxMessage = 512
+
+// decodeError builds an Error from a failed response. It never fails: a body
+// that is not Kong's JSON shape becomes the message as text.
+func decodeError(resp *http.Response, body []byte) *Error {
+	e := &Error{StatusCode: resp.StatusCode}
+	if resp.Request != nil {
+		e.Method = resp.Request.Method
+		e.Path = resp.Request.URL.EscapedPath()
+	}
+	var raw struct {
+		Code    json.RawMessage `json:"code"`
+		Name    string          `json:"name"`
+		Message any             `json:"message"`
+		Fields  map[string]any  `json:"fields"`
+		Details any             `json:"details"`
+		Detail  string          `json:"detail"` // Konnect problem+json
+		Title   string          `json:"title"`
+	}
+	if err := json.Unmarshal(body, &raw); err == nil {
+		e.Name = raw.Name
+		e.Fields = raw.Fields
+		e.Details = raw.Details
+		if n, err := strconv.Atoi(string(raw.Code)); err == nil {
+			e.Code = n
+		}
+		switch m := raw.Message.(type) {
+		case string:
+			e.Message = m
+		case nil:
+		default:
+			b, _ := json.Marshal(m)
+			e.Message = string(b)
+		}
+		if e.Message == "" {
+			e.Message = strings.TrimSpace(strings.Trim(raw.Title+": "+raw.Detail, ": "))
+		}
+	} else {
+		e.Message = strings.TrimSpace(string(body))
+		if len(e.Message) > maxMessage {
+			e.Message = e.Message[:maxMessage] + "…"
+		}
+	}
+	if d, ok := retryAfter(resp, time.Now()); ok {
+		e.RetryAfter = d
+	}
+	e.api = kong.NewAPIErrorWithRaw(e.StatusCode, e.Message, body)
+	if e.Details != nil {
+		e.api.SetDetails(e.Details)
+	} else if e.StatusCode == http.StatusTooManyRequests && e.RetryAfter > 0 {
+		e.api.SetDetails(kong.ErrTooManyRequestsDetails{RetryAfter: e.RetryAfter})
+	}
+	return e
+}
+
+var errNoID = errors.New("kongapi: a write needs a client-generated id (use NewID)")

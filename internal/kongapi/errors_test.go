@@ -1,0 +1,135 @@
+package kongapi
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/kong/go-kong/kong"
+)
+
+func TestDecodeError(t *testing.T) {
+	tests := []struct {
+		name       string
+		status     int
+		header     http.Header
+		body       string
+		wantCode   int
+		wantName   string
+		wantMsg    string
+		wantFields []string
+		wantRetry  time.Duration
+	}{
+		{
+			name:     "unique violation",
+			status:   409,
+			body:     `{"code":5,"name":"unique constraint violation","message":"UNIQUE violation detected on '{name=\"foo\"}'","fields":{"name":"foo"}}`,
+			wantCode: 5, wantName: "unique constraint violation",
+			wantMsg:    `UNIQUE violation detected on '{name="foo"}'`,
+			wantFields: []string{"name: foo"},
+		},
+		{
+			name:     "schema violation with entity, nested and per-element errors",
+			status:   400,
+			body:     `{"code":2,"name":"schema violation","message":"…","fields":{"@entity":["failed conditional validation given value of field 'protocol'"],"tls_verify":"value must be null","tags":[null,"invalid tag"],"client_certificate":{"id":"expected a valid UUID"}}}`,
+			wantCode: 2, wantName: "schema violation", wantMsg: "…",
+			wantFields: []string{
+				"failed conditional validation given value of field 'protocol'",
+				"client_certificate.id: expected a valid UUID",
+				"tags.1: invalid tag",
+				"tls_verify: value must be null",
+			},
+		},
+		{
+			name:    "plain not found",
+			status:  404,
+			body:    `{"message":"Not found"}`,
+			wantMsg: "Not found",
+		},
+		{
+			name:    "non-JSON body is kept as text",
+			status:  400,
+			body:    "Multiple Content-Type headers not allowed\n",
+			wantMsg: "Multiple Content-Type headers not allowed",
+		},
+		{
+			name:    "empty body",
+			status:  415,
+			wantMsg: "",
+		},
+		{
+			name:    "konnect problem+json",
+			status:  429,
+			header:  http.Header{"Retry-After": {"7"}},
+			body:    `{"status":429,"title":"Too Many Requests","detail":"API rate limit exceeded"}`,
+			wantMsg: "Too Many Requests: API rate limit exceeded", wantRetry: 7 * time.Second,
+		},
+		{
+			name:    "konnect legacy message object",
+			status:  400,
+			body:    `{"message":{"error":"bad"},"details":[{"type":"ERROR_TYPE_FIELD","field":"config.key"}]}`,
+			wantMsg: `{"error":"bad"}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPut, "http://kong/services/abc", nil)
+			resp := &http.Response{StatusCode: tt.status, Header: tt.header, Request: req}
+			if resp.Header == nil {
+				resp.Header = http.Header{}
+			}
+			e := decodeError(resp, []byte(tt.body))
+			if e.StatusCode != tt.status || e.Code != tt.wantCode || e.Name != tt.wantName || e.Message != tt.wantMsg {
+				t.Errorf("got status=%d code=%d name=%q message=%q", e.StatusCode, e.Code, e.Name, e.Message)
+			}
+			if e.RetryAfter != tt.wantRetry {
+				t.Errorf("RetryAfter = %v, want %v", e.RetryAfter, tt.wantRetry)
+			}
+			var got []string
+			for _, f := range e.FieldErrors() {
+				got = append(got, f.String())
+			}
+			if !reflect.DeepEqual(got, tt.wantFields) {
+				t.Errorf("FieldErrors = %q, want %q", got, tt.wantFields)
+			}
+			if e.Method != "PUT" || e.Path != "/services/abc" {
+				t.Errorf("request = %s %s", e.Method, e.Path)
+			}
+			var apiErr *kong.APIError
+			if !errors.As(e, &apiErr) || apiErr.Code() != tt.status {
+				t.Errorf("does not unwrap to go-kong APIError with code %d", tt.status)
+			}
+			if got := kong.IsNotFoundErr(e); got != (tt.status == 404) {
+				t.Errorf("kong.IsNotFoundErr = %v", got)
+			}
+		})
+	}
+}
+
+func TestFieldErrorPaths(t *testing.T) {
+	e := &Error{Fields: map[string]any{"ca_certificates": []any{nil, nil, "expected a valid UUID"}}}
+	fe := e.FieldErrors()
+	if len(fe) != 1 || !reflect.DeepEqual(fe[0].Path, []any{"ca_certificates", 2}) {
+		t.Fatalf("FieldErrors = %#v", fe)
+	}
+}
+
+func TestErrorPredicates(t *testing.T) {
+	unique := &Error{StatusCode: 409, Code: 5}
+	if !IsUniqueViolation(unique) || IsNotFound(unique) {
+		t.Error("409 code 5 misclassified")
+	}
+	wrapped := errors.Join(errors.New("context"), &Error{StatusCode: 401})
+	if !IsUnauthorized(wrapped) {
+		t.Error("wrapped 401 not recognised")
+	}
+	if IsNotFound(errors.New("plain")) || IsUniqueViolation(&Error{StatusCode: 400, Code: 2}) {
+		t.Error("false positive")
+	}
+	if !IsNotFound(kong.NewAPIError(404, "Not found")) {
+		t.Error("go-kong 404 not recognised")
+	}
+}
