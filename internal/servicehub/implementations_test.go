@@ -1,0 +1,236 @@
+package servicehub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+)
+
+// fakeKong is the smallest Admin API the store needs: services by id or
+// name, PUT as full replacement (created_at reset unless sent), unique
+// names, AND tag filters, DELETE 204. It records every request.
+type fakeKong struct {
+	mu       sync.Mutex
+	services map[string]map[string]any
+	requests []string
+	now      int64
+}
+
+func newFakeKong(t *testing.T) (*fakeKong, *kongapi.Client) {
+	f := &fakeKong{services: map[string]map[string]any{}, now: 1000}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	c, err := kongapi.New(kongapi.Config{AdminURL: srv.URL, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, c
+}
+
+func (f *fakeKong) find(key string) map[string]any {
+	if s, ok := f.services[key]; ok {
+		return s
+	}
+	for _, s := range f.services {
+		if s["name"] == key {
+			return s
+		}
+	}
+	return nil
+}
+
+func (f *fakeKong) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.requests = append(f.requests, r.Method+" "+r.URL.Path)
+	key := strings.TrimPrefix(r.URL.Path, "/services/")
+	reply := func(status int, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(v)
+	}
+	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/services":
+		want := strings.Split(r.URL.Query().Get("tags"), ",")
+		data := []any{}
+	next:
+		for _, s := range f.services {
+			tags, _ := s["tags"].([]any)
+			for _, w := range want {
+				found := false
+				for _, t := range tags {
+					found = found || t == w
+				}
+				if !found {
+					continue next
+				}
+			}
+			data = append(data, s)
+		}
+		reply(200, map[string]any{"data": data, "next": nil})
+	case r.Method == http.MethodGet:
+		if s := f.find(key); s != nil {
+			reply(200, s)
+			return
+		}
+		reply(404, map[string]any{"message": "Not found"})
+	case r.Method == http.MethodPut:
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		body["id"] = key
+		if other := f.find(fmt.Sprint(body["name"])); other != nil && other["id"] != key {
+			reply(409, map[string]any{"code": 5, "name": "unique constraint violation",
+				"message": fmt.Sprintf("UNIQUE violation detected on '{name=%q}'", body["name"]),
+				"fields":  map[string]any{"name": body["name"]}})
+			return
+		}
+		f.now++
+		if _, ok := body["created_at"]; !ok {
+			body["created_at"] = f.now
+		}
+		body["updated_at"] = f.now
+		f.services[key] = body
+		reply(200, body)
+	case r.Method == http.MethodDelete:
+		if s := f.find(key); s != nil {
+			delete(f.services, s["id"].(string))
+		}
+		w.WriteHeader(204)
+	case r.Method == http.MethodPatch:
+		reply(405, map[string]any{"message": "Method not allowed"})
+	}
+}
+
+func sample(name string) Implementation {
+	return Implementation{
+		Service: "payments", Version: "v1", Name: name,
+		Endpoint: Endpoint{"http", "pay.internal", 80, ptr("/api")},
+		Retries:  5, ConnectTimeout: 60000, WriteTimeout: 60000, ReadTimeout: 60000,
+		Enabled: true, Tags: []string{"team:core"},
+	}
+}
+
+func TestCreateGetUpdateDelete(t *testing.T) {
+	f, api := newFakeKong(t)
+	impls := NewImplementations(api)
+	ctx := context.Background()
+
+	created, err := impls.Create(ctx, sample("payments-v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created.ID == "" || created.CreatedAt == 0 || created.Service != "payments" || created.Version != "v1" {
+		t.Fatalf("created = %+v", created)
+	}
+	got, err := impls.Get(ctx, "payments-v1")
+	if err != nil || got.ID != created.ID || len(got.Tags) != 1 || got.Tags[0] != "team:core" {
+		t.Fatalf("Get by name = %+v, %v", got, err)
+	}
+
+	upd := created
+	upd.Path = nil
+	upd.Tags = nil
+	upd.Name = "payments-v1-renamed"
+	updated, err := impls.Update(ctx, upd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if updated.ID != created.ID || updated.CreatedAt != created.CreatedAt || updated.Path != nil || updated.Tags != nil || updated.Name != "payments-v1-renamed" {
+		t.Fatalf("updated = %+v (created_at was %d)", updated, created.CreatedAt)
+	}
+	// Provider tags survive an update that clears user tags.
+	if found, _ := impls.FindByVersion(ctx, "payments", "v1"); len(found) != 1 {
+		t.Fatalf("FindByVersion after update = %v", found)
+	}
+
+	if err := impls.Delete(ctx, created.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := impls.Delete(ctx, created.ID); err != nil {
+		t.Fatalf("second delete: %v", err)
+	}
+	if _, err := impls.Get(ctx, created.ID); !IsNotFound(err) {
+		t.Fatalf("Get after delete: %v", err)
+	}
+	for _, req := range f.requests {
+		if strings.HasPrefix(req, "POST") || strings.HasPrefix(req, "PATCH") {
+			t.Errorf("non-idempotent request %s", req)
+		}
+	}
+}
+
+func TestCreateSecondImplementationOfVersion(t *testing.T) {
+	_, api := newFakeKong(t)
+	impls := NewImplementations(api)
+	ctx := context.Background()
+	first, err := impls.Create(ctx, sample("payments-v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = impls.Create(ctx, sample("payments-v1-again"))
+	var taken *VersionTakenError
+	if !errors.As(err, &taken) || taken.Existing.ID != first.ID || taken.Existing.Name != "payments-v1" {
+		t.Fatalf("err = %v, want VersionTakenError naming %s", err, first.ID)
+	}
+	if !strings.Contains(err.Error(), `"payments-v1"`) {
+		t.Errorf("message does not name the existing service: %v", err)
+	}
+
+	// Moving another implementation onto a taken version is refused too.
+	other := sample("payments-v2")
+	other.Version = "v2"
+	second, err := impls.Create(ctx, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.Version = "v1"
+	if _, err := impls.Update(ctx, second); !errors.As(err, &taken) {
+		t.Fatalf("update onto taken version: %v", err)
+	}
+}
+
+func TestCreateDuplicateName(t *testing.T) {
+	_, api := newFakeKong(t)
+	impls := NewImplementations(api)
+	ctx := context.Background()
+	first, err := impls.Create(ctx, sample("shared-name"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dup := sample("shared-name")
+	dup.Version = "v2"
+	_, err = impls.Create(ctx, dup)
+	var taken *NameTakenError
+	if !errors.As(err, &taken) || taken.ID != first.ID || !kongapi.IsUniqueViolation(err) {
+		t.Fatalf("err = %v, want NameTakenError with id %s", err, first.ID)
+	}
+}
+
+func TestCreateUsesFreshIDs(t *testing.T) {
+	f, api := newFakeKong(t)
+	impls := NewImplementations(api)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a := sample("a")
+	a.ID = "stale"
+	a.CreatedAt = 42
+	got, err := impls.Create(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID == "stale" || got.CreatedAt == 42 {
+		t.Fatalf("create reused id/created_at: %+v", got)
+	}
+	if last := f.requests[len(f.requests)-1]; last != "PUT /services/"+got.ID {
+		t.Fatalf("last request = %s", last)
+	}
+}
