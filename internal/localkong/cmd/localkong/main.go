@@ -1,0 +1,38 @@
+// Command localkong runs localkong in the foreground: an in-memory Kong
+// 3.10-compatible Admin API and proxy, until SIGINT or SIGTERM.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
+)
+
+func main() {
+	var opts localkong.Options
+	adminAddr := flag.String("admin-listen", "127.0.0.1:8001", "Admin API listen address (port 0 picks a free port)")
+	proxyAddr := flag.String("proxy-listen", "127.0.0.1:8000", "proxy listen address (port 0 picks a free port)")
+	flag.StringVar(&opts.AdminToken, "admin-token", "", "require this Kong-Admin-Token (or bearer token with -konnect)")
+	flag.BoolVar(&opts.Konnect, "konnect", false, "serve Konnect's control-plane API instead of Kong's Admin API")
+	flag.StringVar(&opts.Version, "version", localkong.DefaultVersion, "Kong version to report")
+	flag.DurationVar(&opts.AdminLatency, "admin-latency", 0, "added delay per Admin API request, e.g. 20ms")
+	flag.Parse()
+
+	srv, err := localkong.Start(opts, *adminAddr, *proxyAddr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "localkong:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("localkong admin=%s proxy=%s\n", srv.AdminURL, srv.ProxyURL)
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	<-sig
+	if err := srv.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "localkong:", err)
+	}
+}

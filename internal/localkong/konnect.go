@@ -1,0 +1,45 @@
+package localkong
+
+import (
+	"net/http"
+	"strings"
+)
+
+// matchKonnect routes Konnect's control-plane API (§11): the entities under
+// /v2/control-planes/{id}/core-entities/…, each control plane its own
+// namespace, without PATCH. Nothing else is served.
+func (a *admin) matchKonnect(rq *request) endpoint {
+	segs := rq.segs
+	if len(segs) < 5 || segs[0] != "v2" || segs[1] != "control-planes" || segs[3] != "core-entities" || segs[2] == "" {
+		return nil
+	}
+	rq.konnect = true
+	rq.ns = nsControlPlane(segs[2])
+	rq.segs, rq.raw = segs[4:], rq.raw[4:]
+	ep := matchEntities(rq)
+	if ep == nil {
+		return nil
+	}
+	delete(ep, http.MethodPatch)
+	return ep
+}
+
+// nameFilter applies Konnect's filter[name][eq] and filter[name][contains]
+// list parameters; Kong ignores unknown parameters.
+func (rq *request) nameFilter() func(map[string]any) bool {
+	if !rq.konnect {
+		return nil
+	}
+	eq, hasEq := rq.query["filter[name][eq]"]
+	contains, hasContains := rq.query["filter[name][contains]"]
+	if !hasEq && !hasContains {
+		return nil
+	}
+	return func(e map[string]any) bool {
+		name, _ := e["name"].(string)
+		if hasEq && name != eq[0] {
+			return false
+		}
+		return !hasContains || name != "" && strings.Contains(name, contains[0])
+	}
+}

@@ -1,0 +1,108 @@
+package localkong
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Options configure a localkong server.
+type Options struct {
+	// AdminToken, when set, is required on every Admin API request as
+	// Kong-Admin-Token (or, with Konnect, as the bearer token).
+	AdminToken string
+	// Konnect serves Konnect's control-plane API instead of Kong's.
+	Konnect bool
+	// Version is reported by GET / and the Server header; default 3.10.0.
+	Version string
+	// AdminLatency delays every Admin API request, to make round trips count.
+	AdminLatency time.Duration
+}
+
+// DefaultVersion is the Kong version localkong presents itself as.
+const DefaultVersion = "3.10.0"
+
+// Server is a running localkong: an Admin API and a proxy listener.
+type Server struct {
+	// AdminURL and ProxyURL are the listeners' base URLs, e.g. http://127.0.0.1:8001.
+	AdminURL string
+	ProxyURL string
+
+	opts      Options
+	nodeID    string
+	adminAddr string
+	proxyAddr string
+	store     *store
+	metrics   *metrics
+	requests  atomic.Int64
+
+	servers   []*http.Server
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start listens on adminAddr and proxyAddr ("host:port"; port 0 picks a
+// free one) and serves until Close.
+func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
+	if opts.Version == "" {
+		opts.Version = DefaultVersion
+	}
+	s := &Server{opts: opts, nodeID: uuid.NewString(), store: newStore(), metrics: newMetrics()}
+
+	adminLn, err := net.Listen("tcp", adminAddr)
+	if err != nil {
+		return nil, fmt.Errorf("admin listener: %w", err)
+	}
+	proxyLn, err := net.Listen("tcp", proxyAddr)
+	if err != nil {
+		adminLn.Close()
+		return nil, fmt.Errorf("proxy listener: %w", err)
+	}
+	s.adminAddr, s.proxyAddr = adminLn.Addr().String(), proxyLn.Addr().String()
+	s.AdminURL, s.ProxyURL = "http://"+s.adminAddr, "http://"+s.proxyAddr
+
+	s.serve(adminLn, &admin{srv: s, store: s.store})
+	s.serve(proxyLn, newProxy(s.store.routeSource, s.metrics))
+	return s, nil
+}
+
+// NewTestServer starts a server on free loopback ports, for tests.
+func NewTestServer(opts Options) (*Server, error) {
+	return Start(opts, "127.0.0.1:0", "127.0.0.1:0")
+}
+
+func (s *Server) serve(ln net.Listener, h http.Handler) {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
+	s.servers = append(s.servers, hs)
+	// Serve returns ErrServerClosed on Close; a listener failing earlier
+	// has no one to report to and shows as refused connections.
+	go func() { _ = hs.Serve(ln) }()
+}
+
+// Close stops both listeners, waiting briefly for requests in flight.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for _, hs := range s.servers {
+			if err := hs.Shutdown(ctx); err != nil {
+				hs.Close()
+				s.closeErr = errors.Join(s.closeErr, err)
+			}
+		}
+	})
+	return s.closeErr
+}
+
+// RequestCount is the number of Admin API requests served so far.
+func (s *Server) RequestCount() int64 { return s.requests.Load() }
+
+// ResetRequestCount sets the Admin API request count back to zero.
+func (s *Server) ResetRequestCount() { s.requests.Store(0) }

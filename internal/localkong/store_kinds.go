@@ -1,0 +1,194 @@
+package localkong
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
+)
+
+// kind describes one entity collection and the database rules around it
+// that kongschema, being pure, cannot check: references, uniqueness and
+// what blocks a delete.
+type kind struct {
+	name    string
+	process func(op kongschema.Op, body, existing map[string]any) (map[string]any, *kongschema.Violation)
+	byName  bool     // endpoint_key "name": paths take an id or a name
+	unique  []string // per-namespace unique fields besides id
+	routing bool     // writes change what the proxy routes
+
+	// resolve normalises references of e (names to ids) before it is saved.
+	resolve func(s *store, sp *space, e map[string]any) *apiError
+	// refs checks that what e references exists (code 4). Postgres checks
+	// foreign keys after the primary key and unique indexes, so this runs last.
+	refs func(sp *space, e map[string]any) *apiError
+	// inUse reports why e may not be deleted (or change its id).
+	inUse func(s *store, sp *space, e map[string]any) *apiError
+}
+
+// Entity collection names.
+const (
+	entServices       = "services"
+	entRoutes         = "routes"
+	entCertificates   = "certificates"
+	entCACertificates = "ca_certificates"
+)
+
+var (
+	kindServices = &kind{
+		name: entServices, process: kongschema.ProcessService,
+		byName: true, unique: []string{"name"}, routing: true,
+		resolve: normaliseService, refs: serviceRefs, inUse: serviceInUse,
+	}
+	kindRoutes = &kind{
+		name: entRoutes, process: kongschema.ProcessRoute,
+		byName: true, unique: []string{"name"}, routing: true,
+		resolve: resolveRoute, refs: routeRefs,
+	}
+	kindCertificates = &kind{
+		name: entCertificates, process: kongschema.ProcessCertificate,
+		resolve: resolveCertificate, inUse: certificateInUse,
+	}
+	kindCACertificates = &kind{
+		name: entCACertificates, process: kongschema.ProcessCACertificate,
+		unique: []string{"cert_digest"}, inUse: caCertificateInUse,
+	}
+)
+
+// kindsWithTags lists the collections GET /tags walks.
+var kindsWithTags = []*kind{kindServices, kindRoutes, kindCertificates, kindCACertificates}
+
+func normaliseService(_ *store, _ *space, e map[string]any) *apiError {
+	if id := refID(e["client_certificate"]); id != "" {
+		e["client_certificate"] = map[string]any{"id": lowerID(id)}
+	}
+	return nil
+}
+
+func serviceRefs(sp *space, e map[string]any) *apiError {
+	if id := refID(e["client_certificate"]); id != "" && sp.get(entCertificates, id) == nil {
+		return errForeignKey("client_certificate", "certificates", id)
+	}
+	// Kong stores ca_certificates as plain uuids; we also insist they exist
+	// so a typo fails at write time rather than at the first TLS handshake.
+	if list, ok := e["ca_certificates"].([]any); ok {
+		for _, v := range list {
+			if id, ok := v.(string); ok && sp.get(entCACertificates, lowerID(id)) == nil {
+				return errForeignKey("ca_certificates", "ca_certificates", id)
+			}
+		}
+	}
+	return nil
+}
+
+// resolveRoute turns route.service into {"id":…}: by id (extra keys are
+// ignored, go-kong sends whole services) or by name (code 13 if unknown).
+func resolveRoute(_ *store, sp *space, e map[string]any) *apiError {
+	ref, ok := e["service"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	if id, ok := ref["id"].(string); ok {
+		e["service"] = map[string]any{"id": lowerID(id)}
+		return nil
+	}
+	if name, ok := ref["name"].(string); ok {
+		svc := sp.byField(entServices, "name", name)
+		if svc == nil {
+			return errUnresolved("service", "services", name)
+		}
+		e["service"] = map[string]any{"id": svc["id"]}
+	}
+	return nil
+}
+
+// resolveCertificate sorts the snis and keeps each name on one certificate
+// across all workspaces of the node (Kong's check_list_is_new).
+func resolveCertificate(s *store, sp *space, e map[string]any) *apiError {
+	list, _ := e["snis"].([]any)
+	names := make([]string, 0, len(list))
+	seen := map[string]bool{}
+	for _, v := range list {
+		n, ok := v.(string)
+		if !ok {
+			continue
+		}
+		if seen[n] {
+			return errFieldViolation("snis", n+" is duplicated")
+		}
+		seen[n] = true
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	id, _ := e["id"].(string)
+	for _, other := range s.spaces {
+		if other.group != sp.group {
+			continue
+		}
+		for _, c := range other.table(entCertificates).rows {
+			if c["id"] == id {
+				continue
+			}
+			for _, taken := range stringList(c["snis"]) {
+				if seen[taken] {
+					return errFieldViolation("snis", fmt.Sprintf(
+						"%s already associated with existing certificate '%s'", taken, c["id"]))
+				}
+			}
+		}
+	}
+	out := make([]any, len(names))
+	for i, n := range names {
+		out[i] = n
+	}
+	e["snis"] = out
+	return nil
+}
+
+func routeRefs(sp *space, e map[string]any) *apiError {
+	if id := refID(e["service"]); id != "" && sp.get(entServices, id) == nil {
+		return errForeignKey("service", "services", id)
+	}
+	return nil
+}
+
+func serviceInUse(_ *store, sp *space, e map[string]any) *apiError {
+	for _, r := range sp.table(entRoutes).rows {
+		if refID(r["service"]) == e["id"] {
+			return errReferencedBy("routes", "services")
+		}
+	}
+	return nil
+}
+
+func certificateInUse(_ *store, sp *space, e map[string]any) *apiError {
+	for _, svc := range sp.table(entServices).rows {
+		if refID(svc["client_certificate"]) == e["id"] {
+			return errReferencedBy("services", "certificates")
+		}
+	}
+	return nil
+}
+
+func caCertificateInUse(_ *store, sp *space, e map[string]any) *apiError {
+	for _, svc := range sp.sorted(entServices) {
+		for _, id := range stringList(svc["ca_certificates"]) {
+			if lowerID(id) == e["id"] {
+				return errReferencedByOthers(fmt.Sprintf(
+					"ca certificate %s is still referenced by services (id = %s)", e["id"], svc["id"]))
+			}
+		}
+	}
+	return nil
+}
+
+func stringList(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
