@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs go-kong v0.78.0's own service, route, certificate, schema and info
+# tests against a fresh localkong, through KONG_ADMIN_URL. Every listed test
+# must pass; a skip counts as a failure (go-kong skips on anything it does
+# not recognise as Kong 3.x in postgres mode).
+set -euo pipefail
+
+GOKONG_VERSION=v0.78.0
+TESTS='TestServicesService|TestServiceWithTags|TestServiceListEndpoint|TestServiceWithClientCert|TestRoutesRoute|TestRouteWithTags|TestCreateInRoute|TestRouteListEndpoint|TestRouteWithHeaders|TestRoutesValidationTraditionalCompatible|TestCertificatesService|TestCertificateWithTags|TestCertificateListEndpoint|TestCACertificatesService|TestCACertificateWithTags|TestCACertificateListEndpoint|TestSchemaService|TestSchemaServiceValidate|TestInfoService|TestRoot|TestKongStatus'
+WANT=21
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+modcache=$(go env GOMODCACHE)
+src="$modcache/github.com/kong/go-kong@$GOKONG_VERSION"
+if [ ! -d "$src" ]; then
+  (cd "$root" && go mod download "github.com/kong/go-kong@$GOKONG_VERSION")
+fi
+
+work=$(mktemp -d)
+pid=""
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cp -R "$src" "$work/go-kong"
+chmod -R u+w "$work/go-kong"
+
+# LOCALKONG may name a prebuilt binary; otherwise build the tree's.
+bin=${LOCALKONG:-}
+if [ -z "$bin" ]; then
+  bin="$work/localkong"
+  (cd "$root" && go build -o "$bin" ./internal/localkong/cmd/localkong)
+fi
+"$bin" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 >"$work/localkong.log" 2>&1 &
+pid=$!
+
+admin=""
+for _ in $(seq 1 100); do
+  admin=$(sed -n 's/^localkong admin=\([^ ]*\) .*/\1/p' "$work/localkong.log")
+  [ -n "$admin" ] && break
+  if ! kill -0 "$pid" 2>/dev/null; then cat "$work/localkong.log" >&2; exit 1; fi
+  sleep 0.1
+done
+if [ -z "$admin" ]; then echo "conformance: localkong did not start" >&2; exit 1; fi
+echo "conformance: localkong at $admin"
+
+set +e
+(cd "$work/go-kong" && KONG_ADMIN_URL="$admin" GOFLAGS=-mod=mod \
+  go test -count=1 -v -run "^($TESTS)\$" ./kong) | tee "$work/test.log"
+set -e
+
+# Top-level results only: subtests are indented.
+passed=$(grep -c '^--- PASS: ' "$work/test.log" || true)
+failed=$(grep -c '^--- FAIL: ' "$work/test.log" || true)
+skipped=$(grep -c '^--- SKIP: ' "$work/test.log" || true)
+echo "conformance: $passed passed, $failed failed, $skipped skipped"
+
+if [ "$failed" -ne 0 ] || [ "$skipped" -ne 0 ] || [ $((passed + failed + skipped)) -lt "$WANT" ]; then
+  grep -E '^(--- (FAIL|SKIP)|FAIL|panic)' "$work/test.log" >&2 || true
+  exit 1
+fi
