@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
+)
+
+// addKongError turns a failed call into diagnostics that say what to do,
+// attached to the attribute Kong named whenever it named one.
+func addKongError(diags *diag.Diagnostics, op string, err error) {
+	summary := fmt.Sprintf("Unable to %s implementation", op)
+
+	var versionTaken *servicehub.VersionTakenError
+	var nameTaken *servicehub.NameTakenError
+	var kerr *kongapi.Error
+	switch {
+	case errors.As(err, &versionTaken):
+		e := versionTaken.Existing
+		diags.AddAttributeError(path.Root("version"), "Version already has an implementation",
+			fmt.Sprintf("Version %q of service %q already has an implementation in this runtime group: the Gateway Service %q (id %s). "+
+				"A version has at most one implementation per runtime group. To manage the existing one, import it:\n\n"+
+				"  terraform import servicehub_implementation.<name> %s",
+				versionTaken.Version, versionTaken.Service, e.Name, e.ID, importKey(e)))
+	case errors.As(err, &nameTaken):
+		key := nameTaken.Name
+		detail := fmt.Sprintf("A Gateway Service named %q already exists in this runtime group", nameTaken.Name)
+		if nameTaken.ID != "" {
+			detail += fmt.Sprintf(" (id %s)", nameTaken.ID)
+		}
+		diags.AddAttributeError(path.Root("name"), "Gateway Service name already in use",
+			detail+". Choose another name, or import it with:\n\n  terraform import servicehub_implementation.<name> "+key)
+	case errors.As(err, &kerr) && kerr.StatusCode == 401:
+		diags.AddError(summary+": Kong rejected the credentials",
+			fmt.Sprintf("%s\n\nSet admin_token (or KONG_ADMIN_TOKEN) for a Kong Gateway with RBAC, or konnect_token (or KONNECT_TOKEN) for a Konnect control plane.", kerr))
+	case errors.As(err, &kerr) && kerr.StatusCode == 403:
+		diags.AddError(summary+": permission denied",
+			fmt.Sprintf("%s\n\nThe token is valid but lacks permission for Gateway Services in this workspace or control plane.", kerr))
+	case errors.As(err, &kerr) && len(kerr.Fields) > 0:
+		var entity []string
+		for _, f := range kerr.FieldErrors() {
+			if p, ok := attributePath(f.Path); ok {
+				diags.AddAttributeError(p, summary, fmt.Sprintf("Kong rejected %s: %s", f.String(), f.Message))
+			} else {
+				entity = append(entity, f.String())
+			}
+		}
+		if len(entity) > 0 || !diags.HasError() {
+			diags.AddError(summary, fmt.Sprintf("%s\n\n%s", kerr, strings.Join(entity, "\n")))
+		}
+	default:
+		diags.AddError(summary, err.Error())
+	}
+}
+
+// importKey prefers the name, which reads better in an import command.
+func importKey(impl servicehub.Implementation) string {
+	if impl.Name != "" {
+		return impl.Name
+	}
+	return impl.ID
+}
+
+// attributePath maps a Kong field error path to the resource attribute.
+func attributePath(p []any) (path.Path, bool) {
+	if len(p) == 0 {
+		return path.Empty(), false
+	}
+	field, _ := p[0].(string)
+	switch field {
+	case "client_certificate":
+		return path.Root("client_certificate_id"), true
+	case "ca_certificates":
+		if len(p) > 1 {
+			if i, ok := p[1].(int); ok {
+				return path.Root("ca_certificates").AtListIndex(i), true
+			}
+		}
+		return path.Root("ca_certificates"), true
+	case "name", "url", "protocol", "host", "port", "path", "retries", "connect_timeout", "write_timeout",
+		"read_timeout", "tls_verify", "tls_verify_depth", "enabled", "tags":
+		return path.Root(field), true
+	}
+	return path.Empty(), false
+}

@@ -1,0 +1,269 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
+)
+
+var (
+	_ resource.Resource                     = (*implementationResource)(nil)
+	_ resource.ResourceWithConfigure        = (*implementationResource)(nil)
+	_ resource.ResourceWithImportState      = (*implementationResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*implementationResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*implementationResource)(nil)
+)
+
+// NewImplementationResource is the servicehub_implementation resource.
+func NewImplementationResource() resource.Resource { return &implementationResource{} }
+
+type implementationResource struct {
+	impls *servicehub.Implementations
+}
+
+func (r *implementationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_implementation"
+}
+
+const (
+	defaultRetries = 5
+	defaultTimeout = 60000
+	maxTimeout     = 2147483646
+)
+
+func (r *implementationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	timeout := func(what string) schema.Int64Attribute {
+		return schema.Int64Attribute{
+			Description: fmt.Sprintf("Timeout in milliseconds for %s the upstream. Defaults to `%d`.", what, defaultTimeout),
+			Optional:    true,
+			Computed:    true,
+			Default:     int64default.StaticInt64(defaultTimeout),
+			Validators:  []validator.Int64{int64validator.Between(1, maxTimeout)},
+		}
+	}
+	notWithURL := stringvalidator.ConflictsWith(path.MatchRoot("url"))
+
+	resp.Schema = schema.Schema{
+		Description: "An implementation of a Service Hub service version: the Kong Gateway Service that serves the version in this runtime group. " +
+			"A version has at most one implementation per runtime group. The upstream is given either as `url` or as `protocol`, `host`, `port` and `path`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Description:   "Gateway Service id.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"service": schema.StringAttribute{
+				Description: "Service Hub service this implements, e.g. `payments`. Recorded on the Gateway Service as the tag `servicehub:service=<service>`.",
+				Required:    true,
+				Validators:  []validator.String{serviceRule},
+			},
+			"version": schema.StringAttribute{
+				Description: "Version of the service this implements, e.g. `v1`. Recorded as the tag `servicehub:version=<version>`.",
+				Required:    true,
+				Validators:  []validator.String{versionRule},
+			},
+			"name": schema.StringAttribute{
+				Description: "Gateway Service name, unique in the runtime group. Renaming updates the service in place.",
+				Required:    true,
+				Validators:  []validator.String{nameRule},
+			},
+			"url": schema.StringAttribute{
+				Description: "Upstream URL, shorthand for `protocol`, `host`, `port` and `path` (expanded as Kong does: without a port, 443 for https and 80 otherwise). " +
+					"Conflicts with those four. When they are used instead, `url` is computed from them.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{urlRule},
+			},
+			"protocol": schema.StringAttribute{
+				Description: "Protocol used to reach the upstream: one of `" + joinQuoted(serviceProtocols) + "`. Defaults to `http`, or to the scheme of `url`.",
+				Optional:    true,
+				Computed:    true,
+				Validators:  []validator.String{stringvalidator.OneOf(serviceProtocols...), notWithURL},
+			},
+			"host": schema.StringAttribute{
+				Description: "Upstream host name or IP address, without a port. Required unless `url` is set.",
+				Optional:    true,
+				Computed:    true,
+				Validators:  []validator.String{hostRule, notWithURL},
+			},
+			"port": schema.Int64Attribute{
+				Description: "Upstream port. Defaults to `80`, or to the port of `url`.",
+				Optional:    true,
+				Computed:    true,
+				Validators:  []validator.Int64{int64validator.Between(0, 65535), int64validator.ConflictsWith(path.MatchRoot("url"))},
+			},
+			"path": schema.StringAttribute{
+				Description: "Path prefix of requests to the upstream, starting with `/`. Not allowed with protocols tcp, tls, udp, grpc and grpcs.",
+				Optional:    true,
+				Computed:    true,
+				Validators:  []validator.String{pathRule, notWithURL},
+			},
+			"retries": schema.Int64Attribute{
+				Description: fmt.Sprintf("Retries on upstream failure, 0 to 32767. Defaults to `%d`.", defaultRetries),
+				Optional:    true,
+				Computed:    true,
+				Default:     int64default.StaticInt64(defaultRetries),
+				Validators:  []validator.Int64{int64validator.Between(0, 32767)},
+			},
+			"connect_timeout": timeout("connecting to"),
+			"write_timeout":   timeout("two successive writes to"),
+			"read_timeout":    timeout("two successive reads from"),
+			"client_certificate_id": schema.StringAttribute{
+				Description: "Id of the Kong certificate presented to the upstream for mTLS. Only with protocol `https` or `tls`.",
+				Optional:    true,
+				Validators:  []validator.String{uuidRule},
+			},
+			"ca_certificates": schema.ListAttribute{
+				Description: "Ids of Kong CA certificates used to verify the upstream's certificate. Only with protocol `https` or `tls`.",
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.List{listvalidator.ValueStringsAre(uuidRule)},
+			},
+			"tls_verify": schema.BoolAttribute{
+				Description: "Whether to verify the upstream's TLS certificate. Unset uses Kong's `proxy_ssl_verify`. Only with protocol `https` or `tls`.",
+				Optional:    true,
+			},
+			"tls_verify_depth": schema.Int64Attribute{
+				Description: "Maximum depth of the upstream certificate chain, 0 to 64. Unset uses Kong's default. Only with protocol `https` or `tls`.",
+				Optional:    true,
+				Validators:  []validator.Int64{int64validator.Between(0, 64)},
+			},
+			"enabled": schema.BoolAttribute{
+				Description: "Whether the Gateway Service is active; when false Kong answers its routes with 404. Defaults to `true`.",
+				Optional:    true,
+				Computed:    true,
+				Default:     booldefault.StaticBool(true),
+			},
+			"tags": schema.SetAttribute{
+				Description: "Your own tags on the Gateway Service. The provider's `servicehub:` tags are managed separately and never appear here.",
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(tagRule)},
+			},
+			"created_at": schema.Int64Attribute{
+				Description:   "Creation time, Unix seconds.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.Int64Attribute{
+				Description: "Last update time, Unix seconds.",
+				Computed:    true,
+			},
+		},
+	}
+}
+
+func (r *implementationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	r.impls = data.implementations
+}
+
+func (r *implementationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan implementationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	impl, diags := plan.expand(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.impls.Create(ctx, impl)
+	if err != nil {
+		addKongError(&resp.Diagnostics, "create", err)
+		return
+	}
+	state, diags := flatten(ctx, created, plan)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var prior implementationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// After an import by name, id holds the name until this first read.
+	impl, err := r.impls.Get(ctx, prior.ID.ValueString())
+	if servicehub.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addKongError(&resp.Diagnostics, "read", err)
+		return
+	}
+	state, diags := flatten(ctx, impl, prior)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *implementationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state implementationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	impl, diags := plan.expand(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	impl.ID = state.ID.ValueString()
+	impl.CreatedAt = state.CreatedAt.ValueInt64()
+	updated, err := r.impls.Update(ctx, impl)
+	if err != nil {
+		addKongError(&resp.Diagnostics, "update", err)
+		return
+	}
+	newState, diags := flatten(ctx, updated, plan)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+}
+
+func (r *implementationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state implementationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.impls.Delete(ctx, state.ID.ValueString()); err != nil {
+		addKongError(&resp.Diagnostics, "delete", err)
+	}
+}
+
+// ImportState accepts the Gateway Service's id or its name; Read resolves
+// either and records the id.
+func (r *implementationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		resp.Diagnostics.AddError("Missing import id", "Import with the Gateway Service's id or name, e.g.: terraform import servicehub_implementation.payments_v1 payments-v1")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
