@@ -86,8 +86,9 @@ func (a *admin) serve(rq *request, ep endpoint) {
 		rq.fail(errMethodNotAllowed())
 		return
 	}
-	q, err := url.ParseQuery(rq.r.URL.RawQuery)
-	if err != nil || len(q) > maxArgs {
+	// Like ngx.req.get_uri_args, keep what parses and skip the rest.
+	q, _ := url.ParseQuery(rq.r.URL.RawQuery)
+	if countArgs(q) > maxArgs {
 		rq.fail(messageError(400, "Too many arguments"))
 		return
 	}
@@ -208,6 +209,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		buf.Reset()
 		buf.WriteString(`{"message":"An unexpected error occurred"}`)
 	}
+	// Kong's cjson output has no trailing newline.
+	buf.Truncate(len(bytes.TrimRight(buf.Bytes(), "\n")))
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))

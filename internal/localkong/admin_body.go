@@ -68,14 +68,18 @@ func parseBody(r *http.Request, entity string) (map[string]any, *apiError) {
 }
 
 func formBody(entity string, vals url.Values) (map[string]any, *apiError) {
+	if countArgs(vals) > maxArgs {
+		return nil, messageError(400, "Too many arguments")
+	}
+	return coerceForm(entity, vals), nil
+}
+
+func countArgs(vals url.Values) int {
 	n := 0
 	for _, vs := range vals {
 		n += len(vs)
 	}
-	if n > maxArgs {
-		return nil, messageError(400, "Too many arguments")
-	}
-	return coerceForm(entity, vals), nil
+	return n
 }
 
 // formEntity names the schema that form bodies of a path are coerced by.
