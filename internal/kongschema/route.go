@@ -1,0 +1,212 @@
+package kongschema
+
+import (
+	"sort"
+	"strings"
+)
+
+// The routes schema (routes.lua, routes_subschemas.lua) in the
+// traditional_compatible router flavour, Kong's default.
+
+var tlsProtocols = anys("grpcs", "https", "tls", "tls_passthrough")
+
+func routesSchema() *schema {
+	protocols := &Field{
+		Type:     "set",
+		LenMin:   intp(1),
+		Required: true,
+		Elements: protocolField(),
+		ExclSubsets: [][]string{
+			{"http", "https"}, {"tcp", "tls", "udp"}, {"tls_passthrough"}, {"grpc", "grpcs"},
+		},
+		Default: anys("http", "https"), HasDefault: true,
+	}
+	snisCheck := conditional("protocols",
+		&Field{Elements: &Field{Type: "string", NotOneOf: tlsProtocols}},
+		"snis", &Field{LenEq: intp(0)},
+		"'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'",
+		map[string]any{
+			"if_field":   "protocols",
+			"if_match":   map[string]any{"elements": map[string]any{"type": "string", "not_one_of": tlsProtocols}},
+			"then_field": "snis", "then_match": map[string]any{"len_eq": 0},
+			"then_err": "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'",
+		})
+	// path_handling "v1" only logs a deprecation warning.
+	pathHandlingCheck := customCheck([]string{"path_handling"}, false, func(map[string]any) string { return "" })
+	atcCheck := customCheck([]string{"id", "protocols", "snis", "sources", "destinations",
+		"methods", "hosts", "paths", "headers", "expression", "regex_priority", "priority"}, true, atcRouteError)
+
+	s := newSchema(&schema{
+		name:         "routes",
+		primaryKey:   "id",
+		endpointKey:  "name",
+		subschemaKey: "protocols",
+		fields: []NamedField{
+			{"id", uuidField()},
+			{"created_at", timestampField()},
+			{"updated_at", timestampField()},
+			{"name", utf8NameField()},
+			{"protocols", protocols},
+			{"https_redirect_status_code", &Field{Type: "integer", OneOf: anys(426.0, 301.0, 302.0, 307.0, 308.0),
+				Default: float64(426), HasDefault: true, Required: true}},
+			{"strip_path", &Field{Type: "boolean", Required: true, Default: true, HasDefault: true}},
+			{"preserve_host", &Field{Type: "boolean", Required: true, Default: false, HasDefault: true}},
+			{"request_buffering", &Field{Type: "boolean", Required: true, Default: true, HasDefault: true}},
+			{"response_buffering", &Field{Type: "boolean", Required: true, Default: true, HasDefault: true}},
+			{"tags", tagsField()},
+			{"service", foreignField("services")},
+			{"snis", &Field{Type: "set", Elements: wildcardHostField()}},
+			{"sources", sourcesField()},
+			{"destinations", sourcesField()},
+			{"methods", methodsField()},
+			{"hosts", hostsField()},
+			{"paths", routerPathsField()},
+			{"headers", headersField(headerNameField().withMatchNone(pat("^[Hh][Oo][Ss][Tt]$", `^[Hh][Oo][Ss][Tt]$`,
+				"cannot contain 'host' header, which must be specified in the 'hosts' attribute")))},
+			{"regex_priority", &Field{Type: "integer", Default: float64(0), HasDefault: true}},
+			{"path_handling", &Field{Type: "string", Default: "v0", HasDefault: true, OneOf: anys("v0", "v1")}},
+		},
+		checks: []Check{snisCheck, pathHandlingCheck, atcCheck},
+	})
+	s.subschemas = routeSubschemas()
+	return s
+}
+
+func (f *Field) withMatchNone(p Pattern) *Field {
+	c := f.clone()
+	c.MatchNone = []Pattern{p}
+	return c
+}
+
+func routeSubschemas() map[string]*subschema {
+	httpErr := func(f string) string { return "cannot set '" + f + "' when 'protocols' is 'http' or 'https'" }
+	streamErr := func(f string) string {
+		return "cannot set '" + f + "' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'"
+	}
+	grpcErr := func(f string) string { return "cannot set '" + f + "' when 'protocols' is 'grpc' or 'grpcs'" }
+
+	http := &subschema{
+		name: "http",
+		fields: map[string]*Field{
+			"sources":      without(sourcesField(), httpErr("sources")),
+			"destinations": without(sourcesField(), httpErr("destinations")),
+		},
+		checks: []Check{conditionalAtLeastOneOf("protocols",
+			&Field{Contains: "https"}, []string{"methods", "hosts", "headers", "paths", "snis"},
+			"must set one of %s when 'protocols' is 'https'",
+			&Field{Contains: "http"}, []string{"methods", "hosts", "headers", "paths"},
+			"must set one of %s when 'protocols' is 'http'",
+			map[string]any{
+				"if_field": "protocols", "if_match": map[string]any{"contains": "https"},
+				"then_at_least_one_of":      anys("methods", "hosts", "headers", "paths", "snis"),
+				"then_err":                  "must set one of %s when 'protocols' is 'https'",
+				"else_match":                map[string]any{"contains": "http"},
+				"else_then_at_least_one_of": anys("methods", "hosts", "headers", "paths"),
+				"else_then_err":             "must set one of %s when 'protocols' is 'http'",
+			})},
+	}
+	streamProtocols := anys("tcp", "tls", "udp")
+	stream := &subschema{
+		name: "tcp",
+		fields: map[string]*Field{
+			"methods": without(methodsField(), streamErr("methods")),
+			"hosts":   without(hostsField(), streamErr("hosts")),
+			"paths":   without(routerPathsField(), streamErr("paths")),
+			"headers": without(headersField(headerNameField()), streamErr("headers")),
+		},
+		checks: []Check{
+			conditionalAtLeastOneOf("protocols",
+				&Field{Elements: &Field{Type: "string", OneOf: streamProtocols}},
+				[]string{"sources", "destinations", "snis"},
+				"must set one of %s when 'protocols' is 'tcp', 'tls' or 'udp'", nil, nil, "",
+				map[string]any{
+					"if_field":             "protocols",
+					"if_match":             map[string]any{"elements": map[string]any{"type": "string", "one_of": streamProtocols}},
+					"then_at_least_one_of": anys("sources", "destinations", "snis"),
+					"then_err":             "must set one of %s when 'protocols' is 'tcp', 'tls' or 'udp'",
+				}),
+			conditionalAtLeastOneOf("protocols",
+				&Field{Elements: &Field{Type: "string", OneOf: anys("tls_passthrough")}},
+				[]string{"snis"}, "must set snis when 'protocols' is 'tls_passthrough'", nil, nil, "",
+				map[string]any{
+					"if_field":             "protocols",
+					"if_match":             map[string]any{"elements": map[string]any{"type": "string", "one_of": anys("tls_passthrough")}},
+					"then_at_least_one_of": anys("snis"),
+					"then_err":             "must set snis when 'protocols' is 'tls_passthrough'",
+				}),
+		},
+	}
+	grpc := &subschema{
+		name: "grpc",
+		fields: map[string]*Field{
+			"strip_path": {Type: "boolean", Required: true, Default: false, HasDefault: true, Ne: true,
+				Err: grpcErr("strip_path")},
+			"methods":      without(methodsField(), grpcErr("methods")),
+			"sources":      without(sourcesField(), grpcErr("sources")),
+			"destinations": without(sourcesField(), grpcErr("destinations")),
+		},
+		checks: []Check{conditionalAtLeastOneOf("protocols",
+			&Field{Contains: "grpcs"}, []string{"hosts", "headers", "paths", "snis"},
+			"must set one of %s when 'protocols' is 'grpcs'",
+			&Field{Contains: "grpc"}, []string{"hosts", "headers", "paths"},
+			"must set one of %s when 'protocols' is 'grpc'",
+			map[string]any{
+				"if_field": "protocols", "if_match": map[string]any{"contains": "grpcs"},
+				"then_at_least_one_of":      anys("hosts", "headers", "paths", "snis"),
+				"then_err":                  "must set one of %s when 'protocols' is 'grpcs'",
+				"else_match":                map[string]any{"contains": "grpc"},
+				"else_then_at_least_one_of": anys("hosts", "headers", "paths"),
+				"else_then_err":             "must set one of %s when 'protocols' is 'grpc'",
+			})},
+	}
+	return map[string]*subschema{
+		"http": http, "https": http,
+		"tcp": stream, "tls": stream, "udp": stream, "tls_passthrough": stream,
+		"grpc": grpc, "grpcs": grpc,
+	}
+}
+
+// atcRouteError stands in for the ATC router's validation of the
+// expression Kong builds from the route: the regexes it would hand to the
+// Rust regex engine (regex paths, ~* header values) must be valid there too.
+// Only the regex part is checked; other ATC failures need invalid input the
+// field rules already reject.
+func atcRouteError(in map[string]any) string {
+	const prefix = "Router Expression failed validation: "
+	if paths, ok := in["paths"].([]any); ok {
+		for _, p := range paths {
+			s, _ := p.(string)
+			if strings.HasPrefix(s, "~") {
+				re := "^" + strings.ReplaceAll(s[1:], "?<", "?P<")
+				if msg := atcRegexError(re); msg != "" {
+					return prefix + msg
+				}
+			}
+		}
+	}
+	if headers, ok := in["headers"].(map[string]any); ok {
+		names := make([]string, 0, len(headers))
+		for k := range headers {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			vals, _ := headers[k].([]any)
+			for _, v := range vals {
+				s, _ := v.(string)
+				if strings.HasPrefix(s, "~*") {
+					if msg := atcRegexError(strings.ToLower(s[2:])); msg != "" {
+						return prefix + msg
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// ProcessRoute is ProcessService for routes. "service" comes back as
+// {"id":…}, nil, or {"name":…} when given by name (the store resolves it).
+func ProcessRoute(op Op, body, existing map[string]any) (map[string]any, *Violation) {
+	return process(schemaByName("routes"), op, body, existing, true)
+}
