@@ -48,6 +48,17 @@ func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	lw := &latencyWriter{ResponseWriter: w, start: start}
+	// A bug must not take the connection down: answer as Kong does.
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			if !lw.wrote {
+				writeError(lw, r, messageError(http.StatusInternalServerError, "An unexpected error occurred"))
+			}
+		}
+	}()
 	h := lw.Header()
 	h.Set("Server", "kong/"+a.srv.opts.Version)
 	h.Set("Access-Control-Allow-Origin", "*")
@@ -151,26 +162,20 @@ func (rq *request) options(ep endpoint) {
 // its result once the lock is released. A 204 sends no body.
 func (rq *request) tx(write bool, fn func(sp *space) (int, any, *apiError)) {
 	s := rq.a.store
-	if write {
-		s.mu.Lock()
-	} else {
-		s.mu.RLock()
-	}
-	var (
-		status int
-		body   any
-		err    *apiError
-	)
-	if sp := s.lookup(rq.ns, write); sp == nil {
-		err = errNotFound()
-	} else {
-		status, body, err = fn(sp)
-	}
-	if write {
-		s.mu.Unlock()
-	} else {
-		s.mu.RUnlock()
-	}
+	status, body, err := func() (int, any, *apiError) {
+		if write {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+		} else {
+			s.mu.RLock()
+			defer s.mu.RUnlock()
+		}
+		sp := s.lookup(rq.ns, write)
+		if sp == nil {
+			return 0, nil, errNotFound()
+		}
+		return fn(sp)
+	}()
 	switch {
 	case err != nil:
 		rq.fail(err)
