@@ -483,8 +483,9 @@ func TestProxyConcurrentRebuilds(t *testing.T) {
 	up, _ := newUpstream(t)
 	svc := serviceFor(t, up, "s")
 	route := func(i int) routeEntry {
+		// A regex path too, since compiled patterns are shared between requests.
 		return entry(newTestRoute(fmt.Sprintf("00000000-0000-4000-8000-%012d", i)), svc,
-			map[string]any{"paths": list("/r" + strconv.Itoa(i))})
+			map[string]any{"paths": list("/r"+strconv.Itoa(i), `~/(r|x)`+strconv.Itoa(i)+`$`)})
 	}
 	tp := newTestProxy(t, route(1))
 	h := newProxy(tp.source, tp.metrics)
@@ -496,7 +497,7 @@ func TestProxyConcurrentRebuilds(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 50; i++ {
 				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, httptest.NewRequest("GET", "/r1", nil))
+				h.ServeHTTP(rec, httptest.NewRequest("GET", []string{"/r1", "/x1"}[i%2], nil))
 				if rec.Code != 200 {
 					t.Errorf("status %d", rec.Code)
 					return
