@@ -1,6 +1,8 @@
 package localkong
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -201,6 +203,24 @@ func TestFormBodies(t *testing.T) {
 	}
 	if mustJSON(r.body["hosts"]) != `["example.com"]` || mustJSON(r.body["headers"]) != `{"x-foo":["bar"]}` {
 		t.Errorf("form route coercion: %s", r.raw)
+	}
+	// An empty value means null.
+	req, _ := http.NewRequest("PATCH", c.base+"/services/form-svc", strings.NewReader("tags="))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := c.send(req); r.status != 200 || r.body["tags"] != nil {
+		t.Errorf("empty form value: %d %s", r.status, r.raw)
+	}
+
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("name", "multi")
+	_ = mw.WriteField("host", "example.com")
+	_ = mw.WriteField("retries", "7")
+	mw.Close()
+	req, _ = http.NewRequest("POST", c.base+"/services", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if r := c.send(req); r.status != 201 || r.body["retries"] != float64(7) {
+		t.Errorf("multipart: %d %s", r.status, r.raw)
 	}
 }
 
