@@ -33,7 +33,7 @@ func (v kongRule) ValidateString(_ context.Context, req validator.StringRequest,
 	}
 	if err := v.check(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+attrName(req.Path.String()),
-			fmt.Sprintf("%s %q is not accepted by Kong: %s.", attrName(req.Path.String()), req.ConfigValue.ValueString(), strings.TrimSuffix(err.Error(), ".")))
+			fmt.Sprintf("%s %q is invalid: %s.", attrName(req.Path.String()), req.ConfigValue.ValueString(), strings.TrimSuffix(err.Error(), ".")))
 	}
 }
 

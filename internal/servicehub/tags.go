@@ -38,14 +38,12 @@ func validateTagValue(tag func(string) string, s string) error {
 	if strings.TrimSpace(s) != s {
 		return fmt.Errorf("must not start or end with whitespace")
 	}
-	if err := kongschema.ValidateTag(tag(s)); err != nil {
-		return err
-	}
-	// ValidateTag allows them; they would still split a ?tags= filter.
+	// Kong's tag rule forbids them too; said plainly, as they are the
+	// likely mistake ("payments/v1").
 	if strings.ContainsAny(s, ",/") {
 		return fmt.Errorf("must not contain ',' or '/'")
 	}
-	return nil
+	return kongschema.ValidateTag(tag(s))
 }
 
 // ValidateUserTag checks a user tag: Kong's tag rule, and not one of ours.

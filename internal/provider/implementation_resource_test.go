@@ -1,0 +1,531 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/kong/go-kong/kong"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
+)
+
+const res = "servicehub_implementation.test"
+
+func jp(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
+
+// checkKong asserts on the Gateway Service as Kong stores it.
+func checkKong(c *kong.Client, name string, check func(*kong.Service) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		svc, err := c.Services.Get(context.Background(), kong.String(name))
+		if err != nil {
+			return fmt.Errorf("Gateway Service %q: %w", name, err)
+		}
+		return check(svc)
+	}
+}
+
+func kongTags(s *kong.Service) []string {
+	var out []string
+	for _, t := range s.Tags {
+		out = append(out, *t)
+	}
+	return out
+}
+
+func TestAccImplementation_urlAndImport(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	config := providerConfig(srv.AdminURL) + `
+resource "servicehub_implementation" "test" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+  url     = "https://payments.internal:8443/api"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(res, plancheck.ResourceActionCreate),
+						// url's components are known at plan time.
+						plancheck.ExpectKnownValue(res, jp("protocol"), knownvalue.StringExact("https")),
+						plancheck.ExpectKnownValue(res, jp("host"), knownvalue.StringExact("payments.internal")),
+						plancheck.ExpectKnownValue(res, jp("port"), knownvalue.Int64Exact(8443)),
+						plancheck.ExpectKnownValue(res, jp("path"), knownvalue.StringExact("/api")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(res, jp("url"), knownvalue.StringExact("https://payments.internal:8443/api")),
+					statecheck.ExpectKnownValue(res, jp("retries"), knownvalue.Int64Exact(5)),
+					statecheck.ExpectKnownValue(res, jp("read_timeout"), knownvalue.Int64Exact(60000)),
+					statecheck.ExpectKnownValue(res, jp("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(res, jp("tags"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(res, jp("tls_verify"), knownvalue.Null()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrSet(res, "id"),
+					resource.TestCheckResourceAttrSet(res, "created_at"),
+					checkKong(kc, "payments-v1", func(s *kong.Service) error {
+						if *s.Host != "payments.internal" || *s.Port != 8443 || *s.Protocol != "https" || *s.Path != "/api" {
+							return fmt.Errorf("kong has %s://%s:%d%s", *s.Protocol, *s.Host, *s.Port, *s.Path)
+						}
+						want := []string{"servicehub:service=payments", "servicehub:version=v1"}
+						if fmt.Sprint(kongTags(s)) != fmt.Sprint(want) {
+							return fmt.Errorf("kong tags = %q, want %q", kongTags(s), want)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      res,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:      res,
+				ImportState:       true,
+				ImportStateId:     "payments-v1",
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    res,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "payments-v1",
+			},
+		},
+	})
+}
+
+func TestAccImplementation_components(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	impl := func(body string) string {
+		return providerConfig(srv.AdminURL) + `
+resource "servicehub_implementation" "test" {
+  service = "orders"
+  version = "v2"
+  name    = "orders-v2"
+` + body + `
+}
+`
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: impl(`
+  protocol = "http"
+  host     = "orders.internal"
+  port     = 8080
+  path     = "/v2"
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(res, jp("url"), knownvalue.StringExact("http://orders.internal:8080/v2")),
+				},
+			},
+			{
+				// The same upstream spelled as a url is no change at all.
+				Config: impl(`  url = "http://orders.internal:8080/v2"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Back to components, without path and port: both revert to
+				// Kong's defaults in Kong itself.
+				Config: impl(`  host = "orders.internal"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(res, jp("url"), knownvalue.StringExact("http://orders.internal")),
+						plancheck.ExpectKnownValue(res, jp("path"), knownvalue.Null()),
+					},
+				},
+				Check: checkKong(kc, "orders-v2", func(s *kong.Service) error {
+					if s.Path != nil || *s.Port != 80 {
+						return fmt.Errorf("kong kept path %v port %d", s.Path, *s.Port)
+					}
+					return nil
+				}),
+			},
+			{
+				Config: impl(`  host = "orders.internal"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccImplementation_updateAdvancedInPlace(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	ctx := context.Background()
+
+	certPEM, keyPEM := testCertificate(t, "client.test", false)
+	cert, err := kc.Certificates.Create(ctx, &kong.Certificate{Cert: &certPEM, Key: &keyPEM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	caPEM, _ := testCertificate(t, "ca.test", true)
+	ca, err := kc.CACertificates.Create(ctx, &kong.CACertificate{Cert: &caPEM})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	base := providerConfig(srv.AdminURL) + `
+resource "servicehub_implementation" "test" {
+  service = "ledger"
+  version = "v1"
+  name    = %q
+  url     = "https://ledger.internal"
+%s
+}
+`
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	sameCreatedAt := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(base, "ledger-v1", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(res, jp("id")),
+					sameCreatedAt.AddStateValue(res, jp("created_at")),
+				},
+			},
+			{
+				// Every advanced field, and the name, change in place.
+				PreConfig: func() { sleepPastSecond() },
+				Config: fmt.Sprintf(base, "ledger-v1-renamed", fmt.Sprintf(`
+  retries               = 0
+  connect_timeout       = 1000
+  write_timeout         = 2000
+  read_timeout          = 2147483646
+  client_certificate_id = %q
+  ca_certificates       = [%q]
+  tls_verify            = true
+  tls_verify_depth      = 4
+  enabled               = false
+  tags                  = ["team:ledger", "pci"]
+`, *cert.ID, *ca.ID)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(res, jp("id")),
+					sameCreatedAt.AddStateValue(res, jp("created_at")),
+					statecheck.ExpectKnownValue(res, jp("tags"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("team:ledger"), knownvalue.StringExact("pci"),
+					})),
+				},
+				Check: checkKong(kc, "ledger-v1-renamed", func(s *kong.Service) error {
+					switch {
+					case *s.Retries != 0, *s.ConnectTimeout != 1000, *s.WriteTimeout != 2000, *s.ReadTimeout != 2147483646:
+						return fmt.Errorf("retries/timeouts = %d %d %d %d", *s.Retries, *s.ConnectTimeout, *s.WriteTimeout, *s.ReadTimeout)
+					case s.ClientCertificate == nil || *s.ClientCertificate.ID != *cert.ID:
+						return fmt.Errorf("client_certificate = %v", s.ClientCertificate)
+					case len(s.CACertificates) != 1 || *s.CACertificates[0] != *ca.ID:
+						return fmt.Errorf("ca_certificates = %v", s.CACertificates)
+					case s.TLSVerify == nil || !*s.TLSVerify, s.TLSVerifyDepth == nil || *s.TLSVerifyDepth != 4:
+						return fmt.Errorf("tls_verify = %v depth %v", s.TLSVerify, s.TLSVerifyDepth)
+					case *s.Enabled:
+						return fmt.Errorf("still enabled")
+					case len(s.Tags) != 4:
+						return fmt.Errorf("tags = %q, want provider's two and the user's two", kongTags(s))
+					}
+					return nil
+				}),
+			},
+			{
+				Config: fmt.Sprintf(base, "ledger-v1-renamed", fmt.Sprintf(`
+  retries               = 0
+  connect_timeout       = 1000
+  write_timeout         = 2000
+  read_timeout          = 2147483646
+  client_certificate_id = %q
+  ca_certificates       = [%q]
+  tls_verify            = true
+  tls_verify_depth      = 4
+  enabled               = false
+  tags                  = ["pci", "team:ledger"]
+`, *cert.ID, *ca.ID)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Removing the optional attributes clears them in Kong.
+				Config: fmt.Sprintf(base, "ledger-v1-renamed", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(res, jp("id")),
+					sameCreatedAt.AddStateValue(res, jp("created_at")),
+					statecheck.ExpectKnownValue(res, jp("tls_verify"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(res, jp("tags"), knownvalue.Null()),
+				},
+				Check: checkKong(kc, "ledger-v1-renamed", func(s *kong.Service) error {
+					switch {
+					case *s.Retries != 5, *s.ConnectTimeout != 60000, *s.ReadTimeout != 60000, !*s.Enabled:
+						return fmt.Errorf("defaults not restored: %+v", s)
+					case s.ClientCertificate != nil, len(s.CACertificates) != 0, s.TLSVerify != nil, s.TLSVerifyDepth != nil:
+						return fmt.Errorf("tls fields not cleared: %v %v %v %v", s.ClientCertificate, s.CACertificates, s.TLSVerify, s.TLSVerifyDepth)
+					case len(s.Tags) != 2:
+						return fmt.Errorf("tags = %q, want only the provider's", kongTags(s))
+					}
+					return nil
+				}),
+			},
+			{
+				// Empty collections are not the same as none, and stay put.
+				Config: fmt.Sprintf(base, "ledger-v1-renamed", "  tags = []\n  ca_certificates = []"),
+				Check:  resource.TestCheckResourceAttr(res, "tags.#", "0"),
+			},
+			{
+				Config: fmt.Sprintf(base, "ledger-v1-renamed", "  tags = []\n  ca_certificates = []"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccImplementation_drift(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	ctx := context.Background()
+	config := providerConfig(srv.AdminURL) + `
+resource "servicehub_implementation" "test" {
+  service = "search"
+  version = "v3"
+  name    = "search-v3"
+  url     = "http://search.internal/q"
+  tags    = ["keep"]
+}
+`
+	var firstID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					firstID = s.RootModule().Resources[res].Primary.ID
+					return nil
+				},
+			},
+			{
+				// Someone edits the host and strips our tags in Kong.
+				PreConfig: func() {
+					svc, err := kc.Services.Get(ctx, kong.String("search-v3"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					svc.Host = kong.String("rogue.internal")
+					svc.Tags = kong.StringSlice("keep")
+					if _, err := kc.Services.Create(ctx, svc); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectNonEmptyPlan(),
+						plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+					},
+				},
+				Check: checkKong(kc, "search-v3", func(s *kong.Service) error {
+					if *s.Host != "search.internal" || len(s.Tags) != 3 {
+						return fmt.Errorf("not restored: host %s tags %q", *s.Host, kongTags(s))
+					}
+					return nil
+				}),
+			},
+			{
+				// Someone deletes it: the plan recreates it, without error.
+				PreConfig: func() {
+					if err := kc.Services.Delete(ctx, kong.String("search-v3")); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionCreate)},
+				},
+				Check: func(s *terraform.State) error {
+					if id := s.RootModule().Resources[res].Primary.ID; id == firstID {
+						return fmt.Errorf("recreated with the old id %s", id)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccImplementation_conflicts(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	if _, err := kc.Services.Create(context.Background(), &kong.Service{
+		Name: kong.String("taken"), Host: kong.String("legacy.internal"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(srv.AdminURL) + `
+resource "servicehub_implementation" "test" {
+  service = "inventory"
+  version = "v1"
+  name    = "taken"
+  host    = "inventory.internal"
+}
+`,
+				ExpectError: errorRE(`Gateway Service named "taken" already exists in this runtime group \(id [0-9a-f-]{36}\).*terraform import servicehub_implementation.<name> taken`),
+			},
+			{
+				Config: providerConfig(srv.AdminURL) + `
+resource "servicehub_implementation" "first" {
+  service = "inventory"
+  version = "v1"
+  name    = "inventory-v1"
+  host    = "inventory.internal"
+}
+
+resource "servicehub_implementation" "second" {
+  service    = "inventory"
+  version    = "v1"
+  name       = "inventory-v1-bis"
+  host       = "inventory-bis.internal"
+  depends_on = [servicehub_implementation.first]
+}
+`,
+				ExpectError: errorRE(`Version "v1" of service "inventory" already has an implementation in this runtime group: the Gateway Service "inventory-v1"`),
+			},
+		},
+	})
+}
+
+func TestAccImplementation_planTimeValidation(t *testing.T) {
+	t.Parallel()
+	// Nothing may reach Kong: a server that is not there proves it.
+	config := func(body string) string {
+		return providerConfig("http://127.0.0.1:1") + `
+resource "servicehub_implementation" "test" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+` + body + `
+}
+`
+	}
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: errorRE(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			step(`url = "invalid url"`, `Invalid url.*host: required field missing`),
+			step(`url = "ftp://files.internal/"`, `Invalid url.*protocol: expected one of`),
+			step(`url = "http://bad host/"`, `Invalid url`),
+			step("host = \"example.com\"\nport = 70000", `Attribute port value must be between 0 and 65535, got: 70000`),
+			step("host = \"example.com\"\nretries = -1", `Attribute retries value must be between 0 and 32767, got: -1`),
+			step("host = \"example.com\"\nconnect_timeout = 0", `Attribute connect_timeout value must be between 1 and 2147483646`),
+			step("host = \"example.com\"\ntls_verify = true", `tls_verify requires protocol https or tls.*"http"`),
+			step("url = \"http://example.com\"\nca_certificates = [\"6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a\"]", `ca_certificates requires protocol https or tls`),
+			step("host = \"example.com\"\nprotocol = \"grpc\"\npath = \"/x\"", `path not allowed with protocol grpc`),
+			step("url = \"http://example.com\"\nhost = \"example.com\"", `Invalid Attribute Combination`),
+			step("protocol = \"https\"", `Missing Attribute Configuration.*url,host`),
+			step("host = \"example.com:80\"", `Invalid host`),
+			step("host = \"example.com\"\npath = \"api\"", `Invalid path`),
+			step("host = \"example.com\"\nclient_certificate_id = \"nope\"", `expected a valid UUID`),
+			step("host = \"example.com\"\ntags = [\"servicehub:service=x\"]", `reserved for the provider`),
+			step("host = \"example.com\"\ntags = [\"a,b\"]", `Invalid tags`),
+		},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: providerConfig("http://127.0.0.1:1") + `
+resource "servicehub_implementation" "test" {
+  service = "pay/ments"
+  version = "v1"
+  name    = "payments-v1"
+  host    = "example.com"
+}
+`,
+			PlanOnly:    true,
+			ExpectError: errorRE(`Invalid service.*must not contain ',' or '/'`),
+		}},
+	})
+}
+
+func TestAccImplementation_invalidName(t *testing.T) {
+	t.Parallel()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: providerConfig("http://127.0.0.1:1") + `
+resource "servicehub_implementation" "test" {
+  service = "payments"
+  version = "v1"
+  name    = "payments v1"
+  host    = "example.com"
+}
+`,
+			PlanOnly:    true,
+			ExpectError: errorRE(`Invalid name.*the only accepted ascii characters`),
+		}},
+	})
+}
+
+// errorRE compiles an expected-error pattern in which a space matches any
+// whitespace: Terraform wraps diagnostics to the terminal width.
+func errorRE(pattern string) *regexp.Regexp {
+	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// sleepPastSecond makes a later updated_at observable: Kong timestamps
+// have one-second resolution.
+func sleepPastSecond() { time.Sleep(1100 * time.Millisecond) }
