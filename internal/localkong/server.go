@@ -55,6 +55,7 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 		opts.Version = DefaultVersion
 	}
 	s := &Server{opts: opts, nodeID: uuid.NewString(), store: newStore(), metrics: newMetrics()}
+	s.metrics.nodeID = s.nodeID // one node: / and /metrics report the same node_id
 
 	adminLn, err := net.Listen("tcp", adminAddr)
 	if err != nil {

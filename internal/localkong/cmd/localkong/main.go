@@ -5,6 +5,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,6 +22,7 @@ func main() {
 	flag.BoolVar(&opts.Konnect, "konnect", false, "serve Konnect's control-plane API instead of Kong's Admin API")
 	flag.StringVar(&opts.Version, "version", localkong.DefaultVersion, "Kong version to report")
 	flag.DurationVar(&opts.AdminLatency, "admin-latency", 0, "added delay per Admin API request, e.g. 20ms")
+	upstreamAddr := flag.String("upstream-listen", "", "also serve a demo upstream here (200 with a JSON echo; /status/<code> answers that code)")
 	flag.Parse()
 
 	srv, err := localkong.Start(opts, *adminAddr, *proxyAddr)
@@ -28,6 +31,15 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("localkong admin=%s proxy=%s\n", srv.AdminURL, srv.ProxyURL)
+	if *upstreamAddr != "" {
+		ln, err := net.Listen("tcp", *upstreamAddr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "localkong:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("localkong upstream=http://%s\n", ln.Addr())
+		go func() { _ = http.Serve(ln, localkong.NewUpstream()) }()
+	}
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
