@@ -46,7 +46,10 @@ func TestSpecErrorBodies(t *testing.T) {
 		},
 		{
 			"unknown field",
-			func() *Violation { _, v := ProcessService(Insert, obj(t, `{"host":"example.com","foo":1}`), nil); return v },
+			func() *Violation {
+				_, v := ProcessService(Insert, obj(t, `{"host":"example.com","foo":1}`), nil)
+				return v
+			},
 			`{"code":2,"name":"schema violation","message":"schema violation (foo: unknown field)","fields":{"foo":"unknown field"}}`,
 		},
 		{
