@@ -529,3 +529,45 @@ func errorRE(pattern string) *regexp.Regexp {
 // sleepPastSecond makes a later updated_at observable: Kong timestamps
 // have one-second resolution.
 func sleepPastSecond() { time.Sleep(1100 * time.Millisecond) }
+
+func TestAccImplementation_urlKnownAfterApply(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	config := providerConfig(srv.AdminURL) + `
+resource "terraform_data" "upstream" {
+  input = "http://late.internal:9000/x"
+}
+
+resource "servicehub_implementation" "test" {
+  service = "late"
+  version = "v1"
+  name    = "late-v1"
+  url     = terraform_data.upstream.output
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectUnknownValue(res, jp("host")),
+						plancheck.ExpectUnknownValue(res, jp("port")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(res, jp("host"), knownvalue.StringExact("late.internal")),
+					statecheck.ExpectKnownValue(res, jp("port"), knownvalue.Int64Exact(9000)),
+					statecheck.ExpectKnownValue(res, jp("path"), knownvalue.StringExact("/x")),
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,36 @@
+package provider
+
+import (
+	"os"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
+)
+
+// TestAccExamples applies the documentation's examples, so they cannot rot.
+func TestAccExamples(t *testing.T) {
+	t.Parallel()
+	example, err := os.ReadFile("../../examples/resources/servicehub_implementation/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startKong(t, localkong.Options{})
+	config := providerConfig(srv.AdminURL) + string(example)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{ResourceName: "servicehub_implementation.payments_v1", ImportState: true, ImportStateId: "payments-v1", ImportStateVerify: true},
+			{ResourceName: "servicehub_implementation.orders_v2", ImportState: true, ImportStateVerify: true},
+		},
+	})
+}
