@@ -67,7 +67,8 @@ type Client struct {
 	// stick to idempotent PUT/DELETE.
 	Kong *kong.Client
 
-	log func(ctx context.Context, msg string, fields map[string]any)
+	metrics *retryablehttp.Client // see metrics.go
+	log     func(ctx context.Context, msg string, fields map[string]any)
 }
 
 // New builds a Client. It does not contact the server.
@@ -123,6 +124,7 @@ func New(cfg Config) (*Client, error) {
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: c.logRetry,
 	}
+	c.metrics = c.metricsClient(cfg, rc.HTTPClient)
 
 	kc, err := kong.NewClient(kong.String(base.String()), rc.StandardClient())
 	if err != nil {
