@@ -48,10 +48,11 @@ func process(s *schema, op Op, body, existing map[string]any, resolveByName bool
 
 	data = c.processAuto(s, data, op)
 	if op == Update {
+		// The stored row has every column; missing ones read as null.
 		merged := map[string]any{}
-		for k, v := range existing {
-			if s.byName[k] != nil && k != "updated_at" {
-				merged[k] = normalize(v)
+		for _, nf := range s.fields {
+			if nf.Name != "updated_at" {
+				merged[nf.Name] = normalize(existing[nf.Name])
 			}
 		}
 		for k, v := range data {
