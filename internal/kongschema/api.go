@@ -3,6 +3,14 @@
 //
 // Entities are handled in their JSON form: map[string]any as produced by
 // encoding/json (float64 numbers, []any, map[string]any, nil for null).
+//
+// The rules are Kong's schema engine (kong/db/schema) re-expressed in Go:
+// fields with validators run in Kong's order, entity checks, subschemas and
+// the insert/upsert/update processing, so messages come out as Kong words
+// them. Routes follow the default traditional_compatible router flavour.
+// Two parts can only be approximated: the ATC router's own validation is
+// reduced to checking route regexes against RE2-style syntax, and OpenSSL's
+// parse error texts for certificates and keys are fixed strings.
 package kongschema
 
 // Op says which Admin API operation a body arrives with; defaults and merge

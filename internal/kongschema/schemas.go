@@ -18,7 +18,6 @@ func Schema(entity string) (map[string]any, bool) {
 
 // Entities lists the entity names Schema, Process and Validate know.
 func Entities() []string {
-	schemaByName("")
 	return []string{"services", "routes", "certificates", "ca_certificates", "snis",
 		"consumers", "upstreams", "targets", "plugins", "tags"}
 }
