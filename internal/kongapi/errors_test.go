@@ -133,3 +133,23 @@ func TestErrorPredicates(t *testing.T) {
 		t.Error("go-kong 404 not recognised")
 	}
 }
+
+// FuzzDecodeError: any body, any status, never a panic, always the status.
+func FuzzDecodeError(f *testing.F) {
+	f.Add(409, `{"code":5,"name":"unique constraint violation","message":"m","fields":{"name":"x"}}`)
+	f.Add(400, `{"fields":{"@entity":["a"],"tags":[null,{"x":[1,true]}]}}`)
+	f.Add(429, `{"message":{"nested":[1,2]},"details":null}`)
+	f.Add(500, "\x00\xff not json")
+	f.Fuzz(func(t *testing.T, status int, body string) {
+		req := httptest.NewRequest(http.MethodGet, "http://kong/services", nil)
+		resp := &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {"1"}}, Request: req}
+		e := decodeError(resp, []byte(body))
+		if e.StatusCode != status {
+			t.Fatalf("status %d became %d", status, e.StatusCode)
+		}
+		_ = e.Error()
+		for _, fe := range e.FieldErrors() {
+			_ = fe.String()
+		}
+	})
+}

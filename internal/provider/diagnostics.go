@@ -42,6 +42,9 @@ func addKongError(diags *diag.Diagnostics, op string, err error) {
 	case errors.As(err, &kerr) && kerr.StatusCode == 403:
 		diags.AddError(summary+": permission denied",
 			fmt.Sprintf("%s\n\nThe token is valid but lacks permission for Gateway Services in this workspace or control plane.", kerr))
+	case errors.As(err, &kerr) && kerr.Fields["@referenced_by"] != nil:
+		diags.AddError(summary+": the Gateway Service is still in use",
+			fmt.Sprintf("%s\n\nKong refuses to delete a Gateway Service that %v still reference. Remove or move them first.", kerr, kerr.Fields["@referenced_by"]))
 	case errors.As(err, &kerr) && len(kerr.Fields) > 0:
 		var entity []string
 		for _, f := range kerr.FieldErrors() {

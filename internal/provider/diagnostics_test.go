@@ -60,6 +60,13 @@ func TestAddKongError(t *testing.T) {
 			wantText:  []string{"Kong rejected the credentials", "admin_token", "konnect_token"},
 		},
 		{
+			name: "still referenced by routes",
+			err: &kongapi.Error{StatusCode: 400, Code: 4, Message: "an existing 'routes' entity references this 'services' entity",
+				Fields: map[string]any{"@referenced_by": "routes"}},
+			wantPaths: []path.Path{path.Empty()},
+			wantText:  []string{"still in use", "routes still reference"},
+		},
+		{
 			name:      "transport error",
 			err:       errors.New("GET http://kong/services: connection refused"),
 			wantPaths: []path.Path{path.Empty()},

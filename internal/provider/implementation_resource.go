@@ -235,9 +235,14 @@ func (r *implementationResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	impl.ID = state.ID.ValueString()
-	impl.CreatedAt = state.CreatedAt.ValueInt64()
-	updated, err := r.impls.Update(ctx, impl)
+	prior, diags := state.expand(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	impl.ID = prior.ID
+	impl.CreatedAt = prior.CreatedAt
+	updated, err := r.impls.Update(ctx, prior, impl)
 	if err != nil {
 		addKongError(&resp.Diagnostics, "update", err)
 		return

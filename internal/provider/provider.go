@@ -270,6 +270,7 @@ func stringOrEnv(v types.String, env, def string) string {
 func (p *servicehubProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewImplementationResource,
+		NewRouteResource,
 	}
 }
 

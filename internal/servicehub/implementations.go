@@ -57,13 +57,17 @@ func (s *Implementations) Create(ctx context.Context, impl Implementation) (Impl
 
 // Update replaces the implementation's Gateway Service with impl in full,
 // so whatever impl leaves unset is cleared in Kong. created_at is sent back
-// as it was, since Kong resets it on every PUT that omits it.
-func (s *Implementations) Update(ctx context.Context, impl Implementation) (Implementation, error) {
+// as it was, since Kong resets it on every PUT that omits it. The version
+// is checked for another implementation only when it changes from prior:
+// a duplicate made behind our back must not block the original's updates.
+func (s *Implementations) Update(ctx context.Context, prior, impl Implementation) (Implementation, error) {
 	if impl.ID == "" {
 		return Implementation{}, fmt.Errorf("update of implementation %q without an id", impl.Name)
 	}
-	if err := s.checkVersionFree(ctx, impl.Service, impl.Version, impl.ID); err != nil {
-		return Implementation{}, err
+	if prior.Service != impl.Service || prior.Version != impl.Version {
+		if err := s.checkVersionFree(ctx, impl.Service, impl.Version, impl.ID); err != nil {
+			return Implementation{}, err
+		}
 	}
 	return s.put(ctx, impl)
 }
@@ -79,8 +83,13 @@ func (s *Implementations) Get(ctx context.Context, idOrName string) (Implementat
 }
 
 // Delete removes the implementation's Gateway Service; gone already is fine.
+// Routes still attached give a *RoutesRemainError naming them.
 func (s *Implementations) Delete(ctx context.Context, id string) error {
-	return s.api.DeleteService(ctx, id)
+	err := s.api.DeleteService(ctx, id)
+	if kongapi.IsReferencedBy(err, "routes") {
+		return routesRemain(ctx, s.api, id, err)
+	}
+	return err
 }
 
 // FindByVersion returns the implementations of a service version; normally

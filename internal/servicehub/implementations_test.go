@@ -140,7 +140,7 @@ func TestCreateGetUpdateDelete(t *testing.T) {
 	upd.Path = nil
 	upd.Tags = nil
 	upd.Name = "payments-v1-renamed"
-	updated, err := impls.Update(ctx, upd)
+	updated, err := impls.Update(ctx, created, upd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,9 +192,20 @@ func TestCreateSecondImplementationOfVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second.Version = "v1"
-	if _, err := impls.Update(ctx, second); !errors.As(err, &taken) {
+	moved := second
+	moved.Version = "v1"
+	if _, err := impls.Update(ctx, second, moved); !errors.As(err, &taken) {
 		t.Fatalf("update onto taken version: %v", err)
+	}
+	// A duplicate made behind our back does not block the first one's
+	// updates, which leave the version alone.
+	if _, err := api.PutService(ctx, toKong(Implementation{ID: kongapi.NewID(), Service: "payments", Version: "v1", Name: "rogue", Endpoint: Endpoint{"http", "r", 80, nil}})); err != nil {
+		t.Fatal(err)
+	}
+	renamed := first
+	renamed.Name = "payments-v1-new"
+	if _, err := impls.Update(ctx, first, renamed); err != nil {
+		t.Fatalf("update blocked by a rogue duplicate: %v", err)
 	}
 }
 

@@ -1,0 +1,206 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
+)
+
+type routeModel struct {
+	ID               types.String `tfsdk:"id"`
+	ImplementationID types.String `tfsdk:"implementation_id"`
+	Name             types.String `tfsdk:"name"`
+
+	Methods types.List `tfsdk:"methods"`
+	Paths   types.List `tfsdk:"paths"`
+	Hosts   types.List `tfsdk:"hosts"`
+	Headers types.Map  `tfsdk:"headers"`
+
+	Protocols               types.List   `tfsdk:"protocols"`
+	StripPath               types.Bool   `tfsdk:"strip_path"`
+	PreserveHost            types.Bool   `tfsdk:"preserve_host"`
+	RegexPriority           types.Int64  `tfsdk:"regex_priority"`
+	PathHandling            types.String `tfsdk:"path_handling"`
+	HTTPSRedirectStatusCode types.Int64  `tfsdk:"https_redirect_status_code"`
+	RequestBuffering        types.Bool   `tfsdk:"request_buffering"`
+	ResponseBuffering       types.Bool   `tfsdk:"response_buffering"`
+	SNIs                    types.List   `tfsdk:"snis"`
+	Sources                 types.Set    `tfsdk:"sources"`
+	Destinations            types.Set    `tfsdk:"destinations"`
+	Tags                    types.List   `tfsdk:"tags"`
+
+	CreatedAt types.Int64 `tfsdk:"created_at"`
+	UpdatedAt types.Int64 `tfsdk:"updated_at"`
+}
+
+// peerModel is one sources or destinations entry.
+type peerModel struct {
+	IP   types.String `tfsdk:"ip"`
+	Port types.Int64  `tfsdk:"port"`
+}
+
+var (
+	peerType    = types.ObjectType{AttrTypes: map[string]attr.Type{"ip": types.StringType, "port": types.Int64Type}}
+	headersType = types.ListType{ElemType: types.StringType}
+)
+
+// expand turns a planned model into the route to write. The plan is fully
+// known at apply time.
+func (m routeModel) expand(ctx context.Context) (servicehub.Route, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	r := servicehub.Route{
+		ID:                      m.ID.ValueString(),
+		Name:                    m.Name.ValueString(),
+		ImplementationID:        m.ImplementationID.ValueString(),
+		StripPath:               m.StripPath.ValueBool(),
+		PreserveHost:            m.PreserveHost.ValueBool(),
+		RegexPriority:           int(m.RegexPriority.ValueInt64()),
+		PathHandling:            m.PathHandling.ValueString(),
+		HTTPSRedirectStatusCode: int(m.HTTPSRedirectStatusCode.ValueInt64()),
+		RequestBuffering:        m.RequestBuffering.ValueBool(),
+		ResponseBuffering:       m.ResponseBuffering.ValueBool(),
+		CreatedAt:               m.CreatedAt.ValueInt64(),
+	}
+	for _, l := range []struct {
+		from types.List
+		to   *[]string
+	}{
+		{m.Protocols, &r.Protocols}, {m.Methods, &r.Methods}, {m.Paths, &r.Paths},
+		{m.Hosts, &r.Hosts}, {m.SNIs, &r.SNIs}, {m.Tags, &r.Tags},
+	} {
+		diags.Append(l.from.ElementsAs(ctx, l.to, false)...)
+	}
+	if !m.Headers.IsNull() {
+		diags.Append(m.Headers.ElementsAs(ctx, &r.Headers, false)...)
+	}
+	var d diag.Diagnostics
+	r.Sources, d = expandPeers(ctx, m.Sources)
+	diags.Append(d...)
+	r.Destinations, d = expandPeers(ctx, m.Destinations)
+	diags.Append(d...)
+	return r, diags
+}
+
+func expandPeers(ctx context.Context, s types.Set) ([]servicehub.Peer, diag.Diagnostics) {
+	var ms []peerModel
+	diags := s.ElementsAs(ctx, &ms, false)
+	var out []servicehub.Peer
+	for _, p := range ms {
+		peer := servicehub.Peer{IP: p.IP.ValueStringPointer()}
+		if !p.Port.IsNull() {
+			port := int(p.Port.ValueInt64())
+			peer.Port = &port
+		}
+		out = append(out, peer)
+	}
+	return out, diags
+}
+
+// flattenRoute records what Kong returned. prior is the plan (create,
+// update) or the state (read, import); it decides whether a collection Kong
+// reports as empty or null is shown as empty or as null, so neither form
+// in the configuration gives a perpetual diff.
+func flattenRoute(ctx context.Context, r servicehub.Route, prior routeModel) (routeModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	m := routeModel{
+		ID:                      types.StringValue(r.ID),
+		ImplementationID:        optionalString(r.ImplementationID),
+		Name:                    optionalString(r.Name),
+		StripPath:               types.BoolValue(r.StripPath),
+		PreserveHost:            types.BoolValue(r.PreserveHost),
+		RegexPriority:           types.Int64Value(int64(r.RegexPriority)),
+		PathHandling:            types.StringValue(r.PathHandling),
+		HTTPSRedirectStatusCode: types.Int64Value(int64(r.HTTPSRedirectStatusCode)),
+		RequestBuffering:        types.BoolValue(r.RequestBuffering),
+		ResponseBuffering:       types.BoolValue(r.ResponseBuffering),
+		CreatedAt:               types.Int64Value(r.CreatedAt),
+		UpdatedAt:               types.Int64Value(r.UpdatedAt),
+	}
+	var d diag.Diagnostics
+	for _, l := range []struct {
+		vals  []string
+		prior types.List
+		to    *types.List
+	}{
+		{r.Protocols, prior.Protocols, &m.Protocols}, {r.Methods, prior.Methods, &m.Methods},
+		{r.Paths, prior.Paths, &m.Paths}, {r.Hosts, prior.Hosts, &m.Hosts},
+		{r.SNIs, prior.SNIs, &m.SNIs}, {r.Tags, prior.Tags, &m.Tags},
+	} {
+		*l.to, d = stringList(ctx, l.vals, l.prior)
+		diags.Append(d...)
+	}
+	m.Headers, d = flattenHeaders(ctx, r.Headers, prior.Headers)
+	diags.Append(d...)
+	m.Sources, d = flattenPeers(r.Sources, prior.Sources)
+	diags.Append(d...)
+	m.Destinations, d = flattenPeers(r.Destinations, prior.Destinations)
+	diags.Append(d...)
+	return m, diags
+}
+
+func flattenHeaders(ctx context.Context, h map[string][]string, prior types.Map) (types.Map, diag.Diagnostics) {
+	if len(h) == 0 {
+		if isEmpty(prior) {
+			return types.MapValueMust(headersType, map[string]attr.Value{}), nil
+		}
+		return types.MapNull(headersType), nil
+	}
+	// A header with no values reads back as [] from Kong; nil would make
+	// the list null.
+	for k, v := range h {
+		if v == nil {
+			h[k] = []string{}
+		}
+	}
+	return types.MapValueFrom(ctx, headersType, h)
+}
+
+func flattenPeers(ps []servicehub.Peer, prior types.Set) (types.Set, diag.Diagnostics) {
+	if len(ps) == 0 {
+		if isEmpty(prior) {
+			return types.SetValueMust(peerType, []attr.Value{}), nil
+		}
+		return types.SetNull(peerType), nil
+	}
+	var diags diag.Diagnostics
+	elems := make([]attr.Value, 0, len(ps))
+	for _, p := range ps {
+		port := types.Int64Null()
+		if p.Port != nil {
+			port = types.Int64Value(int64(*p.Port))
+		}
+		obj, d := types.ObjectValue(peerType.AttrTypes, map[string]attr.Value{
+			"ip":   types.StringPointerValue(p.IP),
+			"port": port,
+		})
+		diags.Append(d...)
+		elems = append(elems, obj)
+	}
+	s, d := types.SetValue(peerType, elems)
+	diags.Append(d...)
+	return s, diags
+}
+
+// isEmpty reports whether a known collection has no elements.
+func isEmpty(v interface {
+	IsNull() bool
+	IsUnknown() bool
+}) bool {
+	if v.IsNull() || v.IsUnknown() {
+		return false
+	}
+	switch c := v.(type) {
+	case basetypes.ListValue:
+		return len(c.Elements()) == 0
+	case basetypes.MapValue:
+		return len(c.Elements()) == 0
+	case basetypes.SetValue:
+		return len(c.Elements()) == 0
+	}
+	return false
+}

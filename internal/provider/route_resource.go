@@ -1,0 +1,304 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
+	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
+)
+
+var (
+	_ resource.Resource                   = (*routeResource)(nil)
+	_ resource.ResourceWithConfigure      = (*routeResource)(nil)
+	_ resource.ResourceWithImportState    = (*routeResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*routeResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*routeResource)(nil)
+)
+
+// NewRouteResource is the servicehub_route resource.
+func NewRouteResource() resource.Resource { return &routeResource{} }
+
+type routeResource struct {
+	routes *servicehub.Routes
+}
+
+func (r *routeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_route"
+}
+
+var (
+	methodRule    = kongRule{"must be an HTTP method in upper case, e.g. GET", kongschema.ValidateMethod}
+	routePathRule = kongRule{"must start with / (a prefix) or ~/ (a regex), normalized, and compile as a regex if ~/", kongschema.ValidateRoutePath}
+	routeHostRule = kongRule{"must be a hostname with an optional port and at most one leftmost or rightmost * wildcard", kongschema.ValidateRouteHost}
+	headerRule    = kongRule{"must be a header name of A-Z, a-z, 0-9, '_' and '-', other than host", kongschema.ValidateHeaderName}
+	sniRule       = kongRule{"must be a hostname, not an IP address, with an optional leftmost or rightmost * wildcard", kongschema.ValidateSNI}
+	ipRule        = kongRule{"must be an IP address or CIDR range", kongschema.ValidateIPOrCIDR}
+)
+
+var (
+	defaultRouteProtocols = []string{"http", "https"}
+	redirectCodes         = []int64{426, 301, 302, 307, 308}
+)
+
+func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	peers := func(what string) schema.SetNestedAttribute {
+		return schema.SetNestedAttribute{
+			Description: fmt.Sprintf("%s of stream (tcp, tls, udp) requests to match, each with an `ip` (address or CIDR range), a `port`, or both. "+
+				"Not allowed with http, https, grpc or grpcs.", what),
+			Optional: true,
+			NestedObject: schema.NestedAttributeObject{
+				Attributes: map[string]schema.Attribute{
+					"ip": schema.StringAttribute{
+						Description: "IP address or CIDR range, e.g. `10.0.0.0/8`.",
+						Optional:    true,
+						Validators:  []validator.String{ipRule},
+					},
+					"port": schema.Int64Attribute{
+						Description: "Port, 0 to 65535.",
+						Optional:    true,
+						Validators:  []validator.Int64{int64validator.Between(0, 65535)},
+					},
+				},
+			},
+		}
+	}
+	list := func(desc string, rule validator.String, unique bool) schema.ListAttribute {
+		v := []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(rule)}
+		if unique {
+			v = append(v, listvalidator.UniqueValues())
+		}
+		return schema.ListAttribute{Description: desc, Optional: true, ElementType: types.StringType, Validators: v}
+	}
+	protocols := make([]attr.Value, len(defaultRouteProtocols))
+	for i, p := range defaultRouteProtocols {
+		protocols[i] = types.StringValue(p)
+	}
+
+	resp.Schema = schema.Schema{
+		Description: "A Route of an implementation: which requests Kong sends to the implementation's Gateway Service. " +
+			"An implementation can have any number of routes. For http and https a route must set at least one of `methods`, `hosts`, `headers` or `paths` " +
+			"(or `snis` with https).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Description:   "Route id.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"implementation_id": schema.StringAttribute{
+				Description: "Id of the implementation (Gateway Service) the route sends requests to. Changing it moves the route in place.",
+				Required:    true,
+				Validators:  []validator.String{uuidRule},
+			},
+			"name": schema.StringAttribute{
+				Description: "Route name, unique in the runtime group and case-sensitive: `foo` and `Foo` are two routes.",
+				Required:    true,
+				Validators:  []validator.String{nameRule},
+			},
+			"methods": list("HTTP methods to match, in upper case, e.g. `[\"GET\", \"POST\"]`.", methodRule, true),
+			"paths": list("Paths to match, each a prefix starting with `/` or a regex starting with `~/`, e.g. `[\"/foo\", \"~/items/\\\\d+$\"]`. "+
+				"Order is kept.", routePathRule, false),
+			"hosts": list("Host header values to match, with an optional port and one leftmost or rightmost `*` wildcard, e.g. `*.example.com`. "+
+				"Order is kept.", routeHostRule, false),
+			"headers": schema.MapAttribute{
+				Description: "Request headers to match: header name to the values any of which matches. `host` is not allowed here; use `hosts`.",
+				Optional:    true,
+				ElementType: headersType,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(headerRule),
+					mapvalidator.ValueListsAre(listvalidator.NoNullValues(), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
+				},
+			},
+			"protocols": schema.ListAttribute{
+				Description: "Protocols the route accepts: `http` and `https`, or `grpc` and `grpcs`, or `tcp`, `tls` and `udp`, or `tls_passthrough`. " +
+					"Defaults to `[\"http\", \"https\"]`.",
+				Optional:    true,
+				Computed:    true,
+				ElementType: types.StringType,
+				Default:     listdefault.StaticValue(types.ListValueMust(types.StringType, protocols)),
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.NoNullValues(),
+					listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(stringvalidator.OneOf(kongschema.Protocols...)),
+				},
+			},
+			"strip_path": schema.BoolAttribute{
+				Description: "Whether to remove the matched path prefix from the request before proxying it. Defaults to `true`, " +
+					"or `false` when the first protocol is grpc or grpcs, which do not allow it.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"preserve_host": schema.BoolAttribute{
+				Description: "Whether to send the client's Host header to the upstream instead of the implementation's host. Defaults to `false`.",
+				Optional:    true,
+				Computed:    true,
+				Default:     booldefault.StaticBool(false),
+			},
+			"regex_priority": schema.Int64Attribute{
+				Description: "Order in which regex paths are tried when several routes match; higher first. Defaults to `0`.",
+				Optional:    true,
+				Computed:    true,
+				Default:     int64default.StaticInt64(0),
+			},
+			"path_handling": schema.StringAttribute{
+				Description: "How the upstream path is joined with the request path: `v0` or `v1` (deprecated). Defaults to `v0`.",
+				Optional:    true,
+				Computed:    true,
+				Default:     stringdefault.StaticString("v0"),
+				Validators:  []validator.String{stringvalidator.OneOf("v0", "v1")},
+			},
+			"https_redirect_status_code": schema.Int64Attribute{
+				Description: "Status Kong answers with when the route does not accept http and a request comes over http: " +
+					"`426`, `301`, `302`, `307` or `308`. Defaults to `426`.",
+				Optional:   true,
+				Computed:   true,
+				Default:    int64default.StaticInt64(426),
+				Validators: []validator.Int64{int64validator.OneOf(redirectCodes...)},
+			},
+			"request_buffering": schema.BoolAttribute{
+				Description: "Whether Kong buffers the request body before proxying it. Defaults to `true`.",
+				Optional:    true,
+				Computed:    true,
+				Default:     booldefault.StaticBool(true),
+			},
+			"response_buffering": schema.BoolAttribute{
+				Description: "Whether Kong buffers the response body before returning it. Defaults to `true`.",
+				Optional:    true,
+				Computed:    true,
+				Default:     booldefault.StaticBool(true),
+			},
+			"snis":         list("TLS server names to match. Only with protocols https, grpcs, tls or tls_passthrough.", sniRule, true),
+			"sources":      peers("Client addresses"),
+			"destinations": peers("Destination addresses"),
+			"tags":         list("Tags on the route.", tagRule, true),
+			"created_at": schema.Int64Attribute{
+				Description:   "Creation time, Unix seconds.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.Int64Attribute{
+				Description: "Last update time, Unix seconds.",
+				Computed:    true,
+			},
+		},
+	}
+}
+
+func (r *routeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	r.routes = servicehub.NewRoutes(data.api)
+}
+
+func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan routeModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	route, diags := plan.expand(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.routes.Create(ctx, route)
+	if err != nil {
+		addRouteError(&resp.Diagnostics, "create", err)
+		return
+	}
+	state, diags := flattenRoute(ctx, created, plan)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var prior routeModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// After an import by name, id holds the name until this first read.
+	route, err := r.routes.Get(ctx, prior.ID.ValueString())
+	if servicehub.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addRouteError(&resp.Diagnostics, "read", err)
+		return
+	}
+	state, diags := flattenRoute(ctx, route, prior)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state routeModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	route, diags := plan.expand(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	route.ID = state.ID.ValueString()
+	route.CreatedAt = state.CreatedAt.ValueInt64()
+	updated, err := r.routes.Update(ctx, route)
+	if err != nil {
+		addRouteError(&resp.Diagnostics, "update", err)
+		return
+	}
+	newState, diags := flattenRoute(ctx, updated, plan)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+}
+
+func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state routeModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.routes.Delete(ctx, state.ID.ValueString()); err != nil {
+		addRouteError(&resp.Diagnostics, "delete", err)
+	}
+}
+
+// ImportState accepts the route's id or its name; Read resolves either and
+// records the id.
+func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		resp.Diagnostics.AddError("Missing import id", "Import with the route's id or name, e.g.: terraform import servicehub_route.foo foo")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}

@@ -1,0 +1,146 @@
+package servicehub
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+)
+
+// Routes manages the routes of implementations in one runtime group.
+type Routes struct {
+	api *kongapi.Client
+}
+
+// NewRoutes returns the routes of the runtime group api talks to.
+func NewRoutes(api *kongapi.Client) *Routes {
+	return &Routes{api: api}
+}
+
+// RouteNameTakenError: another Route already has the name. Names are
+// unique per runtime group and case-sensitive.
+type RouteNameTakenError struct {
+	Name             string
+	ID               string // the other route's id; "" if it could not be looked up
+	ImplementationID string // the other route's Gateway Service, when known
+	Err              error  // Kong's error
+}
+
+func (e *RouteNameTakenError) Error() string {
+	msg := fmt.Sprintf("a Route named %q already exists in this runtime group", e.Name)
+	if e.ID != "" {
+		msg += fmt.Sprintf(" (id %s", e.ID)
+		if e.ImplementationID != "" {
+			msg += fmt.Sprintf(", on Gateway Service %s", e.ImplementationID)
+		}
+		msg += ")"
+	}
+	return msg
+}
+
+func (e *RouteNameTakenError) Unwrap() error { return e.Err }
+
+// Create records a new route under a fresh client-side id, with PUT, so a
+// retried request cannot make two.
+func (s *Routes) Create(ctx context.Context, r Route) (Route, error) {
+	r.ID = kongapi.NewID()
+	r.CreatedAt = 0
+	return s.put(ctx, r)
+}
+
+// Update replaces the route in full: whatever r leaves unset is cleared in
+// Kong. Changing ImplementationID moves the route. created_at is sent back
+// as it was, since Kong resets it on every PUT that omits it.
+func (s *Routes) Update(ctx context.Context, r Route) (Route, error) {
+	if r.ID == "" {
+		return Route{}, fmt.Errorf("update of route %q without an id", r.Name)
+	}
+	return s.put(ctx, r)
+}
+
+// Get fetches a route by id or name. A missing one gives an error for which
+// IsNotFound is true.
+func (s *Routes) Get(ctx context.Context, idOrName string) (Route, error) {
+	kr, err := s.api.GetRoute(ctx, idOrName)
+	if err != nil {
+		return Route{}, err
+	}
+	return fromKongRoute(kr), nil
+}
+
+// Delete removes a route; gone already is fine.
+func (s *Routes) Delete(ctx context.Context, id string) error {
+	return s.api.DeleteRoute(ctx, id)
+}
+
+// ForImplementation lists the routes of an implementation.
+func (s *Routes) ForImplementation(ctx context.Context, implementationID string) ([]Route, error) {
+	krs, err := s.api.ListRoutesForService(ctx, implementationID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Route, 0, len(krs))
+	for _, kr := range krs {
+		out = append(out, fromKongRoute(kr))
+	}
+	return out, nil
+}
+
+func (s *Routes) put(ctx context.Context, r Route) (Route, error) {
+	out, err := s.api.PutRoute(ctx, toKongRoute(r))
+	if kongapi.IsUniqueViolation(err) {
+		taken := &RouteNameTakenError{Name: r.Name, Err: err}
+		if other, gerr := s.api.GetRoute(ctx, r.Name); gerr == nil && other.ID != nil {
+			o := fromKongRoute(other)
+			taken.ID, taken.ImplementationID = o.ID, o.ImplementationID
+		}
+		return Route{}, taken
+	}
+	if err != nil {
+		return Route{}, err
+	}
+	return fromKongRoute(out), nil
+}
+
+// RoutesRemainError: an implementation cannot be deleted while routes
+// still point at its Gateway Service. It names them, since Kong's own error
+// ("an existing 'routes' entity references this 'services' entity") does
+// not say which.
+type RoutesRemainError struct {
+	ImplementationID string
+	Routes           []Route
+}
+
+func (e *RoutesRemainError) Error() string {
+	names := make([]string, 0, len(e.Routes))
+	for _, r := range e.Routes {
+		if r.Name != "" {
+			names = append(names, fmt.Sprintf("%q (id %s)", r.Name, r.ID))
+		} else {
+			names = append(names, "unnamed route (id "+r.ID+")")
+		}
+	}
+	sort.Strings(names)
+	noun := "routes"
+	if len(names) == 1 {
+		noun = "route"
+	}
+	return fmt.Sprintf("the Gateway Service %s still has %d %s not managed with it here: %s. "+
+		"Kong does not delete a Gateway Service that routes refer to. Delete those routes, move them to another implementation, "+
+		"or import them as servicehub_route resources (terraform import servicehub_route.<name> <route name or id>) "+
+		"so that Terraform removes them first",
+		e.ImplementationID, len(names), noun, strings.Join(names, ", "))
+}
+
+// routesRemain turns Kong's refusal to delete a referenced Gateway Service
+// into a RoutesRemainError naming the routes. If they cannot be listed,
+// Kong's error stands.
+func routesRemain(ctx context.Context, api *kongapi.Client, id string, err error) error {
+	routes, lerr := NewRoutes(api).ForImplementation(ctx, id)
+	if lerr != nil || len(routes) == 0 {
+		return err
+	}
+	return &RoutesRemainError{ImplementationID: id, Routes: routes}
+}
