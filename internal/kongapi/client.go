@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,6 +70,7 @@ type Client struct {
 
 	metrics *retryablehttp.Client // see metrics.go
 	log     func(ctx context.Context, msg string, fields map[string]any)
+	timeout time.Duration
 }
 
 // New builds a Client. It does not contact the server.
@@ -106,7 +108,7 @@ func New(cfg Config) (*Client, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = tlsCfg
 
-	c := &Client{log: cfg.Log}
+	c := &Client{log: cfg.Log, timeout: cfg.RequestTimeout}
 	rc := &retryablehttp.Client{
 		HTTPClient: &http.Client{
 			Timeout:   cfg.RequestTimeout,
@@ -177,6 +179,10 @@ func (c *Client) do(ctx context.Context, hc *http.Client, req *http.Request) (*h
 		var uerr *url.Error
 		if errors.As(err, &uerr) {
 			err = uerr.Err
+		}
+		var nerr net.Error
+		if errors.As(err, &nerr) && nerr.Timeout() && ctx.Err() == nil {
+			return nil, fmt.Errorf("%s %s: no response within %s (the request timeout): %w", req.Method, req.URL.Redacted(), c.timeout, err)
 		}
 		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Redacted(), err)
 	}

@@ -469,3 +469,28 @@ func TestTLSConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestRequestTimeout(t *testing.T) {
+	var calls atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+
+	cfg := fastConfig(srv.URL)
+	cfg.RequestTimeout = 30 * time.Millisecond
+	cfg.MaxRetries = 1
+	_, err := newTestClient(t, cfg).GetService(context.Background(), "svc")
+	if err == nil || !strings.Contains(err.Error(), "no response within 30ms") {
+		t.Fatalf("err = %v", err)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("calls = %d, want a timed-out attempt to be retried once", calls.Load())
+	}
+}

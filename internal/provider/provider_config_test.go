@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -321,4 +322,19 @@ func TestAccProvider_tokensNeverLogged(t *testing.T) {
 		i := strings.Index(log, adminToken)
 		t.Errorf("trace log contains the token %d times, first: …%s…", n, log[max(0, i-300):min(len(log), i+50)])
 	}
+}
+
+func TestAccProvider_requestTimeout(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{AdminLatency: 400 * time.Millisecond})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      providerConfig(srv.AdminURL, `request_timeout = "50ms"`, "max_retries = 1") + simpleImpl,
+				ExpectError: errorRE(`no response within 50ms \(the request timeout\)`),
+			},
+			{Config: providerConfig(srv.AdminURL, `request_timeout = "10s"`) + simpleImpl},
+		},
+	})
 }
