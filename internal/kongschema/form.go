@@ -18,6 +18,14 @@ func CoerceForm(entity string, values url.Values) (map[string]any, error) {
 	if s == nil {
 		return nil, fmt.Errorf("no entity named '%s'", entity)
 	}
+	out := DecodeForm(values)
+	inferRecord(out, s)
+	return out, nil
+}
+
+// DecodeForm is CoerceForm without a schema, as Kong decodes the arguments
+// of an endpoint that has none: keys nest, values stay strings.
+func DecodeForm(values url.Values) map[string]any {
 	root := map[string]any{}
 	keys := make([]string, 0, len(values))
 	for k := range values {
@@ -39,9 +47,7 @@ func CoerceForm(entity string, values url.Values) (map[string]any, error) {
 			setFormPath(root, name, segs, v)
 		}
 	}
-	out := finishForm(root).(map[string]any)
-	inferRecord(out, s)
-	return out, nil
+	return finishForm(root).(map[string]any)
 }
 
 type formSeg struct {

@@ -55,6 +55,15 @@ func TestCoerceForm(t *testing.T) {
 	}
 }
 
+// Without a schema keys still nest, but nothing is typed or nulled.
+func TestDecodeForm(t *testing.T) {
+	vals, _ := url.ParseQuery("port=80&tags=a&name=&meta.color=red&list[2]=b&list[1]=a")
+	want := `{"port":"80","tags":"a","name":"","meta":{"color":"red"},"list":["a","b"]}`
+	if g, w := roundTrip(t, DecodeForm(vals)), decode(t, want); !reflect.DeepEqual(g, w) {
+		t.Errorf("got %s\nwant %s", jsonString(g), want)
+	}
+}
+
 // A coerced form goes through the same rules as JSON.
 func TestCoerceFormThenProcess(t *testing.T) {
 	vals, _ := url.ParseQuery("name=&paths[]=/x&service.name=&protocols=http")
