@@ -211,6 +211,17 @@ func TestFormBodies(t *testing.T) {
 		t.Errorf("empty form value: %d %s", r.status, r.raw)
 	}
 
+	// Positions order array elements, and records inside sets are typed.
+	r = post("/routes", "protocols=tcp&sources[2].port=81&sources[1].ip=10.0.0.1&sources[1].port=80")
+	if r.status != 201 || mustJSON(r.body["sources"]) != `[{"ip":"10.0.0.1","port":80},{"ip":null,"port":81}]` {
+		t.Errorf("form sources: %d %s", r.status, r.raw)
+	}
+	// Workspaces have no schema here: keys nest, values stay strings.
+	r = post("/workspaces", "name=form-ws&meta.color=red&config.n=1")
+	if r.status != 201 || mustJSON(r.body["meta"]) != `{"color":"red"}` || mustJSON(r.body["config"]) != `{"n":"1"}` {
+		t.Errorf("form workspace: %d %s", r.status, r.raw)
+	}
+
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	_ = mw.WriteField("name", "multi")
