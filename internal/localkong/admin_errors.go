@@ -112,12 +112,13 @@ func errInvalidPrimaryKey(field, msg string) *apiError {
 		fmt.Sprintf("invalid primary key: '%s'", pretty(fields)), fields)
 }
 
-func errUnresolved(field, reference, name string) *apiError {
+// errUnresolved is code 13: no referenced entity has key = value.
+func errUnresolved(field, reference, key string, value any) *apiError {
 	msg := fmt.Sprintf("the foreign key cannot be resolved with '%s' for an existing '%s' entity",
-		pretty(map[string]any{"name": name}), reference)
+		pretty(map[string]any{key: value}), reference)
 	return daoError(400, 13, "foreign keys unresolved",
-		fmt.Sprintf("foreign key unresolved (%s.name: %s)", field, msg),
-		map[string]any{field: map[string]any{"name": msg}})
+		fmt.Sprintf("foreign key unresolved (%s.%s: %s)", field, key, msg),
+		map[string]any{field: map[string]any{key: msg}})
 }
 
 func errInvalidOption(key, msg string) *apiError {

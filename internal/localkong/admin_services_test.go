@@ -243,6 +243,42 @@ func TestRouteDefaultsAndReferences(t *testing.T) {
 	}
 }
 
+// Kong resolves a service given by name before validating the route, so an
+// unknown name is reported instead of the body's schema errors, on every
+// write method.
+func TestRouteServiceResolvedFirst(t *testing.T) {
+	c := newClient(t, Options{})
+	svc := c.must(201, "POST", "/services", obj{"name": "svc", "host": "example.com"})
+	route := c.must(201, "POST", "/routes", obj{"name": "r", "paths": []any{"/r"}})
+	msg := `the foreign key cannot be resolved with '{name="nope"}' for an existing 'services' entity`
+	unresolved := obj{
+		"code": 13, "name": "foreign keys unresolved",
+		"message": "foreign key unresolved (service.name: " + msg + ")",
+		"fields":  obj{"service": obj{"name": msg}},
+	}
+	bad := obj{"paths": []any{"bad"}, "protocols": []any{"http"}, "service": obj{"name": "nope"}}
+	c.expect("POST", "/routes", bad, 400, unresolved)
+	c.expect("PUT", "/routes/other", bad, 400, unresolved)
+	c.expect("PATCH", "/routes/r", bad, 400, unresolved)
+	c.expect("POST", "/routes", obj{"service": obj{"name": "nope"}}, 400, unresolved)
+
+	// A known name resolves, then the schema speaks.
+	bad["service"] = obj{"name": "svc"}
+	c.expect("POST", "/routes", bad, 400, obj{
+		"code": 2, "name": "schema violation",
+		"message": "schema violation (paths.1: should start with: / (fixed path) or ~/ (regex path))",
+		"fields":  obj{"paths": []any{"should start with: / (fixed path) or ~/ (regex path)"}},
+	})
+	// By name on PATCH too, and nothing was written by the failures.
+	body := c.must(200, "PATCH", "/routes/r", obj{"service": obj{"name": "svc"}})
+	if mustJSON(body["service"]) != mustJSON(obj{"id": svc["id"]}) || body["id"] != route["id"] {
+		t.Errorf("PATCH by name: %s", mustJSON(body))
+	}
+	if list := c.must(200, "GET", "/routes", nil); len(list["data"].([]any)) != 1 {
+		t.Errorf("routes after failed writes: %s", mustJSON(list))
+	}
+}
+
 func TestNestedServiceRoutes(t *testing.T) {
 	c := newClient(t, Options{})
 	a := c.must(201, "POST", "/services", obj{"name": "a", "host": "a.test"})
@@ -350,4 +386,20 @@ func TestSchemasEndpoints(t *testing.T) {
 		t.Errorf("invalid regex validate: %d %s", r.status, r.raw)
 	}
 	c.expect("POST", "/schemas/nope/validate", obj{}, 404, obj{"message": "No entity named 'nope'"})
+
+	// No lookups either: a service by name is a missing primary key, even
+	// when it exists.
+	c.must(201, "POST", "/services", obj{"name": "svc", "host": "example.com"})
+	c.expect("POST", "/schemas/routes/validate", obj{"paths": []any{"/"}, "service": obj{"name": "svc"}}, 400, obj{
+		"code": 2, "name": "schema violation",
+		"message": "schema violation (service.id: missing primary key)",
+		"fields":  obj{"service": obj{"id": "missing primary key"}},
+	})
+	// Entities localkong does not store are validated too.
+	c.expect("POST", "/schemas/consumers/validate", obj{}, 400, obj{
+		"code": 2, "name": "schema violation",
+		"message": "schema violation (at least one of these fields must be non-empty: 'custom_id', 'username')",
+		"fields":  obj{"@entity": []any{"at least one of these fields must be non-empty: 'custom_id', 'username'"}},
+	})
+	c.expect("POST", "/schemas/consumers/validate", obj{"username": "u"}, 200, nil)
 }

@@ -17,14 +17,19 @@ type kind struct {
 	unique  []string // per-namespace unique fields besides id
 	routing bool     // writes change what the proxy routes
 
-	// resolve normalises references of e (names to ids) before it is saved.
+	// foreign lists the foreign-key fields: resolved by name before
+	// validation, their ids lowercased and checked (code 4) on save.
+	foreign []foreignKey
+	// resolve normalises e before it is saved.
 	resolve func(s *store, sp *space, e map[string]any) *apiError
-	// refs checks that what e references exists (code 4). Postgres checks
-	// foreign keys after the primary key and unique indexes, so this runs last.
+	// refs checks references beyond the foreign keys (code 4).
 	refs func(sp *space, e map[string]any) *apiError
 	// inUse reports why e may not be deleted (or change its id).
 	inUse func(s *store, sp *space, e map[string]any) *apiError
 }
+
+// foreignKey is a field referencing another collection.
+type foreignKey struct{ field, reference string }
 
 // Entity collection names.
 const (
@@ -38,12 +43,13 @@ var (
 	kindServices = &kind{
 		name: entServices, process: kongschema.ProcessService,
 		byName: true, unique: []string{"name"}, routing: true,
-		resolve: normaliseService, refs: serviceRefs, inUse: serviceInUse,
+		foreign: []foreignKey{{"client_certificate", entCertificates}},
+		refs:    caCertificateRefs, inUse: serviceInUse,
 	}
 	kindRoutes = &kind{
 		name: entRoutes, process: kongschema.ProcessRoute,
 		byName: true, unique: []string{"name"}, routing: true,
-		resolve: resolveRoute, refs: routeRefs,
+		foreign: []foreignKey{{"service", entServices}},
 	}
 	kindCertificates = &kind{
 		name: entCertificates, process: kongschema.ProcessCertificate,
@@ -58,46 +64,16 @@ var (
 // kindsWithTags lists the collections GET /tags walks.
 var kindsWithTags = []*kind{kindServices, kindRoutes, kindCertificates, kindCACertificates}
 
-func normaliseService(_ *store, _ *space, e map[string]any) *apiError {
-	if id := refID(e["client_certificate"]); id != "" {
-		e["client_certificate"] = map[string]any{"id": lowerID(id)}
-	}
-	return nil
-}
-
-func serviceRefs(sp *space, e map[string]any) *apiError {
-	if id := refID(e["client_certificate"]); id != "" && sp.get(entCertificates, id) == nil {
-		return errForeignKey("client_certificate", "certificates", id)
-	}
-	// Kong stores ca_certificates as plain uuids; we also insist they exist
-	// so a typo fails at write time rather than at the first TLS handshake.
+// caCertificateRefs insists that a service's ca_certificates exist. Kong
+// stores them as plain uuids; checking makes a typo fail at write time
+// rather than at the first TLS handshake.
+func caCertificateRefs(sp *space, e map[string]any) *apiError {
 	if list, ok := e["ca_certificates"].([]any); ok {
 		for _, v := range list {
 			if id, ok := v.(string); ok && sp.get(entCACertificates, lowerID(id)) == nil {
 				return errForeignKey("ca_certificates", "ca_certificates", id)
 			}
 		}
-	}
-	return nil
-}
-
-// resolveRoute turns route.service into {"id":…}: by id (extra keys are
-// ignored, go-kong sends whole services) or by name (code 13 if unknown).
-func resolveRoute(_ *store, sp *space, e map[string]any) *apiError {
-	ref, ok := e["service"].(map[string]any)
-	if !ok {
-		return nil
-	}
-	if id, ok := ref["id"].(string); ok {
-		e["service"] = map[string]any{"id": lowerID(id)}
-		return nil
-	}
-	if name, ok := ref["name"].(string); ok {
-		svc := sp.byField(entServices, "name", name)
-		if svc == nil {
-			return errUnresolved("service", "services", name)
-		}
-		e["service"] = map[string]any{"id": svc["id"]}
 	}
 	return nil
 }
@@ -142,13 +118,6 @@ func resolveCertificate(s *store, sp *space, e map[string]any) *apiError {
 		out[i] = n
 	}
 	e["snis"] = out
-	return nil
-}
-
-func routeRefs(sp *space, e map[string]any) *apiError {
-	if id := refID(e["service"]); id != "" && sp.get(entServices, id) == nil {
-		return errForeignKey("service", "services", id)
-	}
 	return nil
 }
 

@@ -38,6 +38,9 @@ func parseKey(k *kind, key string) (selector, *apiError) {
 }
 
 func (s *store) insert(sp *space, k *kind, body map[string]any) (map[string]any, *apiError) {
+	if err := sp.resolveForeign(k, body); err != nil {
+		return nil, err
+	}
 	e, v := k.process(kongschema.Insert, body, nil)
 	if !v.Empty() {
 		return nil, errSchema(v)
@@ -55,6 +58,9 @@ func (s *store) insert(sp *space, k *kind, body map[string]any) (map[string]any,
 // creation. The key in the URL wins over the body.
 func (s *store) upsert(sp *space, k *kind, sel selector, body map[string]any) (map[string]any, *apiError) {
 	body[sel.field] = sel.value
+	if err := sp.resolveForeign(k, body); err != nil {
+		return nil, err
+	}
 	e, v := k.process(kongschema.Upsert, body, nil)
 	if !v.Empty() {
 		return nil, errSchema(v)
@@ -80,6 +86,9 @@ func (s *store) upsert(sp *space, k *kind, sel selector, body map[string]any) (m
 // update is PATCH: a top-level merge into old, validated as a whole. The
 // primary key never changes; created_at may.
 func (s *store) update(sp *space, k *kind, old, body map[string]any) (map[string]any, *apiError) {
+	if err := sp.resolveForeign(k, body); err != nil {
+		return nil, err
+	}
 	e, v := k.process(kongschema.Update, body, clone(old))
 	if !v.Empty() {
 		return nil, errSchema(v)
@@ -103,9 +112,36 @@ func (s *store) remove(sp *space, k *kind, e map[string]any) *apiError {
 	return nil
 }
 
-// save runs the database-side checks in Postgres order (name resolution,
-// primary key, unique indexes, foreign keys) and stores e in place of old.
+// resolveForeign replaces foreign keys given by a unique field
+// ({"name":…}) with the referenced id. Kong's DAO does this before any
+// validation (resolve_foreign), so an unknown name (code 13) wins over
+// schema errors in the same body.
+func (sp *space) resolveForeign(k *kind, body map[string]any) *apiError {
+	for _, fk := range k.foreign {
+		field, key, ok := kongschema.ForeignByName(fk.reference, body[fk.field])
+		if !ok {
+			continue
+		}
+		value, _ := key.(string)
+		target := sp.byField(fk.reference, field, value)
+		if target == nil {
+			return errUnresolved(fk.field, fk.reference, field, key)
+		}
+		body[fk.field] = map[string]any{"id": target["id"]}
+	}
+	return nil
+}
+
+// save runs the database-side checks in Postgres order (primary key,
+// unique indexes, foreign keys) and stores e in place of old.
 func (s *store) save(sp *space, k *kind, e, old map[string]any) *apiError {
+	// Postgres returns uuids lowercased; go-kong sends whole entities as
+	// references, of which only the id is kept.
+	for _, fk := range k.foreign {
+		if id := refID(e[fk.field]); id != "" {
+			e[fk.field] = map[string]any{"id": lowerID(id)}
+		}
+	}
 	if k.resolve != nil {
 		if err := k.resolve(s, sp, e); err != nil {
 			return err
@@ -126,6 +162,11 @@ func (s *store) save(sp *space, k *kind, e, old map[string]any) *apiError {
 		}
 		if other := sp.byField(k.name, f, v); other != nil && other["id"] != id && other["id"] != oldID {
 			return errUnique(f, v)
+		}
+	}
+	for _, fk := range k.foreign {
+		if id := refID(e[fk.field]); id != "" && sp.get(fk.reference, id) == nil {
+			return errForeignKey(fk.field, fk.reference, id)
 		}
 	}
 	if k.refs != nil {
