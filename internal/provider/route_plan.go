@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -36,12 +35,19 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 			plan.StripPath = types.BoolValue(true)
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-	// The framework only marks updated_at unknown when the configuration
-	// changed; the default above can plan a change on its own.
-	if !req.State.Raw.IsNull() && !resp.Plan.Raw.Equal(req.State.Raw) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_at"), types.Int64Unknown())...)
+	// The framework marked updated_at unknown (or not) before strip_path
+	// was settled here; decide again, against the state.
+	if !req.State.Raw.IsNull() {
+		var state routeModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		plan.UpdatedAt = state.UpdatedAt
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		if resp.Plan.Raw.Equal(req.State.Raw) {
+			return
+		}
+		plan.UpdatedAt = types.Int64Unknown()
 	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
 // firstProtocol picks the protocol that selects Kong's subschema; unknown

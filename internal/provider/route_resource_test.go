@@ -1,0 +1,784 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/kong/go-kong/kong"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
+)
+
+const routeRes = "servicehub_route.test"
+
+// implConfig declares an implementation labelled label whose service and
+// Gateway Service are both called name.
+func implConfig(label, name, url string) string {
+	return fmt.Sprintf(`
+resource "servicehub_implementation" %q {
+  service = %q
+  version = "v1"
+  name    = %q
+  url     = %q
+}
+`, label, name, name, url)
+}
+
+// routeConfig declares a servicehub_route labelled label on the
+// implementation labelled impl.
+func routeConfig(label, impl, body string) string {
+	return fmt.Sprintf(`
+resource "servicehub_route" %q {
+  implementation_id = servicehub_implementation.%s.id
+%s
+}
+`, label, impl, body)
+}
+
+// checkRoute asserts on the Route as Kong stores it.
+func checkRoute(c *kong.Client, name string, check func(*kong.Route) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		r, err := c.Routes.Get(context.Background(), kong.String(name))
+		if err != nil {
+			return fmt.Errorf("route %q: %w", name, err)
+		}
+		return check(r)
+	}
+}
+
+// routeOn asserts the route belongs to the implementation resource impl.
+func routeOn(c *kong.Client, name, impl string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		want := s.RootModule().Resources["servicehub_implementation."+impl].Primary.ID
+		return checkRoute(c, name, func(r *kong.Route) error {
+			if r.Service == nil || *r.Service.ID != want {
+				return fmt.Errorf("route %q is on service %v, want %s", name, r.Service, want)
+			}
+			return nil
+		})(s)
+	}
+}
+
+func strList(ps []*string) []string {
+	out := []string{}
+	for _, p := range ps {
+		out = append(out, *p)
+	}
+	return out
+}
+
+func TestAccRoute_basicAndImport(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	config := providerConfig(srv.AdminURL) + implConfig("payments", "payments-v1", "http://payments.internal") +
+		routeConfig("test", "payments", `
+  name    = "foo"
+  methods = ["GET", "POST"]
+  paths   = ["/foo", "/bar"]
+`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionCreate),
+						// Kong's defaults are planned, not left unknown.
+						plancheck.ExpectKnownValue(routeRes, jp("protocols"), knownvalue.ListExact([]knownvalue.Check{
+							knownvalue.StringExact("http"), knownvalue.StringExact("https"),
+						})),
+						plancheck.ExpectKnownValue(routeRes, jp("strip_path"), knownvalue.Bool(true)),
+						plancheck.ExpectKnownValue(routeRes, jp("preserve_host"), knownvalue.Bool(false)),
+						plancheck.ExpectKnownValue(routeRes, jp("regex_priority"), knownvalue.Int64Exact(0)),
+						plancheck.ExpectKnownValue(routeRes, jp("path_handling"), knownvalue.StringExact("v0")),
+						plancheck.ExpectKnownValue(routeRes, jp("https_redirect_status_code"), knownvalue.Int64Exact(426)),
+						plancheck.ExpectKnownValue(routeRes, jp("request_buffering"), knownvalue.Bool(true)),
+						plancheck.ExpectKnownValue(routeRes, jp("response_buffering"), knownvalue.Bool(true)),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(routeRes, jp("hosts"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(routeRes, jp("headers"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(routeRes, jp("sources"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(routeRes, jp("tags"), knownvalue.Null()),
+					statecheck.CompareValuePairs(routeRes, jp("implementation_id"),
+						"servicehub_implementation.payments", jp("id"), compare.ValuesSame()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrSet(routeRes, "id"),
+					resource.TestCheckResourceAttrSet(routeRes, "created_at"),
+					resource.TestCheckResourceAttrSet(routeRes, "updated_at"),
+					routeOn(kc, "foo", "payments"),
+					checkRoute(kc, "foo", func(r *kong.Route) error {
+						if got := strList(r.Methods); fmt.Sprint(got) != "[GET POST]" {
+							return fmt.Errorf("methods = %q", got)
+						}
+						if got := strList(r.Paths); fmt.Sprint(got) != "[/foo /bar]" {
+							return fmt.Errorf("paths = %q", got)
+						}
+						if r.Hosts != nil || r.Headers != nil || !*r.StripPath {
+							return fmt.Errorf("unexpected route %+v", r)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      routeRes,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:      routeRes,
+				ImportState:       true,
+				ImportStateId:     "foo",
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccRoute_severalAndCaseSensitiveNames(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	config := providerConfig(srv.AdminURL) + implConfig("orders", "orders-v1", "http://orders.internal") +
+		routeConfig("lower", "orders", `
+  name  = "foo"
+  paths = ["/foo"]
+`) + routeConfig("upper", "orders", `
+  name    = "Foo"
+  hosts   = ["Foo.example.com", "*.example.org"]
+`) + routeConfig("headers", "orders", `
+  name    = "by-header"
+  headers = { x-version = ["2", "3"], X-Tenant = ["acme"] }
+`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					routeOn(kc, "foo", "orders"),
+					routeOn(kc, "Foo", "orders"),
+					routeOn(kc, "by-header", "orders"),
+					resource.TestCheckResourceAttr("servicehub_route.upper", "hosts.0", "Foo.example.com"),
+					checkRoute(kc, "foo", func(r *kong.Route) error {
+						if fmt.Sprint(strList(r.Paths)) != "[/foo]" || r.Hosts != nil {
+							return fmt.Errorf("foo was changed by Foo: %+v", r)
+						}
+						return nil
+					}),
+					checkRoute(kc, "by-header", func(r *kong.Route) error {
+						if fmt.Sprint(r.Headers) != "map[X-Tenant:[acme] x-version:[2 3]]" {
+							return fmt.Errorf("headers = %v", r.Headers)
+						}
+						return nil
+					}),
+					func(s *terraform.State) error {
+						id := s.RootModule().Resources["servicehub_implementation.orders"].Primary.ID
+						routes, _, err := kc.Routes.ListForService(context.Background(), &id, nil)
+						if err != nil {
+							return err
+						}
+						var names []string
+						for _, r := range routes {
+							names = append(names, *r.Name)
+						}
+						sort.Strings(names)
+						if fmt.Sprint(names) != "[Foo by-header foo]" {
+							return fmt.Errorf("routes of the implementation = %q", names)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// A second "foo" is refused, naming the route that has it.
+				Config: config + routeConfig("dup", "orders", `
+  name  = "foo"
+  paths = ["/other"]
+`),
+				ExpectError: errorRE(`Route name already in use.*A Route named "foo" already exists in this runtime group \(id [0-9a-f-]{36}, on Gateway Service [0-9a-f-]{36}\).*case-sensitive.*terraform import servicehub_route.<name> foo`),
+			},
+		},
+	})
+}
+
+func TestAccRoute_updateInPlace(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	base := providerConfig(srv.AdminURL) + implConfig("ledger", "ledger-v1", "http://ledger.internal")
+	minimal := base + routeConfig("test", "ledger", `
+  name  = "ledger"
+  paths = ["/ledger"]
+  hosts = ["ledger.example.com"]
+`)
+	advanced := base + routeConfig("test", "ledger", `
+  name                       = "ledger-renamed"
+  protocols                  = ["https"]
+  methods                    = ["PUT", "GET"]
+  paths                      = ["/v2", "~/ledger/\\d+$"]
+  hosts                      = ["b.example.com", "a.example.com:8443"]
+  headers                    = { x-env = ["prod"] }
+  snis                       = ["ledger.example.com"]
+  strip_path                 = false
+  preserve_host              = true
+  regex_priority             = 10
+  path_handling              = "v1"
+  https_redirect_status_code = 308
+  request_buffering          = false
+  response_buffering         = false
+  tags                       = ["team-ledger", "pci"]
+`)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	sameCreatedAt := statecheck.CompareValue(compare.ValuesSame())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: minimal,
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(routeRes, jp("id")),
+					sameCreatedAt.AddStateValue(routeRes, jp("created_at")),
+				},
+			},
+			{
+				PreConfig: sleepPastSecond,
+				Config:    advanced,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(routeRes, jp("id")),
+					sameCreatedAt.AddStateValue(routeRes, jp("created_at")),
+					// User order, not Kong's or sorted.
+					statecheck.ExpectKnownValue(routeRes, jp("methods"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("PUT"), knownvalue.StringExact("GET"),
+					})),
+					statecheck.ExpectKnownValue(routeRes, jp("tags"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("team-ledger"), knownvalue.StringExact("pci"),
+					})),
+				},
+				Check: checkRoute(kc, "ledger-renamed", func(r *kong.Route) error {
+					switch {
+					case fmt.Sprint(strList(r.Protocols)) != "[https]":
+						return fmt.Errorf("protocols = %q", strList(r.Protocols))
+					case fmt.Sprint(strList(r.Methods)) != "[PUT GET]":
+						return fmt.Errorf("methods = %q", strList(r.Methods))
+					case fmt.Sprint(strList(r.Paths)) != `[/v2 ~/ledger/\d+$]`:
+						return fmt.Errorf("paths = %q", strList(r.Paths))
+					case fmt.Sprint(strList(r.Hosts)) != "[b.example.com a.example.com:8443]":
+						return fmt.Errorf("hosts = %q", strList(r.Hosts))
+					case fmt.Sprint(r.Headers) != "map[x-env:[prod]]":
+						return fmt.Errorf("headers = %v", r.Headers)
+					case fmt.Sprint(strList(r.SNIs)) != "[ledger.example.com]":
+						return fmt.Errorf("snis = %q", strList(r.SNIs))
+					case *r.StripPath, !*r.PreserveHost, *r.RegexPriority != 10, *r.PathHandling != "v1",
+						*r.HTTPSRedirectStatusCode != 308, *r.RequestBuffering, *r.ResponseBuffering:
+						return fmt.Errorf("advanced fields not applied: strip %v preserve %v prio %d handling %s redirect %d buffering %v/%v",
+							*r.StripPath, *r.PreserveHost, *r.RegexPriority, *r.PathHandling, *r.HTTPSRedirectStatusCode,
+							*r.RequestBuffering, *r.ResponseBuffering)
+					case fmt.Sprint(strList(r.Tags)) != "[team-ledger pci]":
+						return fmt.Errorf("tags = %q", strList(r.Tags))
+					}
+					return nil
+				}),
+			},
+			{
+				Config: advanced,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Back to the minimal route minus hosts: everything else
+				// returns to Kong's defaults and hosts is cleared in Kong.
+				Config: base + routeConfig("test", "ledger", `
+  name  = "ledger"
+  paths = ["/ledger"]
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(routeRes, jp("strip_path"), knownvalue.Bool(true)),
+						plancheck.ExpectKnownValue(routeRes, jp("hosts"), knownvalue.Null()),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(routeRes, jp("id")),
+					sameCreatedAt.AddStateValue(routeRes, jp("created_at")),
+				},
+				Check: checkRoute(kc, "ledger", func(r *kong.Route) error {
+					switch {
+					case r.Hosts != nil:
+						return fmt.Errorf("hosts not cleared: %q", strList(r.Hosts))
+					case r.Methods != nil, r.Headers != nil, r.SNIs != nil, r.Tags != nil:
+						return fmt.Errorf("matchers not cleared: %+v", r)
+					case fmt.Sprint(strList(r.Protocols)) != "[http https]", !*r.StripPath, *r.PreserveHost, *r.RegexPriority != 0,
+						*r.PathHandling != "v0", *r.HTTPSRedirectStatusCode != 426, !*r.RequestBuffering, !*r.ResponseBuffering:
+						return fmt.Errorf("defaults not restored: %+v", r)
+					}
+					return nil
+				}),
+			},
+			{
+				// Empty collections are not the same as none, and stay put.
+				Config: base + routeConfig("test", "ledger", `
+  name    = "ledger"
+  paths   = ["/ledger"]
+  hosts   = []
+  headers = {}
+  tags    = []
+`),
+				Check: resource.TestCheckResourceAttr(routeRes, "hosts.#", "0"),
+			},
+			{
+				Config: base + routeConfig("test", "ledger", `
+  name    = "ledger"
+  paths   = ["/ledger"]
+  hosts   = []
+  headers = {}
+  tags    = []
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccRoute_streamAndGRPC(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	config := func(sources string) string {
+		return providerConfig(srv.AdminURL) +
+			implConfig("tcp", "tcp-v1", "tcp://db.internal:5432") +
+			implConfig("grpc", "grpc-v1", "grpc://grpc.internal:9000") +
+			routeConfig("test", "tcp", `
+  name         = "db"
+  protocols    = ["tcp", "tls"]
+  sources      = [`+sources+`]
+  destinations = [{ ip = "10.1.0.0/16", port = 5432 }]
+`) + routeConfig("grpc", "grpc", `
+  name      = "grpc"
+  protocols = ["grpc"]
+  paths     = ["/pkg.Service/"]
+`) + routeConfig("passthrough", "tcp", `
+  name      = "passthrough"
+  protocols = ["tls_passthrough"]
+  snis      = ["db.example.com", "*.db.example.org"]
+`)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config(`{ ip = "192.168.0.1" }, { port = 1234 }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						// grpc routes default to strip_path false, as in Kong.
+						plancheck.ExpectKnownValue("servicehub_route.grpc", jp("strip_path"), knownvalue.Bool(false)),
+						plancheck.ExpectKnownValue(routeRes, jp("strip_path"), knownvalue.Bool(true)),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(routeRes, jp("sources"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"ip": knownvalue.StringExact("192.168.0.1"), "port": knownvalue.Null()}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"ip": knownvalue.Null(), "port": knownvalue.Int64Exact(1234)}),
+					})),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkRoute(kc, "db", func(r *kong.Route) error {
+						if len(r.Sources) != 2 || len(r.Destinations) != 1 || *r.Destinations[0].IP != "10.1.0.0/16" || *r.Destinations[0].Port != 5432 {
+							return fmt.Errorf("sources %v destinations %v", r.Sources, r.Destinations)
+						}
+						return nil
+					}),
+					checkRoute(kc, "grpc", func(r *kong.Route) error {
+						if *r.StripPath {
+							return fmt.Errorf("grpc route has strip_path true")
+						}
+						return nil
+					}),
+					checkRoute(kc, "passthrough", func(r *kong.Route) error {
+						if fmt.Sprint(strList(r.SNIs)) != "[db.example.com *.db.example.org]" {
+							return fmt.Errorf("snis = %q", strList(r.SNIs))
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				Config: config(`{ ip = "192.168.0.1" }, { port = 1234 }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config: config(`{ ip = "192.168.0.0/24", port = 22 }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionUpdate)},
+				},
+				Check: checkRoute(kc, "db", func(r *kong.Route) error {
+					if len(r.Sources) != 1 || *r.Sources[0].IP != "192.168.0.0/24" || *r.Sources[0].Port != 22 {
+						return fmt.Errorf("sources = %v", r.Sources)
+					}
+					return nil
+				}),
+			},
+			{
+				ResourceName:      routeRes,
+				ImportState:       true,
+				ImportStateId:     "db",
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccRoute_moveToAnotherImplementation(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	impls := providerConfig(srv.AdminURL) + implConfig("a", "search-a", "http://a.internal")
+	both := impls + implConfig("b", "search-b", "http://b.internal")
+	route := func(impl string) string {
+		return routeConfig("test", impl, `
+  name  = "search"
+  paths = ["/search"]
+`)
+	}
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:            both + route("a"),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(routeRes, jp("id"))},
+				Check:             routeOn(kc, "search", "a"),
+			},
+			{
+				Config: both + route("b"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(routeRes, jp("id"))},
+				Check:             routeOn(kc, "search", "b"),
+			},
+			{
+				// The old implementation can go once the route has left it.
+				Config: providerConfig(srv.AdminURL) + implConfig("b", "search-b", "http://b.internal") + route("b"),
+				Check: func(*terraform.State) error {
+					if _, err := kc.Services.Get(context.Background(), kong.String("search-a")); !kong.IsNotFoundErr(err) {
+						return fmt.Errorf("search-a still exists: %v", err)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccRoute_drift(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	ctx := context.Background()
+	config := providerConfig(srv.AdminURL) + implConfig("users", "users-v1", "http://users.internal") +
+		routeConfig("test", "users", `
+  name    = "users"
+  methods = ["GET"]
+  paths   = ["/users"]
+`)
+	var firstID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					firstID = s.RootModule().Resources[routeRes].Primary.ID
+					return nil
+				},
+			},
+			{
+				// Someone edits the paths and adds a host in Kong.
+				PreConfig: func() {
+					r, err := kc.Routes.Get(ctx, kong.String("users"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					r.Paths = kong.StringSlice("/rogue")
+					r.Hosts = kong.StringSlice("rogue.example.com")
+					if _, err := kc.Routes.Create(ctx, r); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(routeRes, jp("paths"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("/users")})),
+						plancheck.ExpectKnownValue(routeRes, jp("hosts"), knownvalue.Null()),
+					},
+				},
+				Check: checkRoute(kc, "users", func(r *kong.Route) error {
+					if fmt.Sprint(strList(r.Paths)) != "[/users]" || r.Hosts != nil {
+						return fmt.Errorf("not restored: paths %q hosts %q", strList(r.Paths), strList(r.Hosts))
+					}
+					return nil
+				}),
+			},
+			{
+				// Someone deletes it: the plan recreates it.
+				PreConfig: func() {
+					if err := kc.Routes.Delete(ctx, kong.String("users")); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionCreate)},
+				},
+				Check: func(s *terraform.State) error {
+					if id := s.RootModule().Resources[routeRes].Primary.ID; id == firstID {
+						return fmt.Errorf("recreated with the old id %s", id)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccRoute_implementationWithUnmanagedRoutes(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	ctx := context.Background()
+	impl := providerConfig(srv.AdminURL) + implConfig("billing", "billing-v1", "http://billing.internal")
+	var legacyID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: impl + routeConfig("test", "billing", "  name = \"managed\"\n  paths = [\"/billing\"]"),
+			},
+			{
+				// A route added outside Terraform blocks the delete, and
+				// the error says which.
+				PreConfig: func() {
+					svc, err := kc.Services.Get(ctx, kong.String("billing-v1"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					r, err := kc.Routes.Create(ctx, &kong.Route{Name: kong.String("legacy"), Paths: kong.StringSlice("/old"), Service: &kong.Service{ID: svc.ID}})
+					if err != nil {
+						t.Fatal(err)
+					}
+					legacyID = *r.ID
+				},
+				Config:      providerConfig(srv.AdminURL),
+				ExpectError: errorRE(`Unable to delete implementation.*still has 1 route not managed with it here: "legacy" \(id [0-9a-f-]{36}\).*terraform import servicehub_route`),
+			},
+			{
+				// The managed route went first; once the other is gone too,
+				// the implementation goes.
+				PreConfig: func() {
+					if err := kc.Routes.Delete(ctx, &legacyID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: providerConfig(srv.AdminURL),
+				Check: func(*terraform.State) error {
+					if _, err := kc.Services.Get(ctx, kong.String("billing-v1")); !kong.IsNotFoundErr(err) {
+						return fmt.Errorf("billing-v1 still exists: %v", err)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccRoute_proxy sends real requests through localkong's proxy to an
+// upstream, with strip_path on and then off.
+func TestAccRoute_proxy(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	upstream := httptest.NewServer(localkong.NewUpstream())
+	t.Cleanup(upstream.Close)
+	config := func(strip bool) string {
+		return providerConfig(srv.AdminURL) + implConfig("echo", "echo-v1", upstream.URL) +
+			routeConfig("test", "echo", fmt.Sprintf(`
+  name       = "echo"
+  methods    = ["GET"]
+  paths      = ["/foo"]
+  strip_path = %t
+`, strip))
+	}
+	// get requests path through the proxy and returns the path the
+	// upstream saw.
+	get := func(method, path string, wantStatus int, wantPath string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			req, err := http.NewRequest(method, srv.ProxyURL+path, nil)
+			if err != nil {
+				return err
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != wantStatus {
+				return fmt.Errorf("%s %s: status %d, want %d", method, path, resp.StatusCode, wantStatus)
+			}
+			if wantPath == "" {
+				return nil
+			}
+			var echo struct {
+				Method, Path string
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&echo); err != nil {
+				return fmt.Errorf("%s %s: not the upstream's answer: %w", method, path, err)
+			}
+			if echo.Path != wantPath || echo.Method != method {
+				return fmt.Errorf("%s %s reached the upstream as %s %s, want %s %s", method, path, echo.Method, echo.Path, method, wantPath)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config(true),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					get(http.MethodGet, "/foo/bar", http.StatusOK, "/bar"),
+					get(http.MethodGet, "/foo", http.StatusOK, "/"),
+					get(http.MethodPost, "/foo/bar", http.StatusNotFound, ""),
+					get(http.MethodGet, "/other", http.StatusNotFound, ""),
+				),
+			},
+			{
+				Config: config(false),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					get(http.MethodGet, "/foo/bar", http.StatusOK, "/foo/bar"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccRoute_planTimeValidation(t *testing.T) {
+	t.Parallel()
+	// Nothing may reach Kong: a server that is not there proves it.
+	config := func(body string) string {
+		return providerConfig("http://127.0.0.1:1") + `
+resource "servicehub_route" "test" {
+  implementation_id = "6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a"
+  name              = "r"
+` + body + `
+}
+`
+	}
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: errorRE(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			step(`methods = ["get"]`, `Invalid methods.*"get" is invalid: invalid value: get`),
+			step(`paths = ["foo"]`, `Invalid paths.*should start with: / \(fixed path\) or ~/ \(regex path\)`),
+			step(`paths = ["~/a("]`, `Invalid paths.*invalid regex: '/a\('`),
+			step(`headers = { host = ["example.com"] }`, `cannot contain 'host' header, which must be specified in the 'hosts' attribute`),
+			step(`headers = { "x foo" = ["1"] }`, `bad header name 'x foo'`),
+			step("paths = [\"/a\"]\nsources = [{ ip = \"10.0.0.1\" }]", `Kong would reject sources: cannot set 'sources' when 'protocols' is 'http' or 'https'`),
+			step("protocols = [\"tcp\"]\npaths = [\"/a\"]\ndestinations = [{ port = 80 }]", `Kong would reject paths: cannot set 'paths' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'`),
+			step("protocols = [\"tcp\"]\nsources = [{}]", `at least one of these fields must be non-empty: 'ip', 'port'`),
+			step(`tags = ["x"]`, `must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'https'`),
+			step("protocols = [\"http\"]\nhosts = []", `must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'`),
+			step("protocols = [\"tls_passthrough\"]", `must set snis when 'protocols' is 'tls_passthrough'`),
+			step("protocols = [\"http\"]\npaths = [\"/a\"]\nsnis = [\"a.example.com\"]", `'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'`),
+			step("protocols = [\"http\", \"tcp\"]\npaths = [\"/a\"]", `these sets are mutually exclusive: \('http', 'https'\), \('tcp', 'tls', 'udp'\)`),
+			step("protocols = [\"grpc\"]\npaths = [\"/a\"]\nstrip_path = true", `cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'`),
+			step("protocols = [\"ftp\"]\npaths = [\"/a\"]", `Invalid Attribute Value Match`),
+			step(`hosts = ["a.*.example.com"]`, `Invalid hosts.*invalid wildcard: must be placed at leftmost or rightmost label`),
+			step(`headers = { x-id = ["~*a("] }`, `Router Expression failed validation`),
+			step("paths = [\"/a\"]\nmethods = [\"GET\", \"GET\"]", `Duplicate List Value`),
+			step("paths = [\"/a\"]\nhttps_redirect_status_code = 300", `https_redirect_status_code value must be one of`),
+			step("paths = [\"/a\"]\npath_handling = \"v2\"", `path_handling value must be one of`),
+			step("paths = [\"/a\"]\nsnis = [\"10.0.0.1\"]", `Invalid snis.*must not be an IP`),
+			step("protocols = [\"tcp\"]\nsources = [{ ip = \"300.0.0.1\" }]", `Invalid sources.*invalid ip or cidr range: '300.0.0.1'`),
+			step("paths = [\"/a\"]\ntags = [\"servicehub:x\"]", `reserved for the provider`),
+		},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config:      strings.Replace(config(`paths = ["/a"]`), `name              = "r"`, `name = "r 1"`, 1),
+			PlanOnly:    true,
+			ExpectError: errorRE(`Invalid name.*the only accepted ascii characters`),
+		}},
+	})
+}
+
+// TestAccRoute_example applies the documentation example as written.
+func TestAccRoute_example(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	example, err := os.ReadFile("../../examples/resources/servicehub_route/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := providerConfig(srv.AdminURL) + string(example)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
