@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
 
 // routeConfigOf builds a servicehub_route configuration: attrs as given,
@@ -145,4 +147,39 @@ func diagText(ds diag.Diagnostics) string {
 		b.WriteString("  [" + p + "] " + d.Summary() + ": " + d.Detail() + "\n")
 	}
 	return b.String()
+}
+
+// TestAddRouteError checks that Kong's errors at apply time land on the
+// attributes they concern.
+func TestAddRouteError(t *testing.T) {
+	var diags diag.Diagnostics
+	addRouteError(&diags, "create", &kongapi.Error{StatusCode: 400, Code: kongapi.CodeSchemaViolation, Message: "schema violation", Fields: map[string]any{
+		"@entity":    []any{"must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'"},
+		"methods":    []any{nil, "invalid value: get"},
+		"sources":    "cannot set 'sources' when 'protocols' is 'http' or 'https'",
+		"expression": "unknown field",
+	}})
+	want := []string{
+		"[] Unable to create route: Kong rejected the route: must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'. A route must say which requests it matches.",
+		// Not an attribute: reported on the resource, with the field.
+		"[] Unable to create route: Kong rejected the route: expression: unknown field.",
+		"[methods[1]] Unable to create route: Kong rejected methods: invalid value: get.",
+		"[sources] Unable to create route: Kong rejected sources: cannot set 'sources' when 'protocols' is 'http' or 'https'.",
+	}
+	got := strings.Split(strings.TrimSpace(diagText(diags)), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("got:\n%s", diagText(diags))
+	}
+	for i := range want {
+		if strings.TrimSpace(got[i]) != want[i] {
+			t.Errorf("diagnostic %d:\n got %s\nwant %s", i, strings.TrimSpace(got[i]), want[i])
+		}
+	}
+
+	diags = nil
+	addRouteError(&diags, "update", &kongapi.Error{StatusCode: 400, Code: kongapi.CodeForeignKey,
+		Message: "the foreign key '{id=\"x\"}' does not reference an existing 'services' entity.", Fields: map[string]any{"service": map[string]any{"id": "x"}}})
+	if len(diags) != 1 || !strings.Contains(diagText(diags), "[implementation_id] Implementation not found") {
+		t.Errorf("foreign key error:\n%s", diagText(diags))
+	}
 }

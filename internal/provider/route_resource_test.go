@@ -228,6 +228,17 @@ func TestAccRoute_severalAndCaseSensitiveNames(t *testing.T) {
 `),
 				ExpectError: errorRE(`Route name already in use.*A Route named "foo" already exists in this runtime group \(id [0-9a-f-]{36}, on Gateway Service [0-9a-f-]{36}\).*case-sensitive.*terraform import servicehub_route.<name> foo`),
 			},
+			{
+				// An implementation that does not exist is named as such.
+				Config: config + `
+resource "servicehub_route" "orphan" {
+  implementation_id = "6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a"
+  name              = "orphan"
+  paths             = ["/orphan"]
+}
+`,
+				ExpectError: errorRE(`Implementation not found.*6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a`),
+			},
 		},
 	})
 }
