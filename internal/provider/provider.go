@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -41,6 +42,7 @@ func New(version string) func() provider.Provider {
 type providerData struct {
 	api             *kongapi.Client
 	implementations *servicehub.Implementations
+	statuses        *servicehub.Statuses
 }
 
 type providerModel struct {
@@ -55,6 +57,8 @@ type providerModel struct {
 	Headers              types.Map    `tfsdk:"headers"`
 	MaxRetries           types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout       types.String `tfsdk:"request_timeout"`
+	MetricsURL           types.String `tfsdk:"metrics_url"`
+	ProxyURL             types.String `tfsdk:"proxy_url"`
 }
 
 func (p *servicehubProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -118,6 +122,17 @@ func (p *servicehubProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Optional:    true,
 				Validators:  []validator.String{durationValidator{}},
 			},
+			"metrics_url": schema.StringAttribute{
+				Description: "Prometheus endpoint the runtime group's traffic is read from, for `servicehub_version_status`: Kong's Admin API " +
+					"`/metrics`, or a data plane's Status API such as `http://localhost:8100/metrics`. May also be set with `KONG_METRICS_URL`. " +
+					"Defaults to `<admin_url>/metrics`.",
+				Optional: true,
+			},
+			"proxy_url": schema.StringAttribute{
+				Description: "URL clients reach the runtime group's proxy at, used to build route URLs in `servicehub_version_status`. " +
+					"May also be set with `KONG_PROXY_URL`. Defaults to `http://localhost:8000`.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -151,6 +166,8 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 	unknown(m.Headers, "headers", "")
 	unknown(m.MaxRetries, "max_retries", "")
 	unknown(m.RequestTimeout, "request_timeout", "")
+	unknown(m.MetricsURL, "metrics_url", "KONG_METRICS_URL")
+	unknown(m.ProxyURL, "proxy_url", "KONG_PROXY_URL")
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -219,6 +236,7 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 		}
 		cfg.RequestTimeout = d
 	}
+	statusCfg := statusConfig(m, cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -232,7 +250,12 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 		resp.Diagnostics.AddError("Unable to create the Kong Admin API client", err.Error())
 		return
 	}
-	data := &providerData{api: api, implementations: servicehub.NewImplementations(api)}
+	statuses, err := servicehub.NewStatuses(api, statusCfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to configure version status", err.Error())
+		return
+	}
+	data := &providerData{api: api, implementations: servicehub.NewImplementations(api), statuses: statuses}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -275,5 +298,30 @@ func (p *servicehubProvider) Resources(_ context.Context) []func() resource.Reso
 }
 
 func (p *servicehubProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewVersionStatusDataSource,
+	}
+}
+
+// statusConfig resolves metrics_url and proxy_url, reporting bad values on
+// the attribute (or variable) they came from.
+func statusConfig(m providerModel, cfg kongapi.Config, diags *diag.Diagnostics) servicehub.StatusConfig {
+	fromEnv := func(v types.String, env string) string {
+		if v.IsNull() {
+			return fmt.Sprintf(" (from the %s environment variable)", env)
+		}
+		return ""
+	}
+	metricsURL := stringOrEnv(m.MetricsURL, "KONG_METRICS_URL", "")
+	if metricsURL == "" {
+		// A bad admin_url is reported on its own attribute.
+		metricsURL, _ = kongapi.MetricsURL(cfg.AdminURL)
+	} else if _, err := kongapi.ParseMetricsURL(metricsURL); err != nil {
+		diags.AddAttributeError(path.Root("metrics_url"), "Invalid metrics URL", err.Error()+fromEnv(m.MetricsURL, "KONG_METRICS_URL"))
+	}
+	proxyURL := stringOrEnv(m.ProxyURL, "KONG_PROXY_URL", servicehub.DefaultProxyURL)
+	if _, err := servicehub.ParseProxyURL(proxyURL); err != nil {
+		diags.AddAttributeError(path.Root("proxy_url"), "Invalid proxy URL", err.Error()+fromEnv(m.ProxyURL, "KONG_PROXY_URL"))
+	}
+	return servicehub.StatusConfig{MetricsURL: metricsURL, ProxyURL: proxyURL, Workspace: cfg.Workspace}
 }

@@ -1,0 +1,226 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
+)
+
+var (
+	_ datasource.DataSource              = (*versionStatusDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*versionStatusDataSource)(nil)
+)
+
+// NewVersionStatusDataSource is the servicehub_version_status data source.
+func NewVersionStatusDataSource() datasource.DataSource { return &versionStatusDataSource{} }
+
+type versionStatusDataSource struct {
+	statuses *servicehub.Statuses
+}
+
+type versionStatusModel struct {
+	Service            types.String        `tfsdk:"service"`
+	Version            types.String        `tfsdk:"version"`
+	Implemented        types.Bool          `tfsdk:"implemented"`
+	ImplementationID   types.String        `tfsdk:"implementation_id"`
+	ImplementationName types.String        `tfsdk:"implementation_name"`
+	Enabled            types.Bool          `tfsdk:"enabled"`
+	UpstreamURL        types.String        `tfsdk:"upstream_url"`
+	Routes             []versionRouteModel `tfsdk:"routes"`
+	StatusCodes        map[string]int64    `tfsdk:"status_codes"`
+	TotalRequests      types.Int64         `tfsdk:"total_requests"`
+}
+
+type versionRouteModel struct {
+	ID      types.String `tfsdk:"id"`
+	Name    types.String `tfsdk:"name"`
+	Methods []string     `tfsdk:"methods"`
+	Paths   []string     `tfsdk:"paths"`
+	Hosts   []string     `tfsdk:"hosts"`
+	URLs    []string     `tfsdk:"urls"`
+}
+
+func (d *versionStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_version_status"
+}
+
+func (d *versionStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	strs := func(desc string) schema.ListAttribute {
+		return schema.ListAttribute{Description: desc, Computed: true, ElementType: types.StringType}
+	}
+	resp.Schema = schema.Schema{
+		Description: "The status of a Service Hub service version in this runtime group, as Konnect's version overview shows it: " +
+			"whether the version is implemented, by which Gateway Service, with which routes, and what its traffic returned, by status code. " +
+			"A version without an implementation is not an error: `implemented` is `false` and the lists and maps are empty.",
+		Attributes: map[string]schema.Attribute{
+			"service": schema.StringAttribute{
+				Description: "Service Hub service, as on `servicehub_implementation`, e.g. `payments`.",
+				Required:    true,
+				Validators:  []validator.String{serviceRule},
+			},
+			"version": schema.StringAttribute{
+				Description: "Version of the service, as on `servicehub_implementation`, e.g. `v1`.",
+				Required:    true,
+				Validators:  []validator.String{versionRule},
+			},
+			"implemented": schema.BoolAttribute{
+				Description: "Whether the version has an implementation in this runtime group.",
+				Computed:    true,
+			},
+			"implementation_id": schema.StringAttribute{
+				Description: "Id of the implementing Gateway Service; null when not implemented.",
+				Computed:    true,
+			},
+			"implementation_name": schema.StringAttribute{
+				Description: "Name of the implementing Gateway Service; null when not implemented.",
+				Computed:    true,
+			},
+			"enabled": schema.BoolAttribute{
+				Description: "Whether the implementing Gateway Service is enabled; null when not implemented.",
+				Computed:    true,
+			},
+			"upstream_url": schema.StringAttribute{
+				Description: "Where the implementation sends traffic; null when not implemented.",
+				Computed:    true,
+			},
+			"routes": schema.ListNestedAttribute{
+				Description: "The implementation's routes, by name.",
+				Computed:    true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":      schema.StringAttribute{Description: "Route id.", Computed: true},
+						"name":    schema.StringAttribute{Description: "Route name.", Computed: true},
+						"methods": strs("HTTP methods the route matches; empty for any."),
+						"paths":   strs("Paths the route matches; empty for any."),
+						"hosts":   strs("Hosts the route matches; empty for any."),
+						"urls": strs("URLs a client calls to reach the route: the provider's `proxy_url` joined with each path, on each host. " +
+							"Regex paths and wildcard hosts name no single URL and are left out, as is a route that does not accept `proxy_url`'s scheme."),
+					},
+				},
+			},
+			"status_codes": schema.MapAttribute{
+				Description: "Requests proxied to the implementation, by response status code (e.g. `\"200\"`), summed over its routes, " +
+					"from the runtime group's Prometheus metrics (`metrics_url`). Kong counts them once a `prometheus` plugin has " +
+					"`status_code_metrics = true`. Empty, with a warning, when the metrics cannot be read.",
+				Computed:    true,
+				ElementType: types.Int64Type,
+			},
+			"total_requests": schema.Int64Attribute{
+				Description: "Sum of `status_codes`.",
+				Computed:    true,
+			},
+		},
+	}
+}
+
+func (d *versionStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	d.statuses = data.statuses
+}
+
+func (d *versionStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m versionStatusModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	st, err := d.statuses.Version(ctx, m.Service.ValueString(), m.Version.ValueString())
+	if err != nil {
+		addStatusError(&resp.Diagnostics, err)
+		return
+	}
+	if st.MetricsErr != nil {
+		addMetricsWarning(&resp.Diagnostics, d.statuses.MetricsURL(), st.MetricsErr)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, flattenVersionStatus(m, st))...)
+}
+
+func flattenVersionStatus(m versionStatusModel, st servicehub.VersionStatus) versionStatusModel {
+	m.Implemented = types.BoolValue(st.Implementation != nil)
+	m.ImplementationID = types.StringNull()
+	m.ImplementationName = types.StringNull()
+	m.Enabled = types.BoolNull()
+	m.UpstreamURL = types.StringNull()
+	if impl := st.Implementation; impl != nil {
+		m.ImplementationID = types.StringValue(impl.ID)
+		m.ImplementationName = types.StringValue(impl.Name)
+		m.Enabled = types.BoolValue(impl.Enabled)
+		m.UpstreamURL = types.StringValue(impl.Endpoint.URL())
+	}
+	m.Routes = make([]versionRouteModel, 0, len(st.Routes))
+	for _, r := range st.Routes {
+		m.Routes = append(m.Routes, versionRouteModel{
+			ID:      types.StringValue(r.ID),
+			Name:    types.StringValue(r.Name),
+			Methods: nonNil(r.Methods),
+			Paths:   nonNil(r.Paths),
+			Hosts:   nonNil(r.Hosts),
+			URLs:    nonNil(r.URLs),
+		})
+	}
+	m.StatusCodes = map[string]int64{}
+	for code, n := range st.Traffic.StatusCodes {
+		m.StatusCodes[code] = n
+	}
+	m.TotalRequests = types.Int64Value(st.Traffic.Total)
+	return m
+}
+
+// nonNil keeps "none" an empty list rather than null, so configurations can
+// call length() on any of them.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func addStatusError(diags *diag.Diagnostics, err error) {
+	var ferr *servicehub.MetricsFormatError
+	switch {
+	case errors.As(err, &ferr):
+		diags.AddError("Malformed Kong metrics",
+			fmt.Sprintf("%s\n\nmetrics_url (or KONG_METRICS_URL) must point at Kong's Prometheus endpoint, such as the Admin API's "+
+				"/metrics or a data plane's Status API /metrics.", err))
+	case kongapi.IsUnauthorized(err):
+		diags.AddError("Unable to read version status: Kong rejected the credentials",
+			fmt.Sprintf("%s\n\nSet admin_token (or KONG_ADMIN_TOKEN) for a Kong Gateway with RBAC, or konnect_token (or KONNECT_TOKEN) for a Konnect control plane.", err))
+	case kongapi.IsForbidden(err):
+		diags.AddError("Unable to read version status: permission denied",
+			fmt.Sprintf("%s\n\nThe token is valid but lacks permission to read Gateway Services and Routes in this workspace or control plane.", err))
+	default:
+		diags.AddError("Unable to read version status", err.Error())
+	}
+}
+
+// addMetricsWarning explains why status_codes is empty: the other results
+// stand, so this is no reason to fail a plan.
+func addMetricsWarning(diags *diag.Diagnostics, metricsURL string, err error) {
+	detail := fmt.Sprintf("status_codes and total_requests are empty: the runtime group's Prometheus metrics could not be read from %s: %s.", metricsURL, err)
+	switch {
+	case kongapi.IsNotFound(err):
+		detail += "\n\nThere is no metrics endpoint there. Kong serves /metrics on its Admin API while the prometheus plugin is loaded; " +
+			"Konnect control planes serve none. Set metrics_url (or KONG_METRICS_URL) to a data plane's Status API, such as http://<data-plane>:8100/metrics."
+	case kongapi.IsUnreachable(err):
+		detail += "\n\nNothing answers at that address. Check metrics_url (or KONG_METRICS_URL)."
+	case kongapi.IsUnauthorized(err), kongapi.IsForbidden(err):
+		detail += "\n\nThe metrics endpoint refused the provider's credentials (admin_token, konnect_token and headers are sent to it)."
+	}
+	diags.AddWarning("Status codes unavailable", detail)
+}

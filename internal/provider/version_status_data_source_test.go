@@ -1,0 +1,495 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/kong/go-kong/kong"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
+)
+
+const statusDS = "data.servicehub_version_status.test"
+
+// startUpstream runs localkong's demo upstream: 200 with a JSON echo, and
+// /status/<code> answering that code.
+func startUpstream(t *testing.T) string {
+	t.Helper()
+	up := httptest.NewServer(localkong.NewUpstream())
+	t.Cleanup(up.Close)
+	return up.URL
+}
+
+// proxyCall sends GET path through the proxy with the given Host header
+// ("" for the proxy's own) and checks the status code.
+func proxyCall(t *testing.T, proxyURL, host, path string, want int) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, proxyURL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		t.Fatalf("GET %s (Host %q) through the proxy: %d, want %d", path, host, resp.StatusCode, want)
+	}
+}
+
+// freeURL is an http URL nothing listens at.
+func freeURL(t *testing.T, path string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return "http://" + l.Addr().String() + path
+}
+
+func emptyStatusChecks() []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(statusDS, jp("routes"), knownvalue.ListExact([]knownvalue.Check{})),
+		statecheck.ExpectKnownValue(statusDS, jp("status_codes"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+		statecheck.ExpectKnownValue(statusDS, jp("total_requests"), knownvalue.Int64Exact(0)),
+	}
+}
+
+func TestAccVersionStatus_notImplemented(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	config := providerConfig(srv.AdminURL) + `
+resource "servicehub_implementation" "v2" {
+  service = "payments"
+  version = "v2"
+  name    = "payments-v2"
+  url     = "http://payments.internal"
+}
+
+data "servicehub_version_status" "test" {
+  service    = "payments"
+  version    = "v1"
+  depends_on = [servicehub_implementation.v2]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: append(emptyStatusChecks(),
+				statecheck.ExpectKnownValue(statusDS, jp("implemented"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(statusDS, jp("implementation_id"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(statusDS, jp("implementation_name"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(statusDS, jp("enabled"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(statusDS, jp("upstream_url"), knownvalue.Null()),
+			),
+		}},
+	})
+}
+
+// trafficConfig is payments v1 with two routes (one on a host) and billing
+// v1 with one, all reaching upstream; the data source reads payments v1.
+func trafficConfig(adminURL, proxyURL, upstream string) string {
+	return providerConfig(adminURL, fmt.Sprintf("proxy_url = %q", proxyURL)) + fmt.Sprintf(`
+resource "servicehub_implementation" "payments" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+  url     = %[1]q
+}
+
+resource "servicehub_route" "pay" {
+  implementation_id = servicehub_implementation.payments.id
+  name              = "pay"
+  methods           = ["GET"]
+  paths             = ["/pay", "/payments"]
+  strip_path        = false
+}
+
+resource "servicehub_route" "charge" {
+  implementation_id = servicehub_implementation.payments.id
+  name              = "charge"
+  hosts             = ["api.example.com"]
+  paths             = ["/charge"]
+}
+
+resource "servicehub_implementation" "billing" {
+  service = "billing"
+  version = "v1"
+  name    = "billing-v1"
+  url     = %[1]q
+}
+
+resource "servicehub_route" "bill" {
+  implementation_id = servicehub_implementation.billing.id
+  name              = "bill"
+  paths             = ["/bill"]
+}
+
+data "servicehub_version_status" "test" {
+  service    = "payments"
+  version    = "v1"
+  depends_on = [servicehub_route.pay, servicehub_route.charge, servicehub_route.bill]
+}
+`, upstream)
+}
+
+func TestAccVersionStatus_routesAndTraffic(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	upstream := startUpstream(t)
+	_, proxyPort, _ := net.SplitHostPort(srv.ProxyURL[len("http://"):])
+	config := trafficConfig(srv.AdminURL, srv.ProxyURL, upstream)
+
+	routes := knownvalue.ListExact([]knownvalue.Check{
+		knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"id":      knownvalue.NotNull(),
+			"name":    knownvalue.StringExact("charge"),
+			"methods": knownvalue.ListExact([]knownvalue.Check{}),
+			"paths":   knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("/charge")}),
+			"hosts":   knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("api.example.com")}),
+			"urls":    knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("http://api.example.com:" + proxyPort + "/charge")}),
+		}),
+		knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"id":      knownvalue.NotNull(),
+			"name":    knownvalue.StringExact("pay"),
+			"methods": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("GET")}),
+			"paths":   knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("/pay"), knownvalue.StringExact("/payments")}),
+			"hosts":   knownvalue.ListExact([]knownvalue.Check{}),
+			"urls": knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.StringExact(srv.ProxyURL + "/pay"),
+				knownvalue.StringExact(srv.ProxyURL + "/payments"),
+			}),
+		}),
+	})
+	sameID := func(route string) statecheck.StateCheck {
+		return statecheck.CompareValuePairs(statusDS, jp("routes").AtSliceIndex(map[string]int{"charge": 0, "pay": 1}[route]).AtMapKey("id"),
+			"servicehub_route."+route, jp("id"), compare.ValuesSame())
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(statusDS, jp("implemented"), knownvalue.Bool(true)),
+					statecheck.CompareValuePairs(statusDS, jp("implementation_id"), "servicehub_implementation.payments", jp("id"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue(statusDS, jp("implementation_name"), knownvalue.StringExact("payments-v1")),
+					statecheck.ExpectKnownValue(statusDS, jp("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(statusDS, jp("upstream_url"), knownvalue.StringExact(upstream)),
+					statecheck.ExpectKnownValue(statusDS, jp("routes"), routes),
+					sameID("charge"),
+					sameID("pay"),
+					// No traffic yet.
+					statecheck.ExpectKnownValue(statusDS, jp("status_codes"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(statusDS, jp("total_requests"), knownvalue.Int64Exact(0)),
+				},
+			},
+			{
+				PreConfig: func() {
+					for range 3 {
+						proxyCall(t, srv.ProxyURL, "", "/pay", 200)
+					}
+					proxyCall(t, srv.ProxyURL, "", "/payments/status/201", 201)
+					proxyCall(t, srv.ProxyURL, "api.example.com", "/charge/status/500", 500)
+					proxyCall(t, srv.ProxyURL, "", "/charge", 404) // wrong host: no route, not counted
+					proxyCall(t, srv.ProxyURL, "", "/bill", 200)   // billing's
+					proxyCall(t, srv.ProxyURL, "", "/bill/status/500", 500)
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(statusDS, jp("implemented"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(statusDS, jp("routes"), routes),
+					statecheck.ExpectKnownValue(statusDS, jp("status_codes"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"200": knownvalue.Int64Exact(3),
+						"201": knownvalue.Int64Exact(1),
+						"500": knownvalue.Int64Exact(1),
+					})),
+					statecheck.ExpectKnownValue(statusDS, jp("total_requests"), knownvalue.Int64Exact(5)),
+				},
+			},
+		},
+	})
+}
+
+// The data source reads through the provider's workspace: the same Gateway
+// Service name in another workspace is another service, and its traffic
+// is not counted.
+func TestAccVersionStatus_workspace(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	upstream := startUpstream(t)
+	kc := kongClient(t, srv.AdminURL, "", "")
+	ctx := context.Background()
+	if _, err := kc.Workspaces.Create(ctx, &kong.Workspace{Name: kong.String("team-a")}); err != nil {
+		t.Fatal(err)
+	}
+	// payments-v1 in the default workspace, behind the provider's back.
+	svc, err := kc.Services.Create(ctx, &kong.Service{Name: kong.String("payments-v1"), URL: kong.String(upstream)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kc.Routes.CreateInService(ctx, svc.ID, &kong.Route{Name: kong.String("default-pay"), Paths: kong.StringSlice("/default/pay")}); err != nil {
+		t.Fatal(err)
+	}
+
+	config := providerConfig(srv.AdminURL, `workspace = "team-a"`, fmt.Sprintf("proxy_url = %q", srv.ProxyURL)) + fmt.Sprintf(`
+resource "servicehub_implementation" "payments" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+  url     = %q
+}
+
+resource "servicehub_route" "pay" {
+  implementation_id = servicehub_implementation.payments.id
+  name              = "pay"
+  paths             = ["/team-a/pay"]
+}
+
+data "servicehub_version_status" "test" {
+  service    = "payments"
+  version    = "v1"
+  depends_on = [servicehub_route.pay]
+}
+`, upstream)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					proxyCall(t, srv.ProxyURL, "", "/team-a/pay", 200)
+					proxyCall(t, srv.ProxyURL, "", "/team-a/pay/status/503", 503)
+					for range 4 {
+						proxyCall(t, srv.ProxyURL, "", "/default/pay", 200)
+					}
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.CompareValuePairs(statusDS, jp("implementation_id"), "servicehub_implementation.payments", jp("id"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue(statusDS, jp("status_codes"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"200": knownvalue.Int64Exact(1),
+						"503": knownvalue.Int64Exact(1),
+					})),
+					statecheck.ExpectKnownValue(statusDS, jp("total_requests"), knownvalue.Int64Exact(2)),
+				},
+			},
+		},
+	})
+}
+
+// Without a metrics endpoint the data source still answers everything
+// else; the warning itself is asserted in TestVersionStatusWarning.
+func TestAccVersionStatus_metricsMissing(t *testing.T) {
+	t.Parallel()
+	cases := map[string]func(adminURL string) string{
+		"404":                func(adminURL string) string { return adminURL + "/no-metrics-here" },
+		"connection refused": func(string) string { return freeURL(t, "/metrics") },
+	}
+	for name, metricsURL := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startKong(t, localkong.Options{})
+			config := providerConfig(srv.AdminURL, fmt.Sprintf("metrics_url = %q", metricsURL(srv.AdminURL))) + `
+resource "servicehub_implementation" "payments" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+  url     = "http://payments.internal"
+}
+
+resource "servicehub_route" "pay" {
+  implementation_id = servicehub_implementation.payments.id
+  name              = "pay"
+  paths             = ["/pay"]
+}
+
+data "servicehub_version_status" "test" {
+  service    = "payments"
+  version    = "v1"
+  depends_on = [servicehub_route.pay]
+}
+`
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testFactories(),
+				Steps: []resource.TestStep{{
+					Config: config,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(statusDS, jp("implemented"), knownvalue.Bool(true)),
+						statecheck.CompareValuePairs(statusDS, jp("implementation_id"), "servicehub_implementation.payments", jp("id"), compare.ValuesSame()),
+						statecheck.ExpectKnownValue(statusDS, jp("upstream_url"), knownvalue.StringExact("http://payments.internal")),
+						// proxy_url's default.
+						statecheck.ExpectKnownValue(statusDS, jp("routes").AtSliceIndex(0).AtMapKey("urls"),
+							knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("http://localhost:8000/pay")})),
+						statecheck.ExpectKnownValue(statusDS, jp("status_codes"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+						statecheck.ExpectKnownValue(statusDS, jp("total_requests"), knownvalue.Int64Exact(0)),
+					},
+				}},
+			})
+		})
+	}
+}
+
+// Konnect control planes serve no /metrics (localkong -konnect answers 404).
+func TestAccVersionStatus_konnect(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{Konnect: true, AdminToken: "kpat_status"})
+	cp := srv.AdminURL + "/v2/control-planes/4f1a7e0c-6d1b-4c6e-9a43-0f2b8e1d5c77/core-entities"
+	config := providerConfig(cp, `konnect_token = "kpat_status"`) + `
+resource "servicehub_implementation" "payments" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+  url     = "http://payments.internal"
+}
+
+data "servicehub_version_status" "test" {
+  service    = "payments"
+  version    = "v1"
+  depends_on = [servicehub_implementation.payments]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(statusDS, jp("implemented"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(statusDS, jp("implementation_name"), knownvalue.StringExact("payments-v1")),
+				statecheck.ExpectKnownValue(statusDS, jp("routes"), knownvalue.ListExact([]knownvalue.Check{})),
+				statecheck.ExpectKnownValue(statusDS, jp("status_codes"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+			},
+		}},
+	})
+}
+
+func TestAccVersionStatus_malformedMetrics(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = io.WriteString(w, "<!doctype html><title>Kong Manager</title>\n")
+	}))
+	t.Cleanup(page.Close)
+	config := providerConfig(srv.AdminURL, fmt.Sprintf("metrics_url = %q", page.URL+"/metrics")) + `
+resource "servicehub_implementation" "payments" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+  url     = "http://payments.internal"
+}
+
+data "servicehub_version_status" "test" {
+  service    = "payments"
+  version    = "v1"
+  depends_on = [servicehub_implementation.payments]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)Malformed Kong metrics.*not valid Prometheus text\s+exposition`),
+		}},
+	})
+}
+
+func TestAccVersionStatus_invalidConfiguration(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	ds := `
+data "servicehub_version_status" "test" {
+  service = "payments"
+  version = "v1"
+}
+`
+	bad := func(extra, want string) resource.TestStep {
+		return resource.TestStep{Config: providerConfig(srv.AdminURL, extra) + ds, ExpectError: regexp.MustCompile(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			bad(`proxy_url = "localhost:8000"`, `Invalid proxy URL`),
+			bad(`proxy_url = "http://localhost:8000/?x=1"`, `must not have a query`),
+			bad(`metrics_url = "kong:8100/metrics"`, `Invalid metrics URL`),
+			{
+				Config:      providerConfig(srv.AdminURL) + `data "servicehub_version_status" "test" {` + "\n" + `service = "pay/ments"` + "\n" + `version = "v1"` + "\n}\n",
+				ExpectError: regexp.MustCompile(`must not contain ',' or '/'`),
+			},
+		},
+	})
+}
+
+// TestAccVersionStatus_example applies the documentation's example next to
+// an implementation of the version it reads.
+func TestAccVersionStatus_example(t *testing.T) {
+	t.Parallel()
+	example, err := os.ReadFile("../../examples/data-sources/servicehub_version_status/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startKong(t, localkong.Options{})
+	upstream := startUpstream(t)
+	config := providerConfig(srv.AdminURL, fmt.Sprintf("proxy_url = %q", srv.ProxyURL)) + fmt.Sprintf(`
+resource "servicehub_implementation" "payments_v1" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+  url     = %q
+}
+
+resource "servicehub_route" "foo" {
+  implementation_id = servicehub_implementation.payments_v1.id
+  name              = "foo"
+  methods           = ["GET"]
+  paths             = ["/foo"]
+}
+`, upstream) + string(example)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			// Read at plan time, before anything exists: the next plan
+			// sees the implementation, so it is not empty.
+			{
+				Config:             config,
+				ExpectNonEmptyPlan: true,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("payments_v1_implemented", knownvalue.Bool(false)),
+				},
+			},
+			{
+				PreConfig: func() {
+					proxyCall(t, srv.ProxyURL, "", "/foo", 200)
+					proxyCall(t, srv.ProxyURL, "", "/foo/status/502", 502)
+					proxyCall(t, srv.ProxyURL, "", "/foo/status/500", 500)
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("payments_v1_implemented", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("payments_v1_urls", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(srv.ProxyURL + "/foo")})),
+					statecheck.ExpectKnownOutputValue("payments_v1_server_errors", knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownOutputValue("payments_v1_total_requests", knownvalue.Int64Exact(3)),
+				},
+			},
+		},
+	})
+}
