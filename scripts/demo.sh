@@ -67,7 +67,7 @@ echo "==> terraform apply examples/quickstart"
 echo "==> calling the route through the proxy"
 for path in /foo /foo /foo /missing; do
 	code=$(curl -s -o "$work/body" -w '%{http_code}' "$proxy$path")
-	printf '    GET %s%s -> %s %s\n' "$proxy" "$path" "$code" "$(head -c 120 "$work/body")"
+	printf '    GET %s%s -> %s %s\n' "$proxy" "$path" "$code" "$(tr -d '\n' <"$work/body" | head -c 100)"
 done
 
 if grep -q servicehub_version_status examples/quickstart/*.tf; then

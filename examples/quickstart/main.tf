@@ -31,3 +31,30 @@ resource "servicehub_route" "foo" {
   methods           = ["GET"]
   paths             = ["/foo"]
 }
+
+# Verify the implementation: read the version's status after the route
+# exists. Status codes come from the runtime group's Prometheus metrics.
+data "servicehub_version_status" "payments_v1" {
+  service = servicehub_implementation.payments_v1.service
+  version = servicehub_implementation.payments_v1.version
+
+  depends_on = [servicehub_route.foo]
+}
+
+output "implemented" {
+  value = data.servicehub_version_status.payments_v1.implemented
+}
+
+output "routes" {
+  value = {
+    for r in data.servicehub_version_status.payments_v1.routes : r.name => r.urls
+  }
+}
+
+output "status_codes" {
+  value = data.servicehub_version_status.payments_v1.status_codes
+}
+
+output "total_requests" {
+  value = data.servicehub_version_status.payments_v1.total_requests
+}
