@@ -104,9 +104,11 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"implementation_id": schema.StringAttribute{
-				Description: "Id of the implementation (Gateway Service) the route sends requests to. Changing it moves the route in place.",
-				Required:    true,
-				Validators:  []validator.String{uuidRule},
+				Description: "Id of the implementation (Gateway Service) the route sends requests to. Changing it moves the route in place. " +
+					"To move routes off an implementation and delete it in the same apply, give the implementation `lifecycle { create_before_destroy = true }`, " +
+					"so that Terraform deletes it only after the routes have moved.",
+				Required:   true,
+				Validators: []validator.String{uuidRule},
 			},
 			"name": schema.StringAttribute{
 				Description: "Route name, unique in the runtime group and case-sensitive: `foo` and `Foo` are two routes.",

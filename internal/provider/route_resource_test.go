@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -478,7 +479,8 @@ func TestAccRoute_moveToAnotherImplementation(t *testing.T) {
 	srv := startKong(t, localkong.Options{})
 	kc := kongClient(t, srv.AdminURL, "", "")
 	impls := providerConfig(srv.AdminURL) + implConfig("a", "search-a", "http://a.internal")
-	both := impls + implConfig("b", "search-b", "http://b.internal")
+	implB := strings.Replace(implConfig("b", "search-b", "http://b.internal"), "\n}", "\n  lifecycle {\n    create_before_destroy = true\n  }\n}", 1)
+	both := impls + implB
 	route := func(impl string) string {
 		return routeConfig("test", impl, `
   name  = "search"
@@ -504,13 +506,26 @@ func TestAccRoute_moveToAnotherImplementation(t *testing.T) {
 			},
 			{
 				// The old implementation can go once the route has left it.
-				Config: providerConfig(srv.AdminURL) + implConfig("b", "search-b", "http://b.internal") + route("b"),
+				Config: providerConfig(srv.AdminURL) + implB + route("b"),
 				Check: func(*terraform.State) error {
 					if _, err := kc.Services.Get(context.Background(), kong.String("search-a")); !kong.IsNotFoundErr(err) {
 						return fmt.Errorf("search-a still exists: %v", err)
 					}
 					return nil
 				},
+			},
+			{
+				// Moving back and deleting the implementation it leaves in
+				// one apply: Terraform updates the route first.
+				Config: impls + route("a"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("servicehub_implementation.b", plancheck.ResourceActionDestroy),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(routeRes, jp("id"))},
+				Check:             routeOn(kc, "search", "a"),
 			},
 		},
 	})
@@ -622,7 +637,7 @@ func TestAccRoute_implementationWithUnmanagedRoutes(t *testing.T) {
 					legacyID = *r.ID
 				},
 				Config:      providerConfig(srv.AdminURL),
-				ExpectError: errorRE(`Unable to delete implementation.*still has 1 route not managed with it here: "legacy" \(id [0-9a-f-]{36}\).*terraform import servicehub_route`),
+				ExpectError: errorRE(`Unable to delete implementation.*still has 1 route: "legacy" \(id [0-9a-f-]{36}\).*terraform import servicehub_route`),
 			},
 			{
 				// The managed route went first; once the other is gone too,

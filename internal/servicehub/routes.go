@@ -127,10 +127,11 @@ func (e *RoutesRemainError) Error() string {
 	if len(names) == 1 {
 		noun = "route"
 	}
-	return fmt.Sprintf("the Gateway Service %s still has %d %s not managed with it here: %s. "+
-		"Kong does not delete a Gateway Service that routes refer to. Delete those routes, move them to another implementation, "+
-		"or import them as servicehub_route resources (terraform import servicehub_route.<name> <route name or id>) "+
-		"so that Terraform removes them first",
+	return fmt.Sprintf("the Gateway Service %s still has %d %s: %s. Kong does not delete a Gateway Service that routes refer to. "+
+		"Routes that are not in this configuration must be deleted, moved to another implementation, or imported as servicehub_route resources "+
+		"(terraform import servicehub_route.<name> <route name or id>) so that Terraform deletes them first. "+
+		"If they are servicehub_route resources moving to another implementation in this same apply, Terraform tried to delete the implementation before moving them: "+
+		"apply again, or give the implementation lifecycle { create_before_destroy = true }",
 		e.ImplementationID, len(names), noun, strings.Join(names, ", "))
 }
 
