@@ -67,7 +67,10 @@ echo "==> terraform apply examples/quickstart"
 echo "==> calling the route through the proxy"
 for path in /foo /foo /foo /missing; do
 	code=$(curl -s -o "$work/body" -w '%{http_code}' "$proxy$path")
-	printf '    GET %s%s -> %s %s\n' "$proxy" "$path" "$code" "$(tr -d '\n' <"$work/body" | head -c 100)"
+	# The demo upstream echoes the request it received; show what it saw.
+	body=$(jq -c 'if has("path") then {upstream_saw: "\(.method) \(.path)", via: .headers.via} else . end' "$work/body" 2>/dev/null \
+		|| tr -d '\n' <"$work/body" | head -c 100)
+	printf '    GET %s%s -> %s %s\n' "$proxy" "$path" "$code" "$body"
 done
 
 if grep -q servicehub_version_status examples/quickstart/*.tf; then
