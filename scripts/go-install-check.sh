@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Proves `go install <module>/internal/localkong/cmd/localkong@<version>`
+# works from outside this module, as module authors' CI runs it: HEAD is
+# served as a module version from a scratch file proxy (dependencies come
+# from the local module cache, so it runs offline), installed from an
+# unrelated directory, started, and asked for `/`.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+mod=$(cd "$root" && go list -m)
+ver=v0.0.0-installcheck
+work=$(mktemp -d)
+pid=""
+cleanup() {
+	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+	chmod -R u+w "$work" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+at="$work/proxy/$mod/@v"
+mkdir -p "$at" "$work/elsewhere" "$work/bin"
+(cd "$root" && git archive --format=zip --prefix="$mod@$ver/" HEAD) >"$at/$ver.zip"
+(cd "$root" && git show HEAD:go.mod) >"$at/$ver.mod"
+echo "$ver" >"$at/list"
+printf '{"Version":"%s","Time":"2026-01-01T00:00:00Z"}\n' "$ver" >"$at/$ver.info"
+
+cache=$(go env GOMODCACHE)
+(
+	cd "$work/elsewhere"
+	GOFLAGS=-modcacherw GOMODCACHE="$work/modcache" GOBIN="$work/bin" GOWORK=off \
+		GOPROXY="file://$work/proxy,file://$cache/cache/download" GONOSUMDB="$mod" GOSUMDB=off \
+		go install "$mod/internal/localkong/cmd/localkong@$ver"
+) >"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; exit 1; }
+
+"$work/bin/localkong" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 >"$work/log" 2>&1 &
+pid=$!
+admin=""
+for _ in $(seq 1 100); do
+	admin=$(sed -n 's/^localkong admin=\([^ ]*\) .*/\1/p' "$work/log")
+	[ -n "$admin" ] && break
+	kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
+	sleep 0.1
+done
+[ -n "$admin" ] || { echo "install-check: localkong did not start" >&2; exit 1; }
+if ! curl -fsS "$admin/" | grep -q '"tagline"'; then
+	echo "install-check: $admin/ is not a Kong root" >&2
+	exit 1
+fi
+echo "install-check: go install $mod/internal/localkong/cmd/localkong@$ver from another directory: localkong answered $admin/"
