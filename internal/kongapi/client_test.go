@@ -104,17 +104,17 @@ func TestRetryAfterParsing(t *testing.T) {
 
 func TestBackoff(t *testing.T) {
 	b := backoff(10 * time.Second)
-	min, max := 100*time.Millisecond, time.Second
+	lo, hi := 100*time.Millisecond, time.Second
 	for attempt, want := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second, time.Second} {
-		if got := b(min, max, attempt, &http.Response{StatusCode: 503, Header: http.Header{}}); got != want {
+		if got := b(lo, hi, attempt, &http.Response{StatusCode: 503, Header: http.Header{}}); got != want {
 			t.Errorf("attempt %d: %v, want %v", attempt, got, want)
 		}
 	}
-	if got := b(min, max, 80, nil); got != max {
-		t.Errorf("huge attempt: %v, want cap %v", got, max)
+	if got := b(lo, hi, 80, nil); got != hi {
+		t.Errorf("huge attempt: %v, want cap %v", got, hi)
 	}
 	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"3600"}}}
-	if got := b(min, max, 0, resp); got != 10*time.Second {
+	if got := b(lo, hi, 0, resp); got != 10*time.Second {
 		t.Errorf("Retry-After 3600 gave %v, want the 10s cap", got)
 	}
 }

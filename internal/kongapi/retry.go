@@ -51,29 +51,22 @@ func permanent(err error) bool {
 
 // backoff is the retryablehttp.Backoff policy: the server's Retry-After when
 // it sent one (capped at maxRetryAfter, so a hostile or confused server
-// cannot stall a plan for hours), otherwise min·2ⁿ capped at max.
-func backoff(maxRetryAfter time.Duration) func(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
-	return func(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+// cannot stall a plan for hours), otherwise lo·2ⁿ capped at hi.
+func backoff(maxRetryAfter time.Duration) func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
+	return func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
 		if d, ok := retryAfter(resp, time.Now()); ok {
-			return min2(d, maxRetryAfter)
+			return min(d, maxRetryAfter)
 		}
-		return expBackoff(min, max, attempt)
+		return expBackoff(lo, hi, attempt)
 	}
 }
 
-func expBackoff(min, max time.Duration, attempt int) time.Duration {
-	d := float64(min) * math.Pow(2, float64(attempt))
-	if d > float64(max) || math.IsInf(d, 0) || math.IsNaN(d) {
-		return max
+func expBackoff(lo, hi time.Duration, attempt int) time.Duration {
+	d := float64(lo) * math.Pow(2, float64(attempt))
+	if d > float64(hi) || math.IsInf(d, 0) || math.IsNaN(d) {
+		return hi
 	}
 	return time.Duration(d)
-}
-
-func min2(a, b time.Duration) time.Duration {
-	if a < b {
-		return a
-	}
-	return b
 }
 
 // retryAfter parses Retry-After on a 429 or 503 response, in either of its

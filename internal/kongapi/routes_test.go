@@ -2,6 +2,7 @@ package kongapi
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/kong/go-kong/kong"
@@ -21,7 +22,7 @@ func TestRoutes(t *testing.T) {
 	}
 	ctx := context.Background()
 
-	if _, err := c.PutRoute(ctx, &kong.Route{Name: kong.String("no-id")}); err != errNoID {
+	if _, err := c.PutRoute(ctx, &kong.Route{Name: kong.String("no-id")}); !errors.Is(err, errNoID) {
 		t.Fatalf("PutRoute without id: %v", err)
 	}
 
