@@ -51,11 +51,11 @@ func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A bug must not take the connection down: answer as Kong does.
 	defer func() {
 		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
+			if v == http.ErrAbortHandler { //nolint:errorlint // a recovered value, compared as net/http does
 				panic(v)
 			}
 			if !lw.wrote {
-				writeError(lw, r, messageError(http.StatusInternalServerError, "An unexpected error occurred"))
+				writeError(lw, messageError(http.StatusInternalServerError, "An unexpected error occurred"))
 			}
 		}
 	}()
@@ -65,7 +65,7 @@ func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Access-Control-Allow-Credentials", "true")
 
 	if err := a.authorize(r); err != nil {
-		writeError(lw, r, err)
+		writeError(lw, err)
 		return
 	}
 	raw, segs := splitPath(r.URL.EscapedPath())
@@ -77,7 +77,7 @@ func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ep = a.matchKong(rq)
 	}
 	if ep == nil {
-		writeError(lw, r, errNotFound())
+		writeError(lw, errNotFound())
 		return
 	}
 	a.serve(rq, ep)
@@ -203,7 +203,7 @@ func (s *store) lookup(ns string, write bool) *space {
 
 func (rq *request) send(status int, v any) { writeJSON(rq.w, status, v) }
 
-func (rq *request) fail(err *apiError) { writeError(rq.w, rq.r, err) }
+func (rq *request) fail(err *apiError) { writeError(rq.w, err) }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
@@ -223,7 +223,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-func writeError(w http.ResponseWriter, r *http.Request, err *apiError) {
+func writeError(w http.ResponseWriter, err *apiError) {
 	switch {
 	case err.text != "":
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

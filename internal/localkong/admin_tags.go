@@ -35,7 +35,7 @@ func listTags(rq *request, tag, rawTag string) {
 	}
 	rq.tx(false, func(sp *space) (int, any, *apiError) {
 		rows := tagRows(sp, tag)
-		afterID, _ := firstString(lq.offset)
+		afterID := firstString(lq.offset)
 		afterOrd := 0
 		if len(lq.offset) > 1 {
 			if f, ok := lq.offset[1].(float64); ok {

@@ -59,7 +59,7 @@ func newProxy(src routeSource, m *metrics) http.Handler {
 // router returns the compiled router, rebuilding it only when the
 // generation has moved since the last build.
 func (p *proxy) router() *router {
-	gen, entries := p.src()
+	gen, _ := p.src()
 	if rt := p.current.Load(); rt != nil && rt.gen == gen {
 		return rt
 	}
@@ -71,7 +71,7 @@ func (p *proxy) router() *router {
 	}
 	// Read the source again under the lock so a slow request cannot put
 	// back an older generation.
-	gen, entries = p.src()
+	gen, entries := p.src()
 	rt := compileRouter(gen, entries, prev)
 	p.current.Store(rt)
 	return rt

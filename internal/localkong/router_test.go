@@ -49,7 +49,7 @@ func (p probe) which(rt *router) int {
 		return 0
 	}
 	var n int
-	fmt.Sscanf(m.route.id[len(m.route.id)-12:], "%d", &n)
+	_, _ = fmt.Sscanf(m.route.id[len(m.route.id)-12:], "%d", &n)
 	return n
 }
 

@@ -140,7 +140,7 @@ func (lq *listQuery) matchTags(e map[string]any) bool {
 // page cuts one page out of rows sorted by id: the rows after the offset
 // token, and the token of the next page when more rows remain.
 func (lq *listQuery) page(rows []map[string]any, useTags bool, keep func(map[string]any) bool) ([]map[string]any, string) {
-	after, _ := firstString(lq.offset)
+	after := firstString(lq.offset)
 	out := make([]map[string]any, 0, min(lq.size, len(rows)))
 	for _, e := range rows {
 		if lq.offset != nil && e["id"].(string) <= after {
@@ -157,12 +157,12 @@ func (lq *listQuery) page(rows []map[string]any, useTags bool, keep func(map[str
 	return out, ""
 }
 
-func firstString(key []any) (string, bool) {
+func firstString(key []any) string {
 	if len(key) == 0 {
-		return "", false
+		return ""
 	}
-	s, ok := key[0].(string)
-	return s, ok
+	s, _ := key[0].(string)
+	return s
 }
 
 // escapeURI is ngx.escape_uri: everything but unreserved characters is
