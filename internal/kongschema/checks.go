@@ -95,6 +95,8 @@ func conditional(ifField string, ifMatch *Field, thenField string, thenMatch *Fi
 // conditionalAtLeastOneOf: when ifField passes ifMatch, one of thenFields
 // must be non-empty; otherwise, when it passes elseMatch, one of elseFields.
 // The error texts get the quoted field list.
+//
+//nolint:unparam // Kong's entity check of that name; only routes use it so far
 func conditionalAtLeastOneOf(ifField string, ifMatch *Field, thenFields []string, thenErr string,
 	elseMatch *Field, elseFields []string, elseErr string, arg map[string]any) Check {
 	fields := append([]string{ifField}, thenFields...)

@@ -219,18 +219,18 @@ func parseIPv6(s string) bool {
 	return strings.Contains(s, ":") && net.ParseIP(s) != nil
 }
 
-func validCIDR(s string, max int, parse func(string) bool) bool {
+func validCIDR(s string, bits int, parse func(string) bool) bool {
 	ip, prefix, ok := strings.Cut(s, "/")
-	if !ok || !validPrefix(prefix, max) {
+	if !ok || !validPrefix(prefix, bits) {
 		return false
 	}
 	return parse(ip)
 }
 
-// validPrefix accepts exactly the strings "0".."max".
-func validPrefix(p string, max int) bool {
+// validPrefix accepts exactly the strings "0".."bits".
+func validPrefix(p string, bits int) bool {
 	n, err := strconv.Atoi(p)
-	return err == nil && n >= 0 && n <= max && strconv.Itoa(n) == p
+	return err == nil && n >= 0 && n <= bits && strconv.Itoa(n) == p
 }
 
 // ipOrCIDRRule is typedefs.ip_or_cidr.

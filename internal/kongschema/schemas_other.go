@@ -148,7 +148,7 @@ func upstreamsSchema() *schema {
 // healthchecksField is the upstream healthchecks record with Kong's
 // defaults at every level.
 func healthchecksField() *Field {
-	num := func(lo, hi, def float64) *Field {
+	num := func(lo, hi, def float64) *Field { //nolint:unparam // Kong's between(lo, hi), as declared
 		return &Field{Type: "number", Between: between(lo, hi), Default: def, HasDefault: true}
 	}
 	count := func() *Field {
