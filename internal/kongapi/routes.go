@@ -32,19 +32,9 @@ func (c *Client) DeleteRoute(ctx context.Context, idOrName string) error {
 
 // ListRoutesForService returns every Route attached to a Gateway Service.
 func (c *Client) ListRoutesForService(ctx context.Context, serviceIDOrName string) ([]*kong.Route, error) {
-	opt := &kong.ListOpt{Size: 1000}
-	var all []*kong.Route
-	for {
-		page, next, err := c.Kong.Routes.ListForService(ctx, kong.String(serviceIDOrName), opt)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if next == nil {
-			return all, nil
-		}
-		opt = next
-	}
+	return pages(ctx, &kong.ListOpt{Size: pageSize}, func(ctx context.Context, opt *kong.ListOpt) ([]*kong.Route, *kong.ListOpt, error) {
+		return c.Kong.Routes.ListForService(ctx, kong.String(serviceIDOrName), opt)
+	})
 }
 
 // IsReferencedBy reports whether a delete failed because entities of the

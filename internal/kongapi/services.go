@@ -39,17 +39,6 @@ func (c *Client) DeleteService(ctx context.Context, idOrName string) error {
 
 // ListServicesByTags returns every Gateway Service carrying all of tags.
 func (c *Client) ListServicesByTags(ctx context.Context, tags ...string) ([]*kong.Service, error) {
-	opt := &kong.ListOpt{Size: 1000, Tags: kong.StringSlice(tags...), MatchAllTags: true}
-	var all []*kong.Service
-	for {
-		page, next, err := c.Kong.Services.List(ctx, opt)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if next == nil {
-			return all, nil
-		}
-		opt = next
-	}
+	opt := &kong.ListOpt{Size: pageSize, Tags: kong.StringSlice(tags...), MatchAllTags: true}
+	return pages(ctx, opt, c.Kong.Services.List)
 }

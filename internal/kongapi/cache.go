@@ -1,0 +1,149 @@
+package kongapi
+
+import (
+	"context"
+	"time"
+
+	"github.com/kong/go-kong/kong"
+)
+
+// Cache is the refresh cache: it answers reads of Gateway Services and
+// Routes from one listing of each, taken on first use, instead of one GET
+// per entity.
+//
+// Terraform starts a provider process per command and configures the
+// provider anew for each graph walk, then reads every resource of the state
+// during the plan's refresh, in parallel. Give each walk its own Cache (as
+// the provider's Configure does) and a plan of N services and N routes costs
+// two listings of ⌈entities/1000⌉ pages each, whatever N. The listing is
+// taken during the run, so out-of-band edits are in it; an entity missing
+// from it (deleted, or created since) is fetched with a direct GET, so an
+// out-of-band delete still shows as Kong's 404. Writes through the Cache
+// replace the entity with the write's response, so nothing is read back
+// after a write, and later reads in the same process see the write.
+//
+// Listing everything, rather than only entities carrying the provider's
+// tags, keeps imported and untagged entities cached too and makes the
+// "one implementation per version" check see every tagged service. The
+// price is paid per runtime group: a run lists the whole group even when
+// the configuration holds a handful of resources.
+type Cache struct {
+	api      *Client
+	services *snapshot[kong.Service]
+	routes   *snapshot[kong.Route]
+}
+
+// NewCache returns an empty Cache over api; nothing is listed until the
+// first read.
+func NewCache(api *Client) *Cache {
+	return &Cache{
+		api:      api,
+		services: newSnapshot(logListing(api, "services", api.ListServices), serviceKey, (*kong.Service).DeepCopy),
+		routes:   newSnapshot(logListing(api, "routes", api.ListRoutes), routeKey, (*kong.Route).DeepCopy),
+	}
+}
+
+// API is the client the Cache reads through.
+func (c *Cache) API() *Client { return c.api }
+
+// GetService returns a Gateway Service by id or name, from the listing when
+// it holds it and from Kong otherwise.
+func (c *Cache) GetService(ctx context.Context, idOrName string) (*kong.Service, error) {
+	if s, ok := c.services.get(ctx, idOrName); ok {
+		return s, nil
+	}
+	return c.api.GetService(ctx, idOrName)
+}
+
+// ListServicesByTags returns every Gateway Service carrying all of tags,
+// from the listing (falling back to Kong's ?tags= filter if it failed).
+func (c *Cache) ListServicesByTags(ctx context.Context, tags ...string) ([]*kong.Service, error) {
+	if ss, ok := c.services.tagged(ctx, tags); ok {
+		return ss, nil
+	}
+	return c.api.ListServicesByTags(ctx, tags...)
+}
+
+// PutService is Client.PutService, recording the response.
+func (c *Cache) PutService(ctx context.Context, s *kong.Service) (*kong.Service, error) {
+	out, err := c.api.PutService(ctx, s)
+	if err != nil {
+		// Kong may or may not have applied it: let the next read ask.
+		if s != nil && s.ID != nil {
+			c.services.forget(*s.ID)
+		}
+		return nil, err
+	}
+	c.services.put(out)
+	return out, nil
+}
+
+// DeleteService is Client.DeleteService by id, dropping the service from
+// the listing whatever the outcome (a refused delete leaves it to Kong to say).
+func (c *Cache) DeleteService(ctx context.Context, id string) error {
+	err := c.api.DeleteService(ctx, id)
+	c.services.forget(id)
+	return err
+}
+
+// GetRoute returns a Route by id or name, from the listing when it holds
+// it and from Kong otherwise.
+func (c *Cache) GetRoute(ctx context.Context, idOrName string) (*kong.Route, error) {
+	if r, ok := c.routes.get(ctx, idOrName); ok {
+		return r, nil
+	}
+	return c.api.GetRoute(ctx, idOrName)
+}
+
+// PutRoute is Client.PutRoute, recording the response.
+func (c *Cache) PutRoute(ctx context.Context, r *kong.Route) (*kong.Route, error) {
+	out, err := c.api.PutRoute(ctx, r)
+	if err != nil {
+		if r != nil && r.ID != nil {
+			c.routes.forget(*r.ID)
+		}
+		return nil, err
+	}
+	c.routes.put(out)
+	return out, nil
+}
+
+// DeleteRoute is Client.DeleteRoute by id, dropping the route from the listing.
+func (c *Cache) DeleteRoute(ctx context.Context, id string) error {
+	err := c.api.DeleteRoute(ctx, id)
+	c.routes.forget(id)
+	return err
+}
+
+func serviceKey(s *kong.Service) entityKey {
+	return entityKey{id: deref(s.ID), name: deref(s.Name), tags: s.Tags}
+}
+
+func routeKey(r *kong.Route) entityKey {
+	return entityKey{id: deref(r.ID), name: deref(r.Name), tags: r.Tags}
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// logListing notes each listing in the request log, so a debug log shows
+// which reads the cache answered.
+func logListing[T any](api *Client, kind string, list func(context.Context) ([]*T, error)) func(context.Context) ([]*T, error) {
+	return func(ctx context.Context) ([]*T, error) {
+		start := time.Now()
+		items, err := list(ctx)
+		fields := map[string]any{"kind": kind, "duration_ms": time.Since(start).Milliseconds()}
+		if err != nil {
+			fields["error"] = err.Error()
+			api.logf(ctx, "refresh cache: listing failed, reading entities one by one", fields)
+			return nil, err
+		}
+		fields["count"] = len(items)
+		api.logf(ctx, "refresh cache: listed", fields)
+		return items, nil
+	}
+}

@@ -1,0 +1,263 @@
+package kongapi
+
+import (
+	"context"
+	"sync"
+)
+
+// snapshot holds every entity of one kind, listed once on first use and
+// kept current by this process's own writes. It never answers "not found":
+// an entity it does not hold is the caller's to fetch, so a delete made
+// behind our back still surfaces as Kong's 404.
+type snapshot[T any] struct {
+	list  func(context.Context) ([]*T, error)
+	key   func(*T) entityKey
+	clone func(*T) *T
+
+	mu     sync.Mutex
+	state  snapshotState
+	done   chan struct{} // closed when the load in progress ends
+	byID   map[string]*T
+	byName map[string]string              // name → id
+	byTag  map[string]map[string]struct{} // tag → ids
+	// writes made while the listing is in flight, applied over it when it
+	// lands: a write's response is newer than any page listed before it.
+	// A nil entity means "forget it".
+	pending map[string]*T
+}
+
+type snapshotState int
+
+const (
+	unloaded snapshotState = iota
+	loading
+	ready
+	unusable // the listing failed: every read goes to Kong for this run
+)
+
+// entityKey is what the snapshot indexes an entity by.
+type entityKey struct {
+	id, name string
+	tags     []*string
+}
+
+func newSnapshot[T any](list func(context.Context) ([]*T, error), key func(*T) entityKey, clone func(*T) *T) *snapshot[T] {
+	return &snapshot[T]{list: list, key: key, clone: clone}
+}
+
+// wait makes sure the listing has been taken, taking it if no one has, and
+// reports whether the snapshot can answer. Concurrent callers share one
+// listing. A listing abandoned because its caller's context ended is not
+// held against the others: the next caller lists again.
+func (s *snapshot[T]) wait(ctx context.Context) bool {
+	for {
+		s.mu.Lock()
+		switch s.state {
+		case ready:
+			s.mu.Unlock()
+			return true
+		case unusable:
+			s.mu.Unlock()
+			return false
+		case loading:
+			done := s.done
+			s.mu.Unlock()
+			select {
+			case <-done:
+			case <-ctx.Done():
+				return false
+			}
+		case unloaded:
+			s.state, s.done, s.pending = loading, make(chan struct{}), map[string]*T{}
+			s.mu.Unlock()
+			s.load(ctx)
+			if ctx.Err() != nil {
+				return false
+			}
+		}
+	}
+}
+
+func (s *snapshot[T]) load(ctx context.Context) {
+	items, err := s.list(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer close(s.done)
+	pending := s.pending
+	s.pending = nil
+	switch {
+	case err != nil && ctx.Err() != nil:
+		s.state = unloaded
+		return
+	case err != nil:
+		s.state = unusable
+		return
+	}
+	s.byID = make(map[string]*T, len(items))
+	s.byName = make(map[string]string, len(items))
+	s.byTag = map[string]map[string]struct{}{}
+	for _, it := range items {
+		s.index(it)
+	}
+	for id, it := range pending {
+		s.unindex(id)
+		if it != nil {
+			s.index(it)
+		}
+	}
+	s.state = ready
+}
+
+// get returns a copy of the entity with this id, or with this name when
+// idOrName is not a UUID: the same rule Kong's /{kind}/{id or name} uses.
+func (s *snapshot[T]) get(ctx context.Context, idOrName string) (*T, bool) {
+	if !s.wait(ctx) {
+		return nil, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := idOrName
+	if !isUUID(idOrName) {
+		if id = s.byName[idOrName]; id == "" {
+			return nil, false
+		}
+	}
+	it, ok := s.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return s.clone(it), true
+}
+
+// tagged returns copies of the entities carrying all of tags, as Kong's
+// ?tags=a,b does; ok is false when the snapshot cannot answer.
+func (s *snapshot[T]) tagged(ctx context.Context, tags []string) (out []*T, ok bool) {
+	if !s.wait(ctx) {
+		return nil, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(tags) == 0 {
+		for _, it := range s.byID {
+			out = append(out, s.clone(it))
+		}
+		return out, true
+	}
+	// Walk the rarest tag's entities only.
+	smallest := s.byTag[tags[0]]
+	for _, t := range tags[1:] {
+		if ids := s.byTag[t]; len(ids) < len(smallest) {
+			smallest = ids
+		}
+	}
+next:
+	for id := range smallest {
+		for _, t := range tags {
+			if _, has := s.byTag[t][id]; !has {
+				continue next
+			}
+		}
+		out = append(out, s.clone(s.byID[id]))
+	}
+	return out, true
+}
+
+// put records an entity as a write returned it. Before the listing is
+// taken there is nothing to update: the listing will include the write.
+func (s *snapshot[T]) put(it *T) {
+	if it == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.key(it).id
+	if id == "" {
+		return
+	}
+	switch s.state {
+	case loading:
+		s.pending[id] = s.clone(it)
+	case ready:
+		s.unindex(id)
+		s.index(s.clone(it))
+	}
+}
+
+// forget drops an entity, so that the next read of it goes to Kong: after
+// a delete, or a write whose outcome is unknown.
+func (s *snapshot[T]) forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch s.state {
+	case loading:
+		s.pending[id] = nil
+	case ready:
+		s.unindex(id)
+	}
+}
+
+func (s *snapshot[T]) index(it *T) {
+	k := s.key(it)
+	if k.id == "" {
+		return
+	}
+	s.byID[k.id] = it
+	if k.name != "" {
+		s.byName[k.name] = k.id
+	}
+	for _, t := range k.tags {
+		if t == nil {
+			continue
+		}
+		ids := s.byTag[*t]
+		if ids == nil {
+			ids = map[string]struct{}{}
+			s.byTag[*t] = ids
+		}
+		ids[k.id] = struct{}{}
+	}
+}
+
+func (s *snapshot[T]) unindex(id string) {
+	it, ok := s.byID[id]
+	if !ok {
+		return
+	}
+	k := s.key(it)
+	delete(s.byID, id)
+	if k.name != "" && s.byName[k.name] == id {
+		delete(s.byName, k.name)
+	}
+	for _, t := range k.tags {
+		if t == nil {
+			continue
+		}
+		if ids := s.byTag[*t]; ids != nil {
+			delete(ids, id)
+			if len(ids) == 0 {
+				delete(s.byTag, *t)
+			}
+		}
+	}
+}
+
+// isUUID matches Kong's is_valid_uuid: 8-4-4-4-12 hex digits, any case.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
