@@ -2,8 +2,11 @@ package localkong
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"sync"
@@ -24,6 +27,11 @@ type Options struct {
 	Version string
 	// AdminLatency delays every Admin API request, to make round trips count.
 	AdminLatency time.Duration
+	// Faults, when set, makes a share of Admin API requests fail (see
+	// Faults); SetFaults changes them while serving.
+	Faults *Faults
+	// AdminTLS, when set, serves the Admin API over HTTPS.
+	AdminTLS *AdminTLS
 }
 
 // DefaultVersion is the Kong version localkong presents itself as.
@@ -34,6 +42,9 @@ type Server struct {
 	// AdminURL and ProxyURL are the listeners' base URLs, e.g. http://127.0.0.1:8001.
 	AdminURL string
 	ProxyURL string
+	// AdminCertPEM is the Admin API's TLS certificate when it serves HTTPS
+	// (self-signed unless one was given): what clients should trust.
+	AdminCertPEM []byte
 
 	opts      Options
 	nodeID    string
@@ -42,6 +53,7 @@ type Server struct {
 	store     *store
 	metrics   *metrics
 	requests  atomic.Int64
+	faults    *injector
 
 	servers   []*http.Server
 	closeOnce sync.Once
@@ -54,8 +66,20 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	if opts.Version == "" {
 		opts.Version = DefaultVersion
 	}
+	if opts.Faults != nil {
+		if err := opts.Faults.validate(); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{opts: opts, nodeID: uuid.NewString(), store: newStore(), metrics: newMetrics()}
 	s.metrics.nodeID = s.nodeID // one node: / and /metrics report the same node_id
+	var adminTLS *tls.Config
+	if opts.AdminTLS != nil {
+		var err error
+		if adminTLS, s.AdminCertPEM, err = opts.AdminTLS.serverTLS(); err != nil {
+			return nil, err
+		}
+	}
 
 	adminLn, err := net.Listen("tcp", adminAddr)
 	if err != nil {
@@ -68,9 +92,13 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	}
 	s.adminAddr, s.proxyAddr = adminLn.Addr().String(), proxyLn.Addr().String()
 	s.AdminURL, s.ProxyURL = "http://"+s.adminAddr, "http://"+s.proxyAddr
+	if adminTLS != nil {
+		s.AdminURL = "https://" + s.adminAddr
+	}
 
-	s.serve(adminLn, &admin{srv: s, store: s.store})
-	s.serve(proxyLn, newProxy(s.store.routeSource, s.metrics))
+	s.faults = newInjector(&admin{srv: s, store: s.store}, opts.Faults)
+	s.serve(adminLn, s.faults, adminTLS)
+	s.serve(proxyLn, newProxy(s.store.routeSource, s.metrics), nil)
 	return s, nil
 }
 
@@ -79,12 +107,23 @@ func NewTestServer(opts Options) (*Server, error) {
 	return Start(opts, "127.0.0.1:0", "127.0.0.1:0")
 }
 
-func (s *Server) serve(ln net.Listener, h http.Handler) {
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
+func (s *Server) serve(ln net.Listener, h http.Handler, tlsCfg *tls.Config) {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second, TLSConfig: tlsCfg}
+	if tlsCfg != nil {
+		// A client rejecting our certificate is what the TLS tests are
+		// about, not a server problem worth a log line.
+		hs.ErrorLog = log.New(io.Discard, "", 0)
+	}
 	s.servers = append(s.servers, hs)
 	// Serve returns ErrServerClosed on Close; a listener failing earlier
 	// has no one to report to and shows as refused connections.
-	go func() { _ = hs.Serve(ln) }()
+	go func() {
+		if tlsCfg != nil {
+			_ = hs.ServeTLS(ln, "", "") // HTTP/2 too, as Kong's "http2 ssl"
+			return
+		}
+		_ = hs.Serve(ln)
+	}()
 }
 
 // Close stops both listeners, waiting briefly for requests in flight.
@@ -104,6 +143,20 @@ func (s *Server) Close() error {
 
 // RequestCount is the number of Admin API requests served so far.
 func (s *Server) RequestCount() int64 { return s.requests.Load() }
+
+// SetFaults replaces the fault injection settings; nil turns it off.
+func (s *Server) SetFaults(f *Faults) error {
+	if f != nil {
+		if err := f.validate(); err != nil {
+			return err
+		}
+	}
+	s.faults.faults.Store(f)
+	return nil
+}
+
+// FaultCounts reports how many faults of each kind were injected so far.
+func (s *Server) FaultCounts() map[FaultKind]int64 { return s.faults.snapshot() }
 
 // ResetRequestCount sets the Admin API request count back to zero.
 func (s *Server) ResetRequestCount() { s.requests.Store(0) }

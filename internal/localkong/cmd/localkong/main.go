@@ -23,14 +23,29 @@ func main() {
 	flag.StringVar(&opts.Version, "version", localkong.DefaultVersion, "Kong version to report")
 	flag.DurationVar(&opts.AdminLatency, "admin-latency", 0, "added delay per Admin API request, e.g. 20ms")
 	upstreamAddr := flag.String("upstream-listen", "", "also serve a demo upstream here (200 with a JSON echo; /status/<code> answers that code)")
+	faults := faultFlags()
+	tlsOpts := tlsFlags()
 	flag.Parse()
 
-	srv, err := localkong.Start(opts, *adminAddr, *proxyAddr)
-	if err != nil {
+	fail := func(err error) {
 		fmt.Fprintln(os.Stderr, "localkong:", err)
 		os.Exit(1)
 	}
+	var err error
+	if opts.Faults, err = faults(); err != nil {
+		fail(err)
+	}
+	if opts.AdminTLS, err = tlsOpts.options(); err != nil {
+		fail(err)
+	}
+	srv, err := localkong.Start(opts, *adminAddr, *proxyAddr)
+	if err != nil {
+		fail(err)
+	}
 	fmt.Printf("localkong admin=%s proxy=%s\n", srv.AdminURL, srv.ProxyURL)
+	if err := tlsOpts.report(srv); err != nil {
+		fail(err)
+	}
 	if *upstreamAddr != "" {
 		ln, err := net.Listen("tcp", *upstreamAddr)
 		if err != nil {
