@@ -3,18 +3,48 @@ package servicehub
 import (
 	"context"
 	"fmt"
+	"sync"
+
+	"github.com/kong/go-kong/kong"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
 
 // Implementations manages implementations in one runtime group.
 type Implementations struct {
-	api *kongapi.Client
+	api  *kongapi.Client
+	kong entities
+
+	// claims holds the versions being created or moved to in this process,
+	// so that two implementations of one version applied in parallel cannot
+	// both pass the check before either is written.
+	mu     sync.Mutex
+	claims map[[2]string]Implementation
 }
 
-// NewImplementations returns the implementations of the runtime group api talks to.
+// entities is what implementations and routes are read from and written
+// to: Kong itself (*kongapi.Client) or the refresh cache (*kongapi.Cache).
+type entities interface {
+	GetService(ctx context.Context, idOrName string) (*kong.Service, error)
+	PutService(ctx context.Context, s *kong.Service) (*kong.Service, error)
+	DeleteService(ctx context.Context, id string) error
+	ListServicesByTags(ctx context.Context, tags ...string) ([]*kong.Service, error)
+	GetRoute(ctx context.Context, idOrName string) (*kong.Route, error)
+	PutRoute(ctx context.Context, r *kong.Route) (*kong.Route, error)
+	DeleteRoute(ctx context.Context, id string) error
+}
+
+// NewImplementations returns the implementations of the runtime group api
+// talks to; every call goes to Kong.
 func NewImplementations(api *kongapi.Client) *Implementations {
-	return &Implementations{api: api}
+	return &Implementations{api: api, kong: api, claims: map[[2]string]Implementation{}}
+}
+
+// NewCachedImplementations is NewImplementations reading through a refresh
+// cache: a run's reads and its version checks cost one listing, not one
+// request each.
+func NewCachedImplementations(cache *kongapi.Cache) *Implementations {
+	return &Implementations{api: cache.API(), kong: cache, claims: map[[2]string]Implementation{}}
 }
 
 // VersionTakenError: the version already has an implementation here.
@@ -47,11 +77,13 @@ func (e *NameTakenError) Unwrap() error { return e.Err }
 // Create records a new implementation: a Gateway Service created with PUT
 // under a fresh client-side id, so a retried request cannot make two.
 func (s *Implementations) Create(ctx context.Context, impl Implementation) (Implementation, error) {
-	if err := s.checkVersionFree(ctx, impl.Service, impl.Version, ""); err != nil {
-		return Implementation{}, err
-	}
 	impl.ID = kongapi.NewID()
 	impl.CreatedAt = 0
+	release, err := s.claimVersion(ctx, impl)
+	if err != nil {
+		return Implementation{}, err
+	}
+	defer release()
 	return s.put(ctx, impl)
 }
 
@@ -65,9 +97,11 @@ func (s *Implementations) Update(ctx context.Context, prior, impl Implementation
 		return Implementation{}, fmt.Errorf("update of implementation %q without an id", impl.Name)
 	}
 	if prior.Service != impl.Service || prior.Version != impl.Version {
-		if err := s.checkVersionFree(ctx, impl.Service, impl.Version, impl.ID); err != nil {
+		release, err := s.claimVersion(ctx, impl)
+		if err != nil {
 			return Implementation{}, err
 		}
+		defer release()
 	}
 	return s.put(ctx, impl)
 }
@@ -75,7 +109,7 @@ func (s *Implementations) Update(ctx context.Context, prior, impl Implementation
 // Get fetches an implementation by Gateway Service id or name. A missing
 // one gives an error for which IsNotFound is true.
 func (s *Implementations) Get(ctx context.Context, idOrName string) (Implementation, error) {
-	svc, err := s.api.GetService(ctx, idOrName)
+	svc, err := s.kong.GetService(ctx, idOrName)
 	if err != nil {
 		return Implementation{}, err
 	}
@@ -84,8 +118,11 @@ func (s *Implementations) Get(ctx context.Context, idOrName string) (Implementat
 
 // Delete removes the implementation's Gateway Service; gone already is fine.
 // Routes still attached give a *RoutesRemainError naming them.
+//
+// It is one DELETE: routes are only listed, to name them, once Kong has
+// refused.
 func (s *Implementations) Delete(ctx context.Context, id string) error {
-	err := s.api.DeleteService(ctx, id)
+	err := s.kong.DeleteService(ctx, id)
 	if kongapi.IsReferencedBy(err, "routes") {
 		return routesRemain(ctx, s.api, id, err)
 	}
@@ -95,7 +132,7 @@ func (s *Implementations) Delete(ctx context.Context, id string) error {
 // FindByVersion returns the implementations of a service version; normally
 // zero or one.
 func (s *Implementations) FindByVersion(ctx context.Context, service, version string) ([]Implementation, error) {
-	svcs, err := s.api.ListServicesByTags(ctx, ServiceTag(service), VersionTag(version))
+	svcs, err := s.kong.ListServicesByTags(ctx, ServiceTag(service), VersionTag(version))
 	if err != nil {
 		return nil, err
 	}
@@ -109,27 +146,45 @@ func (s *Implementations) FindByVersion(ctx context.Context, service, version st
 // IsNotFound reports whether err means the implementation does not exist.
 func IsNotFound(err error) bool { return kongapi.IsNotFound(err) }
 
-func (s *Implementations) checkVersionFree(ctx context.Context, service, version, self string) error {
-	if service == "" || version == "" {
-		return nil
+// claimVersion checks that no other Gateway Service implements impl's
+// version and holds the version for impl until release is called, after
+// the write. The check and the claim are one step under the lock; with the
+// refresh cache the check is a lookup in the run's listing, which the
+// write updates before release, so a later claim sees it.
+func (s *Implementations) claimVersion(ctx context.Context, impl Implementation) (release func(), err error) {
+	if impl.Service == "" || impl.Version == "" {
+		return func() {}, nil
 	}
-	found, err := s.FindByVersion(ctx, service, version)
+	key := [2]string{impl.Service, impl.Version}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if other, ok := s.claims[key]; ok && other.ID != impl.ID {
+		return nil, &VersionTakenError{Service: impl.Service, Version: impl.Version, Existing: other}
+	}
+	found, err := s.FindByVersion(ctx, impl.Service, impl.Version)
 	if err != nil {
-		return fmt.Errorf("looking for an existing implementation of %s %s: %w", service, version, err)
+		return nil, fmt.Errorf("looking for an existing implementation of %s %s: %w", impl.Service, impl.Version, err)
 	}
 	for _, other := range found {
-		if other.ID != self {
-			return &VersionTakenError{Service: service, Version: version, Existing: other}
+		if other.ID != impl.ID {
+			return nil, &VersionTakenError{Service: impl.Service, Version: impl.Version, Existing: other}
 		}
 	}
-	return nil
+	s.claims[key] = impl
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.claims[key].ID == impl.ID {
+			delete(s.claims, key)
+		}
+	}, nil
 }
 
 func (s *Implementations) put(ctx context.Context, impl Implementation) (Implementation, error) {
-	out, err := s.api.PutService(ctx, toKong(impl))
+	out, err := s.kong.PutService(ctx, toKong(impl))
 	if kongapi.IsUniqueViolation(err) {
 		taken := &NameTakenError{Name: impl.Name, Err: err}
-		if other, gerr := s.api.GetService(ctx, impl.Name); gerr == nil && other.ID != nil {
+		if other, gerr := s.kong.GetService(ctx, impl.Name); gerr == nil && other.ID != nil {
 			taken.ID = *other.ID
 		}
 		return Implementation{}, taken

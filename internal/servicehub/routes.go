@@ -11,12 +11,19 @@ import (
 
 // Routes manages the routes of implementations in one runtime group.
 type Routes struct {
-	api *kongapi.Client
+	api  *kongapi.Client
+	kong entities
 }
 
-// NewRoutes returns the routes of the runtime group api talks to.
+// NewRoutes returns the routes of the runtime group api talks to; every
+// call goes to Kong.
 func NewRoutes(api *kongapi.Client) *Routes {
-	return &Routes{api: api}
+	return &Routes{api: api, kong: api}
+}
+
+// NewCachedRoutes is NewRoutes reading through a refresh cache.
+func NewCachedRoutes(cache *kongapi.Cache) *Routes {
+	return &Routes{api: cache.API(), kong: cache}
 }
 
 // RouteNameTakenError: another Route already has the name. Names are
@@ -63,7 +70,7 @@ func (s *Routes) Update(ctx context.Context, r Route) (Route, error) {
 // Get fetches a route by id or name. A missing one gives an error for which
 // IsNotFound is true.
 func (s *Routes) Get(ctx context.Context, idOrName string) (Route, error) {
-	kr, err := s.api.GetRoute(ctx, idOrName)
+	kr, err := s.kong.GetRoute(ctx, idOrName)
 	if err != nil {
 		return Route{}, err
 	}
@@ -72,7 +79,7 @@ func (s *Routes) Get(ctx context.Context, idOrName string) (Route, error) {
 
 // Delete removes a route; gone already is fine.
 func (s *Routes) Delete(ctx context.Context, id string) error {
-	return s.api.DeleteRoute(ctx, id)
+	return s.kong.DeleteRoute(ctx, id)
 }
 
 // ForImplementation lists the routes of an implementation.
@@ -89,10 +96,10 @@ func (s *Routes) ForImplementation(ctx context.Context, implementationID string)
 }
 
 func (s *Routes) put(ctx context.Context, r Route) (Route, error) {
-	out, err := s.api.PutRoute(ctx, toKongRoute(r))
+	out, err := s.kong.PutRoute(ctx, toKongRoute(r))
 	if kongapi.IsUniqueViolation(err) {
 		taken := &RouteNameTakenError{Name: r.Name, Err: err}
-		if other, gerr := s.api.GetRoute(ctx, r.Name); gerr == nil && other.ID != nil {
+		if other, gerr := s.kong.GetRoute(ctx, r.Name); gerr == nil && other.ID != nil {
 			o := fromKongRoute(other)
 			taken.ID, taken.ImplementationID = o.ID, o.ImplementationID
 		}

@@ -1,0 +1,245 @@
+package servicehub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/kong/go-kong/kong"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
+)
+
+// cachedKong is a localkong with the domain read through a refresh cache,
+// as the provider uses it within one Terraform walk.
+type cachedKong struct {
+	srv    *localkong.Server
+	api    *kongapi.Client
+	impls  *Implementations
+	routes *Routes
+}
+
+func newCachedKong(t *testing.T) *cachedKong {
+	t.Helper()
+	srv, err := localkong.NewTestServer(localkong.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	api, err := kongapi.New(kongapi.Config{AdminURL: srv.AdminURL, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &cachedKong{srv: srv, api: api}
+}
+
+// run starts a new "walk": a fresh cache, as the provider's Configure makes.
+func (k *cachedKong) run() {
+	cache := kongapi.NewCache(k.api)
+	k.impls, k.routes = NewCachedImplementations(cache), NewCachedRoutes(cache)
+	k.srv.ResetRequestCount()
+}
+
+func (k *cachedKong) requests(t *testing.T, what string, want int64) {
+	t.Helper()
+	if n := k.srv.RequestCount(); n != want {
+		t.Errorf("%s: %d Admin API requests, want %d", what, n, want)
+	}
+	k.srv.ResetRequestCount()
+}
+
+func implOf(service, version, name string) Implementation {
+	return Implementation{
+		Service: service, Version: version, Name: name,
+		Endpoint: Endpoint{Protocol: "http", Host: name + ".internal", Port: 80},
+		Retries:  5, ConnectTimeout: 60000, WriteTimeout: 60000, ReadTimeout: 60000, Enabled: true,
+	}
+}
+
+// The request budget of each phase, with n implementations of distinct
+// versions created in parallel, one route each.
+func TestCachedPhasesRequestBudget(t *testing.T) {
+	const n = 30
+	k := newCachedKong(t)
+	ctx := context.Background()
+
+	// Apply: one write per entity, plus one listing for the version checks.
+	k.run()
+	impls := make([]Implementation, n)
+	routes := make([]Route, n)
+	parallel(t, n, func(i int) error {
+		var err error
+		impls[i], err = k.impls.Create(ctx, implOf("svc", fmt.Sprintf("v%d", i), fmt.Sprintf("svc-v%d", i)))
+		if err != nil {
+			return err
+		}
+		routes[i], err = k.routes.Create(ctx, pathRoute(fmt.Sprintf("r%d", i), impls[i].ID))
+		return err
+	})
+	k.requests(t, "create", 2*n+1)
+
+	// Refresh: two listings.
+	k.run()
+	parallel(t, n, func(i int) error {
+		got, err := k.impls.Get(ctx, impls[i].ID)
+		if err != nil || got.UpdatedAt != impls[i].UpdatedAt || got.Host != impls[i].Host {
+			return fmt.Errorf("Get(%s) = %+v, %v", impls[i].ID, got, err)
+		}
+		r, err := k.routes.Get(ctx, routes[i].ID)
+		if err != nil || r.Name != routes[i].Name {
+			return fmt.Errorf("Get(%s) = %+v, %v", routes[i].ID, r, err)
+		}
+		return nil
+	})
+	k.requests(t, "refresh", 2)
+
+	// One change: one write; reading it back later is free.
+	k.run()
+	upd := routes[3]
+	upd.Paths = []string{"/changed"}
+	if _, err := k.routes.Update(ctx, upd); err != nil {
+		t.Fatal(err)
+	}
+	k.requests(t, "update", 1)
+	if r, err := k.routes.Get(ctx, upd.ID); err != nil || len(r.Paths) != 1 || r.Paths[0] != "/changed" {
+		t.Errorf("read after update: %+v, %v", r, err)
+	}
+	k.requests(t, "read after update", 1) // the routes listing, taken now
+
+	// Destroy: one DELETE each, routes first as Terraform orders them.
+	k.run()
+	parallel(t, n, func(i int) error { return k.routes.Delete(ctx, routes[i].ID) })
+	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i].ID) })
+	k.requests(t, "destroy", 2*n)
+	if left, err := k.api.ListServices(ctx); err != nil || len(left) != 0 {
+		t.Errorf("after destroy: %d services left, %v", len(left), err)
+	}
+}
+
+func pathRoute(name, impl string) Route {
+	r := httpRoute(name, impl)
+	r.Paths = []string{"/" + name}
+	return r
+}
+
+func parallel(t *testing.T, n int, f func(i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f(i)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Implementations of one version applied in parallel: exactly one wins,
+// though all checked before any was written.
+func TestCachedConcurrentCreatesOfOneVersion(t *testing.T) {
+	k := newCachedKong(t)
+	k.run()
+	ctx := context.Background()
+	const n = 12
+	var mu sync.Mutex
+	var won []Implementation
+	taken := 0
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			impl, err := k.impls.Create(ctx, implOf("orders", "v1", fmt.Sprintf("orders-%d", i)))
+			mu.Lock()
+			defer mu.Unlock()
+			var vt *VersionTakenError
+			switch {
+			case err == nil:
+				won = append(won, impl)
+			case errors.As(err, &vt):
+				taken++
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if len(won) != 1 || taken != n-1 {
+		t.Fatalf("%d created, %d refused; want 1 and %d", len(won), taken, n-1)
+	}
+	inKong, err := k.api.ListServicesByTags(ctx, ServiceTag("orders"), VersionTag("v1"))
+	if err != nil || len(inKong) != 1 || *inKong[0].ID != won[0].ID {
+		t.Fatalf("Kong has %d implementations of orders v1, %v", len(inKong), err)
+	}
+}
+
+// The check sees every tagged Gateway Service, also one made outside
+// Terraform before the run, and one moved onto the version by an update.
+func TestCachedVersionCheck(t *testing.T) {
+	k := newCachedKong(t)
+	ctx := context.Background()
+	rogue := implOf("billing", "v1", "billing-rogue")
+	rogue.ID = kongapi.NewID()
+	if _, err := k.api.PutService(ctx, toKong(rogue)); err != nil {
+		t.Fatal(err)
+	}
+	k.run()
+	var vt *VersionTakenError
+	if _, err := k.impls.Create(ctx, implOf("billing", "v1", "billing-v1")); !errors.As(err, &vt) || vt.Existing.ID != rogue.ID {
+		t.Fatalf("create next to a hand-made implementation: %v", err)
+	}
+	v2, err := k.impls.Create(ctx, implOf("billing", "v2", "billing-v2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := v2
+	moved.Version = "v3"
+	if _, err := k.impls.Update(ctx, v2, moved); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.impls.Create(ctx, implOf("billing", "v3", "billing-v3")); !errors.As(err, &vt) || vt.Existing.ID != v2.ID {
+		t.Fatalf("create onto a version an update moved to: %v", err)
+	}
+	// v2 is free again now.
+	if _, err := k.impls.Create(ctx, implOf("billing", "v2", "billing-v2-new")); err != nil {
+		t.Fatalf("create of the version an update left: %v", err)
+	}
+	k.requests(t, "checks and writes", 1+3) // one listing and three PUTs: refused creates write nothing
+}
+
+// Deleting an implementation is one DELETE; only when Kong refuses are its
+// routes listed, to name them.
+func TestCachedDeleteWithRoutes(t *testing.T) {
+	k := newCachedKong(t)
+	ctx := context.Background()
+	k.run()
+	impl, err := k.impls.Create(ctx, implOf("cart", "v1", "cart-v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := k.routes.Create(ctx, pathRoute("cart", impl.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.run()
+	var remain *RoutesRemainError
+	if err := k.impls.Delete(ctx, impl.ID); !errors.As(err, &remain) || len(remain.Routes) != 1 || remain.Routes[0].ID != r.ID {
+		t.Fatalf("delete with a route: %v", err)
+	}
+	k.requests(t, "refused delete", 2)
+	// The refused delete leaves the implementation readable.
+	if got, err := k.impls.Get(ctx, impl.ID); err != nil || got.ID != impl.ID {
+		t.Fatalf("after refused delete: %+v, %v", got, err)
+	}
+	if _, err := k.api.Kong.Services.Get(ctx, kong.String(impl.ID)); err != nil {
+		t.Fatal(err)
+	}
+}
