@@ -38,6 +38,7 @@ type endpoint map[string]func(*request)
 func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	a.srv.requests.Add(1)
+	a.srv.byMethod.add(r.Method)
 	if d := a.srv.opts.AdminLatency; d > 0 {
 		t := time.NewTimer(d)
 		select {

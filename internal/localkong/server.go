@@ -53,6 +53,7 @@ type Server struct {
 	store     *store
 	metrics   *metrics
 	requests  atomic.Int64
+	byMethod  methodCounts
 	faults    *injector
 
 	servers   []*http.Server
@@ -159,4 +160,7 @@ func (s *Server) SetFaults(f *Faults) error {
 func (s *Server) FaultCounts() map[FaultKind]int64 { return s.faults.snapshot() }
 
 // ResetRequestCount sets the Admin API request count back to zero.
-func (s *Server) ResetRequestCount() { s.requests.Store(0) }
+func (s *Server) ResetRequestCount() {
+	s.requests.Store(0)
+	s.byMethod.reset()
+}

@@ -25,6 +25,7 @@ func main() {
 	upstreamAddr := flag.String("upstream-listen", "", "also serve a demo upstream here (200 with a JSON echo; /status/<code> answers that code)")
 	faults := faultFlags()
 	tlsOpts := tlsFlags()
+	debug := debugFlag()
 	flag.Parse()
 
 	fail := func(err error) {
@@ -44,6 +45,9 @@ func main() {
 	}
 	fmt.Printf("localkong admin=%s proxy=%s\n", srv.AdminURL, srv.ProxyURL)
 	if err := tlsOpts.report(srv); err != nil {
+		fail(err)
+	}
+	if err := debug(srv); err != nil {
 		fail(err)
 	}
 	if *upstreamAddr != "" {
