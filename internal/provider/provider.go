@@ -42,6 +42,7 @@ func New(version string) func() provider.Provider {
 type providerData struct {
 	api             *kongapi.Client
 	implementations *servicehub.Implementations
+	routes          *servicehub.Routes
 	statuses        *servicehub.Statuses
 }
 
@@ -255,7 +256,16 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 		resp.Diagnostics.AddError("Unable to configure version status", err.Error())
 		return
 	}
-	data := &providerData{api: api, implementations: servicehub.NewImplementations(api), statuses: statuses}
+	// Terraform configures the provider once per walk, so the refresh cache
+	// lives for one plan or one apply: a plan's reads share one listing of
+	// each kind, taken while it runs.
+	cache := kongapi.NewCache(api)
+	data := &providerData{
+		api:             api,
+		implementations: servicehub.NewCachedImplementations(cache),
+		routes:          servicehub.NewCachedRoutes(cache),
+		statuses:        statuses,
+	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -215,7 +215,7 @@ func (r *routeResource) Configure(_ context.Context, req resource.ConfigureReque
 		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
 		return
 	}
-	r.routes = servicehub.NewRoutes(data.api)
+	r.routes = data.routes
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
