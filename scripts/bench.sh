@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# make bench: Admin API requests and wall time of each phase of a
+# configuration of N implementations with one route each, applied with the
+# real terraform against localkong:
+#   create      terraform apply      (from nothing)
+#   no-op plan  terraform plan       (refresh only; must plan no changes)
+#   one change  terraform apply      (one route's paths changed; refresh included)
+#   destroy     terraform destroy    (refresh included)
+# localkong counts the requests (-debug-listen); the script checks the
+# targets of the scale issue and exits non-zero when one is missed.
+#
+#   BENCH_SIZES="100 500"  BENCH_LATENCIES="0s 20ms"  scripts/bench.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+sizes=${BENCH_SIZES:-100 500}
+latencies=${BENCH_LATENCIES:-0s 20ms}
+command -v jq >/dev/null || { echo "bench: jq is required" >&2; exit 1; }
+command -v curl >/dev/null || { echo "bench: curl is required" >&2; exit 1; }
+
+tf=$(scripts/terraform.sh)
+work=$(mktemp -d)
+kong_pid=
+cleanup() {
+	if [ -n "$kong_pid" ]; then
+		kill "$kong_pid" 2>/dev/null || true
+		wait "$kong_pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+echo "==> building the provider and localkong"
+go build -trimpath -o "$work/bin/terraform-provider-servicehub" .
+go build -trimpath -o "$work/bin/localkong" ./internal/localkong/cmd/localkong
+
+cat >"$work/bench.tfrc" <<TFRC
+provider_installation {
+  dev_overrides {
+    "servicehub/servicehub" = "$work/bin"
+  }
+  direct {}
+}
+TFRC
+export TF_CLI_CONFIG_FILE="$work/bench.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+unset TF_LOG TF_LOG_PROVIDER
+
+# config N DIR: N implementations, one route each; var.changed moves route 3.
+config() {
+	cat >"$2/main.tf" <<HCL
+terraform {
+  required_providers {
+    servicehub = { source = "servicehub/servicehub" }
+  }
+}
+
+variable "admin_url" { type = string }
+variable "changed" {
+  type    = bool
+  default = false
+}
+
+provider "servicehub" {
+  admin_url = var.admin_url
+}
+
+resource "servicehub_implementation" "bench" {
+  count   = $1
+  service = "bench"
+  version = "v\${count.index}"
+  name    = "bench-v\${count.index}"
+  url     = "http://bench-\${count.index}.internal:8080/api"
+}
+
+resource "servicehub_route" "bench" {
+  count             = $1
+  implementation_id = servicehub_implementation.bench[count.index].id
+  name              = "bench-\${count.index}"
+  methods           = ["GET"]
+  paths             = [var.changed && count.index == 3 ? "/changed" : "/bench/\${count.index}"]
+}
+HCL
+}
+
+start_kong() {
+	: >"$work/localkong.log"
+	"$work/bin/localkong" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 -debug-listen 127.0.0.1:0 \
+		-admin-latency "$1" >"$work/localkong.log" 2>&1 &
+	kong_pid=$!
+	for _ in $(seq 1 100); do
+		admin=$(sed -n 's/^localkong admin=\([^ ]*\).*/\1/p' "$work/localkong.log")
+		debug=$(sed -n 's/^localkong debug=\(.*\)/\1/p' "$work/localkong.log")
+		[ -n "$admin" ] && [ -n "$debug" ] && return 0
+		kill -0 "$kong_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$work/localkong.log" >&2
+	exit 1
+}
+
+stop_kong() {
+	kill "$kong_pid" 2>/dev/null || true
+	wait "$kong_pid" 2>/dev/null || true
+	kong_pid=
+}
+
+now() { date +%s.%N; }
+
+failures=()
+rows=()
+declare -A total secs
+
+# phase NAME TARGET-EXPR N LATENCY DIR -- terraform args...
+phase() {
+	local name=$1 target=$2 n=$3 lat=$4 dir=$5
+	shift 6
+	curl -fsS -X DELETE "$debug/requests" >/dev/null
+	local t0 t1 rc=0
+	t0=$(now)
+	"$tf" -chdir="$dir" "$@" -no-color -input=false -var "admin_url=$admin" >"$dir/$name.log" 2>&1 || rc=$?
+	t1=$(now)
+	local counts
+	counts=$(curl -fsS "$debug/requests")
+	local req get put del wall
+	req=$(jq -r '.total' <<<"$counts")
+	get=$(jq -r '.methods.GET // 0' <<<"$counts")
+	put=$(jq -r '.methods.PUT // 0' <<<"$counts")
+	del=$(jq -r '.methods.DELETE // 0' <<<"$counts")
+	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	total[$name,$n,$lat]=$req
+	secs[$name,$n,$lat]=$wall
+	local ok=yes
+	# plan -detailed-exitcode: 0 is "no changes", 2 would be a diff.
+	if [ "$rc" -ne 0 ]; then
+		ok="NO (exit $rc)"
+		sed 's/^/    /' "$dir/$name.log" | tail -n 20 >&2
+	elif [ "$req" -gt "$target" ]; then
+		ok=NO
+	fi
+	[ "$ok" = yes ] || failures+=("N=$n latency=$lat $name: $req requests (target <= $target), $ok")
+	rows+=("| $n | $lat | $name | $req | $get | $put | $del | ≤ $target | $wall s | $ok |")
+	printf '    %-10s %5d requests (GET %d, PUT %d, DELETE %d; target <= %d) %7ss %s\n' "$name" "$req" "$get" "$put" "$del" "$target" "$wall" "$ok"
+}
+
+for lat in $latencies; do
+	for n in $sizes; do
+		echo "==> N=$n implementations + $n routes, Admin API latency $lat"
+		start_kong "$lat"
+		dir="$work/n$n-$lat"
+		mkdir -p "$dir"
+		config "$n" "$dir"
+		phase create $((2 * n + 10)) "$n" "$lat" "$dir" -- apply -auto-approve
+		phase no-op-plan 20 "$n" "$lat" "$dir" -- plan -detailed-exitcode
+		# One change: at most 10 requests beyond the refresh it starts with.
+		refresh=${total[no-op-plan,$n,$lat]}
+		phase one-change $((refresh + 10)) "$n" "$lat" "$dir" -- apply -auto-approve -var changed=true
+		phase destroy $((2 * n + 10)) "$n" "$lat" "$dir" -- destroy -auto-approve -var changed=true
+		stop_kong
+	done
+done
+
+# No quadratic behaviour: from the smallest N to the largest, requests grow
+# at most in proportion to N (plans not at all), and so should wall time.
+read -r -a ns <<<"$sizes"
+lo=${ns[0]} hi=${ns[${#ns[@]}-1]}
+scaling=()
+if [ "$lo" != "$hi" ]; then
+	for lat in $latencies; do
+		for p in create no-op-plan one-change destroy; do
+			a=${total[$p,$lo,$lat]} b=${total[$p,$hi,$lat]}
+			ta=${secs[$p,$lo,$lat]} tb=${secs[$p,$hi,$lat]}
+			line=$(awk -v a="$a" -v b="$b" -v ta="$ta" -v tb="$tb" -v lo="$lo" -v hi="$hi" -v p="$p" -v lat="$lat" 'BEGIN {
+				r = (a > 0) ? b / a : 0; w = (ta > 0) ? tb / ta : 0
+				printf "| %s | %s | %d → %d | ×%.2f | %.1f s → %.1f s | ×%.2f | ×%.0f |", lat, p, a, b, r, ta, tb, w, hi / lo
+			}')
+			scaling+=("$line")
+			if [ "$b" -gt $((a * hi / lo + 10)) ]; then
+				failures+=("latency=$lat $p: $a → $b requests from N=$lo to N=$hi grows faster than N")
+			fi
+		done
+	done
+fi
+
+echo
+echo "Machine: $(nproc) cores, $(go version | cut -d' ' -f3-), $("$tf" version | head -n1), $(uname -sm)"
+echo
+echo "| N | Admin API latency | phase | requests | GET | PUT | DELETE | target | wall time | target met |"
+echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---|"
+printf '%s\n' "${rows[@]}"
+if [ ${#scaling[@]} -gt 0 ]; then
+	echo
+	echo "| Admin API latency | phase | requests N=$lo → N=$hi | ratio | wall time | ratio | N ratio |"
+	echo "|---:|---|---:|---:|---:|---:|---:|"
+	printf '%s\n' "${scaling[@]}"
+fi
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "==> targets missed:"
+	printf '    %s\n' "${failures[@]}"
+	exit 1
+fi
+echo "==> all targets met"
