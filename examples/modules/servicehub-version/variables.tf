@@ -30,5 +30,5 @@ variable "routes" {
 variable "tags" {
   description = "Your own tags on the Gateway Service and its routes."
   type        = list(string)
-  default     = []
+  default     = null
 }
