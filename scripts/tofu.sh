@@ -15,5 +15,5 @@ if [ -x "$local_tofu" ]; then echo "$local_tofu"; exit 0; fi
 
 echo "tofu not found on PATH; building OpenTofu $version into .tools/bin (a few minutes)..." >&2
 dir=$(cd / && go mod download -json "github.com/opentofu/opentofu@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-(cd "$dir" && GOFLAGS=-mod=readonly go build -trimpath -o "$local_tofu" ./cmd/tofu) >&2
+(cd "$dir" && GOFLAGS=-mod=readonly go build -trimpath -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$local_tofu" ./cmd/tofu) >&2
 echo "$local_tofu"

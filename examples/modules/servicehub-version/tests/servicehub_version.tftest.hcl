@@ -40,10 +40,13 @@ run "adds_a_route_in_place" {
       public = { paths = ["/payments"], methods = ["GET", "POST"] }
       admin  = { paths = ["/payments-admin"], hosts = ["admin.example.com"] }
     }
+    # Passed as a variable rather than referenced in the assertion, which
+    # OpenTofu does not allow.
+    first_implementation_id = run.implements_the_version.implementation_id
   }
 
   assert {
-    condition     = output.implementation_id == run.implements_the_version.implementation_id
+    condition     = output.implementation_id == var.first_implementation_id
     error_message = "The Gateway Service was replaced instead of kept."
   }
 
