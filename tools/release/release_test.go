@@ -23,6 +23,7 @@ type config struct {
 		NameTemplate string   `yaml:"name_template"`
 	} `yaml:"archives"`
 	Checksum struct {
+		IDs          []string    `yaml:"ids"`
 		NameTemplate string      `yaml:"name_template"`
 		Algorithm    string      `yaml:"algorithm"`
 		ExtraFiles   []extraFile `yaml:"extra_files"`
@@ -132,6 +133,15 @@ func TestProviderRelease(t *testing.T) {
 
 	if c.Checksum.NameTemplate != "{{ .ProjectName }}_{{ .Version }}_SHA256SUMS" || c.Checksum.Algorithm != "sha256" {
 		t.Errorf("checksum = %q (%s), want <name>_<version>_SHA256SUMS (sha256)", c.Checksum.NameTemplate, c.Checksum.Algorithm)
+	}
+	// Without ids goreleaser rewrites the sums after signing to add the
+	// signature, and the signature no longer verifies.
+	var archives []string
+	for _, a := range c.Archive {
+		archives = append(archives, a.ID)
+	}
+	if !slices.Equal(c.Checksum.IDs, archives) {
+		t.Errorf("checksum.ids = %q, want the archives %q", c.Checksum.IDs, archives)
 	}
 	// The manifest is both listed in SHA256SUMS and uploaded as a release asset.
 	if !hasManifest(c.Checksum.ExtraFiles) {
