@@ -71,6 +71,10 @@ type Client struct {
 	metrics *retryablehttp.Client // see metrics.go
 	log     func(ctx context.Context, msg string, fields map[string]any)
 	timeout time.Duration
+
+	// For error messages: the retry budget and the credentials sent.
+	maxRetries         int
+	konnect, tokenSent bool
 }
 
 // New builds a Client. It does not contact the server.
@@ -108,11 +112,16 @@ func New(cfg Config) (*Client, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = tlsCfg
 
-	c := &Client{log: cfg.Log, timeout: cfg.RequestTimeout}
+	headers := requestHeaders(cfg)
+	c := &Client{
+		log: cfg.Log, timeout: cfg.RequestTimeout, maxRetries: cfg.MaxRetries,
+		konnect:   cfg.KonnectToken != "",
+		tokenSent: headers.Get("Kong-Admin-Token") != "" || headers.Get("Authorization") != "",
+	}
 	rc := &retryablehttp.Client{
 		HTTPClient: &http.Client{
 			Timeout:   cfg.RequestTimeout,
-			Transport: &headerTransport{base: transport, headers: requestHeaders(cfg)},
+			Transport: &headerTransport{base: transport, headers: headers},
 		},
 		// The library's own logger prints request URLs and errors to
 		// stderr; our Log hook is the only channel, and it never sees
@@ -168,6 +177,7 @@ const maxErrorBody = 1 << 20
 // errors come back as *Error with Kong's fields, whatever the call.
 func (c *Client) do(ctx context.Context, hc *http.Client, req *http.Request) (*http.Response, error) {
 	start := time.Now()
+	ctx, attempts := withAttempts(ctx)
 	resp, err := hc.Do(req.WithContext(ctx))
 	fields := map[string]any{
 		"method": req.Method,
@@ -182,14 +192,19 @@ func (c *Client) do(ctx context.Context, hc *http.Client, req *http.Request) (*h
 		}
 		var nerr net.Error
 		if errors.As(err, &nerr) && nerr.Timeout() && ctx.Err() == nil {
-			return nil, fmt.Errorf("%s %s: no response within %s (the request timeout): %w", req.Method, req.URL.Redacted(), c.timeout, err)
+			err = fmt.Errorf("%s %s: no response within %s (the request timeout): %w", req.Method, req.URL.Redacted(), c.timeout, err)
+		} else {
+			err = fmt.Errorf("%s %s: %w", req.Method, req.URL.Redacted(), err)
 		}
-		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Redacted(), err)
+		return nil, c.settle(ctx, req, int(attempts.Load()), err)
 	}
 	fields["status"] = resp.StatusCode
 	fields["duration_ms"] = time.Since(start).Milliseconds()
 	c.logf(ctx, "Kong Admin API request", fields)
 	if resp.StatusCode < 400 {
+		if err := checkBody(req, resp); err != nil {
+			return nil, err
+		}
 		return resp, nil
 	}
 	defer resp.Body.Close()
@@ -197,10 +212,11 @@ func (c *Client) do(ctx context.Context, hc *http.Client, req *http.Request) (*h
 	if resp.Request == nil {
 		resp.Request = req
 	}
-	return nil, decodeError(resp, body)
+	return nil, c.settle(ctx, req, int(attempts.Load()), decodeError(resp, body))
 }
 
 func (c *Client) logRetry(_ retryablehttp.Logger, req *http.Request, attempt int) {
+	noteAttempt(req, attempt)
 	if attempt == 0 {
 		return
 	}

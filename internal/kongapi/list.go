@@ -23,6 +23,9 @@ func pages[T any](ctx context.Context, opt *kong.ListOpt, list func(context.Cont
 		if next == nil {
 			return all, nil
 		}
+		if opt != nil && next.Offset == opt.Offset {
+			return nil, errRepeatedOffset
+		}
 		opt = next
 	}
 }

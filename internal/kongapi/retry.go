@@ -45,7 +45,7 @@ func permanent(err error) bool {
 		invalidCert x509.CertificateInvalidError
 	)
 	return errors.As(err, &verify) || errors.As(err, &unknownCA) ||
-		errors.As(err, &hostname) || errors.As(err, &invalidCert) ||
+		errors.As(err, &hostname) || errors.As(err, &invalidCert) || tlsAlert(err) ||
 		strings.Contains(err.Error(), "unsupported protocol scheme")
 }
 
