@@ -51,6 +51,9 @@ type Faults struct {
 	// method and URI fails, so a client with that many retries always gets
 	// through.
 	MaxConsecutive int
+	// Methods limits faults to requests with these methods (e.g. PUT and
+	// DELETE); empty means every method.
+	Methods []string
 	// Latency, when positive, holds every response (faulted or not) for a
 	// random time below it after the request was handled, as a slow network
 	// would: a client that gives up meanwhile loses a committed write.
@@ -118,6 +121,10 @@ func (in *injector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		in.next.ServeHTTP(w, r)
 		return
 	}
+	if !f.applies(r.Method) {
+		in.next.ServeHTTP(w, r)
+		return
+	}
 	kind, delay := in.draw(f, r.Method+" "+r.URL.RequestURI())
 	if kind != "" {
 		in.count(kind)
@@ -152,6 +159,18 @@ func (in *injector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rec.copyTo(w)
+}
+
+func (f *Faults) applies(method string) bool {
+	if len(f.Methods) == 0 {
+		return true
+	}
+	for _, m := range f.Methods {
+		if strings.EqualFold(m, method) {
+			return true
+		}
+	}
+	return false
 }
 
 // draw decides the fault and the delay of one request.

@@ -182,6 +182,19 @@ func TestFaultMaxConsecutive(t *testing.T) {
 	}
 }
 
+func TestFaultMethods(t *testing.T) {
+	s := startServer(t, Options{Faults: &Faults{Rate: 1, Kinds: []FaultKind{Fault502}, Methods: []string{"put", "DELETE"}}})
+	if o, _ := outcome(t, noReuse, "GET", s.AdminURL+"/services", ""); o != "200" {
+		t.Errorf("GET = %s, want 200", o)
+	}
+	if o, _ := outcome(t, noReuse, "DELETE", s.AdminURL+"/services/x", ""); o != "502" {
+		t.Errorf("DELETE = %s, want 502", o)
+	}
+	if o, _ := outcome(t, noReuse, "PUT", s.AdminURL+"/services/"+uuid.NewString(), `{"host":"h"}`); o != "502" {
+		t.Errorf("PUT = %s, want 502", o)
+	}
+}
+
 func TestFaultLatencyLosesCommittedWrite(t *testing.T) {
 	s := startServer(t, Options{Faults: &Faults{Latency: 2 * time.Second, Seed: 1}})
 	impatient := &http.Client{Timeout: 20 * time.Millisecond, Transport: &http.Transport{DisableKeepAlives: true}}

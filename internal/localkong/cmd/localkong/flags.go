@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
@@ -17,6 +18,7 @@ func faultFlags() func() (*localkong.Faults, error) {
 	flag.Int64Var(&f.Seed, "fault-seed", 1, "seed of the fault draws: the same requests get the same faults")
 	flag.DurationVar(&f.RetryAfter, "fault-retry-after", 0, "Retry-After sent with injected 429 and 503 (whole seconds)")
 	flag.IntVar(&f.MaxConsecutive, "fault-max-consecutive", 0, "at most this many faults in a row for one method and URI (0: no limit)")
+	methods := flag.String("fault-methods", "", "only fault requests with these methods, comma-separated, e.g. PUT,DELETE (default: all)")
 	flag.DurationVar(&f.Latency, "fault-latency", 0, "hold each Admin API response for a random time below this, after the request was handled")
 	return func() (*localkong.Faults, error) {
 		if f.Rate == 0 && f.Latency == 0 {
@@ -25,6 +27,11 @@ func faultFlags() func() (*localkong.Faults, error) {
 		var err error
 		if f.Kinds, err = localkong.ParseFaultKinds(*kinds); err != nil {
 			return nil, fmt.Errorf("-faults: %w", err)
+		}
+		for _, m := range strings.Split(*methods, ",") {
+			if m = strings.TrimSpace(m); m != "" {
+				f.Methods = append(f.Methods, strings.ToUpper(m))
+			}
 		}
 		return &f, nil
 	}
