@@ -54,6 +54,8 @@ type Faults struct {
 	// Methods limits faults to requests with these methods (e.g. PUT and
 	// DELETE); empty means every method.
 	Methods []string
+	// Match, when set, further limits faults to the requests it accepts.
+	Match func(*http.Request) bool
 	// Latency, when positive, holds every response (faulted or not) for a
 	// random time below it after the request was handled, as a slow network
 	// would: a client that gives up meanwhile loses a committed write.
@@ -121,7 +123,7 @@ func (in *injector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		in.next.ServeHTTP(w, r)
 		return
 	}
-	if !f.applies(r.Method) {
+	if !f.applies(r.Method) || (f.Match != nil && !f.Match(r)) {
 		in.next.ServeHTTP(w, r)
 		return
 	}

@@ -193,6 +193,13 @@ func TestFaultMethods(t *testing.T) {
 	if o, _ := outcome(t, noReuse, "PUT", s.AdminURL+"/services/"+uuid.NewString(), `{"host":"h"}`); o != "502" {
 		t.Errorf("PUT = %s, want 502", o)
 	}
+	s.SetFaults(&Faults{Rate: 1, Kinds: []FaultKind{Fault502}, Match: func(r *http.Request) bool { return r.URL.Path == "/routes" }})
+	if o, _ := outcome(t, noReuse, "GET", s.AdminURL+"/services", ""); o != "200" {
+		t.Errorf("GET /services = %s, want 200", o)
+	}
+	if o, _ := outcome(t, noReuse, "GET", s.AdminURL+"/routes", ""); o != "502" {
+		t.Errorf("GET /routes = %s, want 502", o)
+	}
 }
 
 func TestFaultLatencyLosesCommittedWrite(t *testing.T) {
