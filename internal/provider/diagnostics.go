@@ -37,8 +37,7 @@ func addKongError(diags *diag.Diagnostics, op string, err error) {
 		diags.AddAttributeError(path.Root("name"), "Gateway Service name already in use",
 			detail+". Choose another name, or import it with:\n\n  terraform import servicehub_implementation.<name> "+key)
 	case errors.As(err, &kerr) && kerr.StatusCode == 401:
-		diags.AddError(summary+": Kong rejected the credentials",
-			fmt.Sprintf("%s\n\nSet admin_token (or KONG_ADMIN_TOKEN) for a Kong Gateway with RBAC, or konnect_token (or KONNECT_TOKEN) for a Konnect control plane.", kerr))
+		diags.AddError(summary+": Kong rejected the credentials", fmt.Sprintf("%s\n\n%s", kerr, authHint(err)))
 	case errors.As(err, &kerr) && kerr.StatusCode == 403:
 		diags.AddError(summary+": permission denied",
 			fmt.Sprintf("%s\n\nThe token is valid but lacks permission for Gateway Services in this workspace or control plane.", kerr))

@@ -194,7 +194,11 @@ func (r *implementationResource) Create(ctx context.Context, req resource.Create
 	}
 	created, err := r.impls.Create(ctx, impl)
 	if err != nil {
+		created, err = settleCreate(ctx, err, "Gateway Service", r.impls.Get)
+	}
+	if err != nil {
 		addKongError(&resp.Diagnostics, "create", err)
+		resp.Diagnostics.Append(keepTainted(ctx, err, req.Plan, &resp.State)...)
 		return
 	}
 	state, diags := flatten(ctx, created, plan)

@@ -25,8 +25,7 @@ func addRouteError(diags *diag.Diagnostics, op string, err error) {
 				"Choose another name, or manage the existing route by importing it:\n\n  terraform import servicehub_route.<name> %s",
 				capitalize(nameTaken.Error()), nameTaken.Name))
 	case errors.As(err, &kerr) && kerr.StatusCode == 401:
-		diags.AddError(summary+": Kong rejected the credentials",
-			fmt.Sprintf("%s\n\nSet admin_token (or KONG_ADMIN_TOKEN) for a Kong Gateway with RBAC, or konnect_token (or KONNECT_TOKEN) for a Konnect control plane.", kerr))
+		diags.AddError(summary+": Kong rejected the credentials", fmt.Sprintf("%s\n\n%s", kerr, authHint(err)))
 	case errors.As(err, &kerr) && kerr.StatusCode == 403:
 		diags.AddError(summary+": permission denied",
 			fmt.Sprintf("%s\n\nThe token is valid but lacks permission for Routes in this workspace or control plane.", kerr))

@@ -231,7 +231,11 @@ func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	created, err := r.routes.Create(ctx, route)
 	if err != nil {
+		created, err = settleCreate(ctx, err, "Route", r.routes.Get)
+	}
+	if err != nil {
 		addRouteError(&resp.Diagnostics, "create", err)
+		resp.Diagnostics.Append(keepTainted(ctx, err, req.Plan, &resp.State)...)
 		return
 	}
 	state, diags := flattenRoute(ctx, created, plan)

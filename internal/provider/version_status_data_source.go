@@ -199,8 +199,7 @@ func addStatusError(diags *diag.Diagnostics, err error) {
 			fmt.Sprintf("%s\n\nmetrics_url (or KONG_METRICS_URL) must point at Kong's Prometheus endpoint, such as the Admin API's "+
 				"/metrics or a data plane's Status API /metrics.", err))
 	case kongapi.IsUnauthorized(err):
-		diags.AddError("Unable to read version status: Kong rejected the credentials",
-			fmt.Sprintf("%s\n\nSet admin_token (or KONG_ADMIN_TOKEN) for a Kong Gateway with RBAC, or konnect_token (or KONNECT_TOKEN) for a Konnect control plane.", err))
+		diags.AddError("Unable to read version status: Kong rejected the credentials", fmt.Sprintf("%s\n\n%s", err, authHint(err)))
 	case kongapi.IsForbidden(err):
 		diags.AddError("Unable to read version status: permission denied",
 			fmt.Sprintf("%s\n\nThe token is valid but lacks permission to read Gateway Services and Routes in this workspace or control plane.", err))
