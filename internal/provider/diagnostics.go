@@ -41,6 +41,11 @@ func addKongError(diags *diag.Diagnostics, op string, err error) {
 	case errors.As(err, &kerr) && kerr.StatusCode == 403:
 		diags.AddError(summary+": permission denied",
 			fmt.Sprintf("%s\n\nThe token is valid but lacks permission for Gateway Services in this workspace or control plane.", kerr))
+	case errors.As(err, &kerr) && kerr.Code == kongapi.CodeForeignKey && kerr.Fields["client_certificate"] != nil:
+		// Kong's fields hold the missing id here, not a message.
+		diags.AddAttributeError(path.Root("client_certificate_id"), "Certificate not found",
+			fmt.Sprintf("There is no certificate with this id in the runtime group: %s "+
+				"Upload the client certificate to Kong first, or refer to an existing one.", kerr.Message))
 	case errors.As(err, &kerr) && kerr.Fields["@referenced_by"] != nil:
 		diags.AddError(summary+": the Gateway Service is still in use",
 			fmt.Sprintf("%s\n\nKong refuses to delete a Gateway Service that %v still reference. Remove or move them first.", kerr, kerr.Fields["@referenced_by"]))
