@@ -31,7 +31,7 @@ func outcome(t *testing.T, hc *http.Client, method, url, body string) (string, *
 	if err != nil {
 		return "drop", nil
 	}
-	io.Copy(io.Discard, res.Body)
+	_, _ = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	return fmt.Sprint(res.StatusCode), res
 }
@@ -193,7 +193,9 @@ func TestFaultMethods(t *testing.T) {
 	if o, _ := outcome(t, noReuse, "PUT", s.AdminURL+"/services/"+uuid.NewString(), `{"host":"h"}`); o != "502" {
 		t.Errorf("PUT = %s, want 502", o)
 	}
-	s.SetFaults(&Faults{Rate: 1, Kinds: []FaultKind{Fault502}, Match: func(r *http.Request) bool { return r.URL.Path == "/routes" }})
+	if err := s.SetFaults(&Faults{Rate: 1, Kinds: []FaultKind{Fault502}, Match: func(r *http.Request) bool { return r.URL.Path == "/routes" }}); err != nil {
+		t.Fatal(err)
+	}
 	if o, _ := outcome(t, noReuse, "GET", s.AdminURL+"/services", ""); o != "200" {
 		t.Errorf("GET /services = %s, want 200", o)
 	}

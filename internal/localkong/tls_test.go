@@ -121,7 +121,9 @@ func TestAdminTLSWithFaults(t *testing.T) {
 	if o, _ := outcome(t, hc, "PUT", s.AdminURL+"/services/6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a", `{"host":"example.com"}`); o != "drop" {
 		t.Fatalf("PUT = %s, want drop", o)
 	}
-	s.SetFaults(nil)
+	if err := s.SetFaults(nil); err != nil {
+		t.Fatal(err)
+	}
 	if o, _ := outcome(t, hc, "GET", s.AdminURL+"/services/6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a", ""); o != "200" {
 		t.Errorf("GET after drop-after = %s, want 200", o)
 	}
