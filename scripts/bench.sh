@@ -27,13 +27,27 @@ cleanup() {
 		kill "$kong_pid" 2>/dev/null || true
 		wait "$kong_pid" 2>/dev/null || true
 	fi
-	rm -rf "$work"
+	[ -n "${BENCH_KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
 echo "==> building the provider and localkong"
-go build -trimpath -o "$work/bin/terraform-provider-servicehub" .
-go build -trimpath -o "$work/bin/localkong" ./internal/localkong/cmd/localkong
+go build -trimpath -o "$work/provider" .
+go build -trimpath -o "$work/localkong" ./internal/localkong/cmd/localkong
+
+# Terraform runs the provider through this wrapper, which records the CPU
+# time each provider process used: wall time on a busy machine is mostly
+# Terraform's own, and noisy; the provider's CPU time is neither.
+mkdir -p "$work/bin"
+cat >"$work/bin/terraform-provider-servicehub" <<'WRAP'
+#!/usr/bin/env bash
+"$BENCH_PROVIDER" "$@"
+rc=$?
+times >>"$BENCH_CPU_LOG" # two lines: this shell, then the provider
+exit $rc
+WRAP
+chmod +x "$work/bin/terraform-provider-servicehub"
+export BENCH_PROVIDER="$work/provider" BENCH_CPU_LOG="$work/provider-cpu.log"
 
 cat >"$work/bench.tfrc" <<TFRC
 provider_installation {
@@ -85,7 +99,7 @@ HCL
 
 start_kong() {
 	: >"$work/localkong.log"
-	"$work/bin/localkong" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 -debug-listen 127.0.0.1:0 \
+	"$work/localkong" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 -debug-listen 127.0.0.1:0 \
 		-admin-latency "$1" >"$work/localkong.log" 2>&1 &
 	kong_pid=$!
 	for _ in $(seq 1 100); do
@@ -107,19 +121,36 @@ stop_kong() {
 
 now() { date +%s.%N; }
 
+# cpu_ticks PID: user+system CPU of a running process, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+# provider_cpu: seconds of CPU the provider processes recorded since the
+# log was emptied (every second line: "0m1.234s 0m0.100s", user then system).
+provider_cpu() {
+	awk 'NR % 2 == 0 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } } END { printf "%.2f", s }' "$BENCH_CPU_LOG"
+}
+
 failures=()
+warnings=()
 rows=()
-declare -A total secs
+declare -A total secs pcpus
 
 # phase NAME TARGET-EXPR N LATENCY DIR -- terraform args...
 phase() {
 	local name=$1 target=$2 n=$3 lat=$4 dir=$5
 	shift 6
 	curl -fsS -X DELETE "$debug/requests" >/dev/null
-	local t0 t1 rc=0
+	: >"$BENCH_CPU_LOG"
+	local t0 t1 k0 k1 rc=0
+	k0=$(cpu_ticks "$kong_pid")
 	t0=$(now)
 	"$tf" -chdir="$dir" "$@" -no-color -input=false -var "admin_url=$admin" >"$dir/$name.log" 2>&1 || rc=$?
 	t1=$(now)
+	k1=$(cpu_ticks "$kong_pid")
+	local pcpu kcpu
+	pcpu=$(provider_cpu)
+	kcpu=$(awk -v a="$k0" -v b="$k1" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')
 	local counts
 	counts=$(curl -fsS "$debug/requests")
 	local req get put del wall
@@ -139,8 +170,10 @@ phase() {
 		ok=NO
 	fi
 	[ "$ok" = yes ] || failures+=("N=$n latency=$lat $name: $req requests (target <= $target), $ok")
-	rows+=("| $n | $lat | $name | $req | $get | $put | $del | ≤ $target | $wall s | $ok |")
-	printf '    %-10s %5d requests (GET %d, PUT %d, DELETE %d; target <= %d) %7ss %s\n' "$name" "$req" "$get" "$put" "$del" "$target" "$wall" "$ok"
+	pcpus[$name,$n,$lat]=$pcpu
+	rows+=("| $n | $lat | $name | $req | $get | $put | $del | ≤ $target | $ok | $wall s | $pcpu s | $kcpu s |")
+	printf '    %-10s %5d requests (GET %d, PUT %d, DELETE %d; target <= %d) %s; %ss, provider CPU %ss, localkong CPU %ss\n' \
+		"$name" "$req" "$get" "$put" "$del" "$target" "$ok" "$wall" "$pcpu" "$kcpu"
 }
 
 for lat in $latencies; do
@@ -160,6 +193,39 @@ for lat in $latencies; do
 	done
 done
 
+# Terraform on its own: the same number of resources of the built-in
+# terraform_data, in the same two tiers, no provider and no network. What
+# this costs is what Terraform itself adds to every wall time above.
+baseline=()
+if [ "${BENCH_BASELINE:-1}" != 0 ]; then
+	for n in $sizes; do
+		echo "==> Terraform alone: $((2 * n)) terraform_data resources"
+		dir="$work/baseline-$n"
+		mkdir -p "$dir"
+		cat >"$dir/main.tf" <<HCL
+resource "terraform_data" "a" {
+  count = $n
+  input = "a-\${count.index}"
+}
+
+resource "terraform_data" "b" {
+  count = $n
+  input = terraform_data.a[count.index].id
+}
+HCL
+		line="| $n |"
+		for cmd in "apply -auto-approve" "plan -detailed-exitcode" "destroy -auto-approve"; do
+			t0=$(now)
+			# shellcheck disable=SC2086 # cmd is a command and its flags
+			"$tf" -chdir="$dir" $cmd -no-color -input=false >"$dir/out.log" 2>&1 || { cat "$dir/out.log" >&2; exit 1; }
+			t1=$(now)
+			line+=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf " %.1f s |", b - a }')
+		done
+		baseline+=("$line")
+		echo "    ${line//|/ }"
+	done
+fi
+
 # No quadratic behaviour: from the smallest N to the largest, requests grow
 # at most in proportion to N (plans not at all), and so should wall time.
 read -r -a ns <<<"$sizes"
@@ -170,13 +236,19 @@ if [ "$lo" != "$hi" ]; then
 		for p in create no-op-plan one-change destroy; do
 			a=${total[$p,$lo,$lat]} b=${total[$p,$hi,$lat]}
 			ta=${secs[$p,$lo,$lat]} tb=${secs[$p,$hi,$lat]}
-			line=$(awk -v a="$a" -v b="$b" -v ta="$ta" -v tb="$tb" -v lo="$lo" -v hi="$hi" -v p="$p" -v lat="$lat" 'BEGIN {
-				r = (a > 0) ? b / a : 0; w = (ta > 0) ? tb / ta : 0
-				printf "| %s | %s | %d → %d | ×%.2f | %.1f s → %.1f s | ×%.2f | ×%.0f |", lat, p, a, b, r, ta, tb, w, hi / lo
+			ca=${pcpus[$p,$lo,$lat]} cb=${pcpus[$p,$hi,$lat]}
+			line=$(awk -v a="$a" -v b="$b" -v ta="$ta" -v tb="$tb" -v ca="$ca" -v cb="$cb" -v lo="$lo" -v hi="$hi" -v p="$p" -v lat="$lat" 'BEGIN {
+				r = (a > 0) ? b / a : 0; w = (ta > 0) ? tb / ta : 0; c = (ca > 0) ? cb / ca : 0
+				printf "| %s | %s | ×%.0f | %d → %d (×%.2f) | %.1f s → %.1f s (×%.2f) | %.1f s → %.1f s (×%.2f) |", lat, p, hi / lo, a, b, r, ca, cb, c, ta, tb, w
 			}')
 			scaling+=("$line")
 			if [ "$b" -gt $((a * hi / lo + 10)) ]; then
 				failures+=("latency=$lat $p: $a → $b requests from N=$lo to N=$hi grows faster than N")
+			fi
+			# CPU time is steadier than wall time on a shared machine, but
+			# not exact: a warning, not a failure.
+			if awk -v ca="$ca" -v cb="$cb" -v r=$((hi / lo)) 'BEGIN { exit !(ca > 0 && cb / ca > 1.5 * r) }'; then
+				warnings+=("latency=$lat $p: provider CPU ${ca}s → ${cb}s grows faster than N")
 			fi
 		done
 	done
@@ -185,16 +257,28 @@ fi
 echo
 echo "Machine: $(nproc) cores, $(go version | cut -d' ' -f3-), $("$tf" version | head -n1), $(uname -sm)"
 echo
-echo "| N | Admin API latency | phase | requests | GET | PUT | DELETE | target | wall time | target met |"
-echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---|"
+echo "| N | Admin API latency | phase | requests | GET | PUT | DELETE | target | met | wall time | provider CPU | localkong CPU |"
+echo "|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 if [ ${#scaling[@]} -gt 0 ]; then
 	echo
-	echo "| Admin API latency | phase | requests N=$lo → N=$hi | ratio | wall time | ratio | N ratio |"
-	echo "|---:|---|---:|---:|---:|---:|---:|"
+	echo "| Admin API latency | phase | N | requests | provider CPU | wall time |"
+	echo "|---:|---|---:|---:|---:|---:|"
 	printf '%s\n' "${scaling[@]}"
 fi
+if [ ${#baseline[@]} -gt 0 ]; then
+	echo
+	echo "Terraform alone, 2N terraform_data resources in two tiers (wall time):"
+	echo
+	echo "| N | apply | no-op plan | destroy |"
+	echo "|---:|---:|---:|---:|"
+	printf '%s\n' "${baseline[@]}"
+fi
 echo
+if [ ${#warnings[@]} -gt 0 ]; then
+	echo "==> warnings:"
+	printf '    %s\n' "${warnings[@]}"
+fi
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "==> targets missed:"
 	printf '    %s\n' "${failures[@]}"
