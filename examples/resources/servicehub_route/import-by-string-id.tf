@@ -1,0 +1,5 @@
+# Take over an existing route by name (case-sensitive) or id.
+import {
+  to = servicehub_route.payments
+  id = "payments"
+}
