@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
@@ -156,4 +157,30 @@ func keyBody(t *testing.T, keyPEM string) string {
 	// The first line alone: a log wrapping the key differently would
 	// still contain it.
 	return lines[0]
+}
+
+// TestAccAuth_rejectedCredentials: a 401 says which credential to fix, by
+// attribute and environment variable, without repeating it.
+func TestAccAuth_rejectedCredentials(t *testing.T) {
+	t.Parallel()
+	kong := startKong(t, localkong.Options{AdminToken: "right-admin-token"})
+	konnect := startKong(t, localkong.Options{Konnect: true, AdminToken: "kpat_right"})
+	cp := konnect.AdminURL + "/v2/control-planes/" + uuid.NewString() + "/core-entities"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      providerConfig(kong.AdminURL) + simpleImpl,
+				ExpectError: errorRE(`HTTP 401: Invalid credentials. Token or User credentials required.*No credentials were sent. Set admin_token \(or KONG_ADMIN_TOKEN\)`),
+			},
+			{
+				Config:      providerConfig(kong.AdminURL, `admin_token = "wrong-admin-token"`) + simpleImpl,
+				ExpectError: errorRE(`Kong rejected the credentials.*Kong rejected the Kong-Admin-Token. Check admin_token \(or the KONG_ADMIN_TOKEN environment variable\)`),
+			},
+			{
+				Config:      providerConfig(cp, `konnect_token = "kpat_wrong"`) + simpleImpl,
+				ExpectError: errorRE(`HTTP 401: Unauthorized.*Konnect rejected the access token. Check konnect_token \(or the KONNECT_TOKEN environment variable\)`),
+			},
+		},
+	})
 }
