@@ -2,8 +2,12 @@ package provider
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -214,6 +218,33 @@ resource "servicehub_route" "test" {
 `,
 				ExpectError: errorRE(attrLine(`resource "servicehub_route" "test"`, "implementation_id") + `.*There is no Gateway Service with this id`),
 			},
+		},
+	})
+}
+
+// TestAccBadInput_notKong: an admin_url that answers 200 with something
+// other than Kong's JSON gives an error saying so, whatever the body.
+func TestAccBadInput_notKong(t *testing.T) {
+	t.Parallel()
+	var body atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, body.Load().(string))
+	}))
+	t.Cleanup(srv.Close)
+	step := func(b, want string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig:   func() { body.Store(b) },
+			Config:      providerConfig(srv.URL, "max_retries = 0") + simpleImpl,
+			ExpectError: errorRE(`HTTP 200, but the response is not one Kong's Admin API sends: ` + want + `.*Check that admin_url points at the Admin API`),
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			step("<html><body>Welcome to nginx!</body></html>", `the body is not JSON \(body starts "<html><body>Welcome to nginx!`),
+			step(`{"data":[{"id":"6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a","name":"pay`, `the JSON ends early \(truncated\)`),
+			step(`{"data":{"services":[]},"next":null}`, `unexpected shape`),
+			step(`[]`, `expected a JSON object`),
 		},
 	})
 }
