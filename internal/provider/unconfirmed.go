@@ -56,9 +56,15 @@ type unsettledError struct {
 }
 
 func (e *unsettledError) Error() string {
-	return fmt.Sprintf("%v\n\nWhether Kong created the %s (id %s) could not be checked (%v). "+
+	check := e.check.Error()
+	var re *kongapi.RetryError
+	if errors.As(e.check, &re) {
+		// The create's own error already says that retrying is safe.
+		check = fmt.Sprintf("%v, after %d attempts", re.Err, re.Attempts)
+	}
+	return fmt.Sprintf("%v\n\nWhether Kong created the %s (id %s) could not be checked (%s). "+
 		"Terraform records it as tainted under that id, so the next apply replaces it: it deletes the %s if it exists "+
-		"and creates it again, leaving no duplicate behind", e.err, e.noun, e.id, e.check, e.noun)
+		"and creates it again, leaving no duplicate behind", e.err, e.noun, e.id, check, e.noun)
 }
 
 func (e *unsettledError) Unwrap() error { return e.err }

@@ -46,6 +46,14 @@ func TestSettleCreate(t *testing.T) {
 		t.Errorf("unknown: %v", err)
 	}
 
+	retried := func(context.Context, string) (string, error) {
+		return "", &kongapi.RetryError{Attempts: 3, MaxRetries: 2, Err: errors.New("GET /services/x: EOF")}
+	}
+	_, err = settleCreate(ctx, lostWrite(), "Route", retried)
+	if !strings.Contains(err.Error(), "could not be checked (GET /services/x: EOF, after 3 attempts)") {
+		t.Errorf("unknown after retries: %v", err)
+	}
+
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	asked = ""
