@@ -3,6 +3,7 @@ package localkong
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -246,6 +247,28 @@ func TestFaultsConcurrent(t *testing.T) {
 	}
 	if total == 0 {
 		t.Error("no faults injected")
+	}
+}
+
+func TestCloseDoesNotWaitForSilentConnections(t *testing.T) {
+	s, err := NewTestServer(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A client that dialled ahead and never sent a request, as Go's
+	// transport does after a dropped connection.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.AdminURL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Close took %v waiting for a connection that never sent a request", d)
 	}
 }
 

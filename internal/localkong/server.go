@@ -57,6 +57,7 @@ type Server struct {
 	faults    *injector
 
 	servers   []*http.Server
+	fresh     sync.Map // net.Conn → struct{}: accepted, no request read yet
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -109,7 +110,7 @@ func NewTestServer(opts Options) (*Server, error) {
 }
 
 func (s *Server) serve(ln net.Listener, h http.Handler, tlsCfg *tls.Config) {
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second, TLSConfig: tlsCfg}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second, TLSConfig: tlsCfg, ConnState: s.track}
 	if tlsCfg != nil {
 		// A client rejecting our certificate is what the TLS tests are
 		// about, not a server problem worth a log line.
@@ -127,11 +128,41 @@ func (s *Server) serve(ln net.Listener, h http.Handler, tlsCfg *tls.Config) {
 	}()
 }
 
+// track follows connections that were accepted but have not sent a
+// request: clients dial ahead (and redial after a dropped connection), and
+// Shutdown would wait 5s for such a connection before counting it idle.
+func (s *Server) track(c net.Conn, state http.ConnState) {
+	if state == http.StateNew {
+		s.fresh.Store(c, struct{}{})
+	} else {
+		s.fresh.Delete(c)
+	}
+}
+
 // Close stops both listeners, waiting briefly for requests in flight.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		// Shutdown stops accepting at once and then waits for requests in
+		// flight; meanwhile, connections that never sent one are closed.
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				s.fresh.Range(func(c, _ any) bool {
+					_ = c.(net.Conn).Close()
+					return true
+				})
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+				}
+			}
+		}()
 		for _, hs := range s.servers {
 			if err := hs.Shutdown(ctx); err != nil {
 				hs.Close()
