@@ -60,7 +60,7 @@ TFRC
 export TF_CLI_CONFIG_FILE="$work/bench.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 unset TF_LOG TF_LOG_PROVIDER
 
-# config N DIR: N implementations, one route each; var.changed moves route 3.
+# config N DIR: N implementations, one route each; var.changed moves route 0.
 config() {
 	cat >"$2/main.tf" <<HCL
 terraform {
@@ -92,7 +92,7 @@ resource "servicehub_route" "bench" {
   implementation_id = servicehub_implementation.bench[count.index].id
   name              = "bench-\${count.index}"
   methods           = ["GET"]
-  paths             = [var.changed && count.index == 3 ? "/changed" : "/bench/\${count.index}"]
+  paths             = [var.changed && count.index == 0 ? "/changed" : "/bench/\${count.index}"]
 }
 HCL
 }
@@ -168,6 +168,8 @@ phase() {
 		sed 's/^/    /' "$dir/$name.log" | tail -n 20 >&2
 	elif [ "$req" -gt "$target" ]; then
 		ok=NO
+	elif [ "$name" = one-change ] && [ "$put" -ne 1 ]; then
+		ok="NO ($put writes, want 1)"
 	fi
 	[ "$ok" = yes ] || failures+=("N=$n latency=$lat $name: $req requests (target <= $target), $ok")
 	pcpus[$name,$n,$lat]=$pcpu
