@@ -46,6 +46,20 @@ type providerData struct {
 	statuses        *servicehub.Statuses
 }
 
+// configuredData is what every resource and data source's Configure does with
+// the provider's data: nil before the provider is configured (validation
+// runs), *providerData after.
+func configuredData(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil
+	}
+	pd, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", data))
+	}
+	return pd
+}
+
 type providerModel struct {
 	AdminURL             types.String `tfsdk:"admin_url"`
 	Workspace            types.String `tfsdk:"workspace"`
