@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
@@ -23,12 +22,7 @@ func TestAccExamples(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
 			{Config: config},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(config),
 			{ResourceName: "servicehub_implementation.payments_v1", ImportState: true, ImportStateId: "payments-v1", ImportStateVerify: true},
 			{ResourceName: "servicehub_implementation.orders_v2", ImportState: true, ImportStateVerify: true},
 		},

@@ -93,12 +93,7 @@ resource "servicehub_implementation" "test" {
 					}),
 				),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(config),
 			{
 				ResourceName:      res,
 				ImportState:       true,
@@ -148,13 +143,8 @@ resource "servicehub_implementation" "test" {
 					statecheck.ExpectKnownValue(res, jp("url"), knownvalue.StringExact("http://orders.internal:8080/v2")),
 				},
 			},
-			{
-				// The same upstream spelled as a url is no change at all.
-				Config: impl(`  url = "http://orders.internal:8080/v2"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			// The same upstream spelled as a url is no change at all.
+			emptyPlanStep(impl(`  url = "http://orders.internal:8080/v2"`)),
 			{
 				// Back to components, without path and port: both revert to
 				// Kong's defaults in Kong itself.
@@ -173,12 +163,7 @@ resource "servicehub_implementation" "test" {
 					return nil
 				}),
 			},
-			{
-				Config: impl(`  host = "orders.internal"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(impl(`  host = "orders.internal"`)),
 		},
 	})
 }
@@ -265,8 +250,7 @@ resource "servicehub_implementation" "test" {
 					return nil
 				}),
 			},
-			{
-				Config: fmt.Sprintf(base, "ledger-v1-renamed", fmt.Sprintf(`
+			emptyPlanStep(fmt.Sprintf(base, "ledger-v1-renamed", fmt.Sprintf(`
   retries               = 0
   connect_timeout       = 1000
   write_timeout         = 2000
@@ -277,11 +261,7 @@ resource "servicehub_implementation" "test" {
   tls_verify_depth      = 4
   enabled               = false
   tags                  = ["pci", "team:ledger"]
-`, *cert.ID, *ca.ID)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+`, *cert.ID, *ca.ID))),
 			{
 				// Removing the optional attributes clears them in Kong.
 				Config: fmt.Sprintf(base, "ledger-v1-renamed", ""),
@@ -311,12 +291,7 @@ resource "servicehub_implementation" "test" {
 				Config: fmt.Sprintf(base, "ledger-v1-renamed", "  tags = []\n  ca_certificates = []"),
 				Check:  resource.TestCheckResourceAttr(res, "tags.#", "0"),
 			},
-			{
-				Config: fmt.Sprintf(base, "ledger-v1-renamed", "  tags = []\n  ca_certificates = []"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(fmt.Sprintf(base, "ledger-v1-renamed", "  tags = []\n  ca_certificates = []")),
 		},
 	})
 }
@@ -341,10 +316,7 @@ resource "servicehub_implementation" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				Check: func(s *terraform.State) error {
-					firstID = s.RootModule().Resources[res].Primary.ID
-					return nil
-				},
+				Check:  recordID(res, &firstID),
 			},
 			{
 				// Someone edits the host and strips our tags in Kong.
@@ -373,30 +345,13 @@ resource "servicehub_implementation" "test" {
 					return nil
 				}),
 			},
-			{
-				// Someone deletes it: the plan recreates it, without error.
-				PreConfig: func() {
-					if err := kc.Services.Delete(ctx, kong.String("search-v3")); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionCreate)},
-				},
-				Check: func(s *terraform.State) error {
-					if id := s.RootModule().Resources[res].Primary.ID; id == firstID {
-						return fmt.Errorf("recreated with the old id %s", id)
-					}
-					return nil
-				},
-			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			// Someone deletes it: the plan recreates it, without error.
+			recreatedStep(config, res, &firstID, func() {
+				if err := kc.Services.Delete(ctx, kong.String("search-v3")); err != nil {
+					t.Fatal(err)
+				}
+			}),
+			emptyPlanStep(config),
 		},
 	})
 }
@@ -562,12 +517,7 @@ resource "servicehub_implementation" "test" {
 					statecheck.ExpectKnownValue(res, jp("path"), knownvalue.StringExact("/x")),
 				},
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(config),
 		},
 	})
 }

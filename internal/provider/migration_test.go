@@ -127,12 +127,7 @@ resource "servicehub_route" "payments" {
 					return nil
 				}),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(config),
 		},
 	})
 }

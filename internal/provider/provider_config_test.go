@@ -217,12 +217,7 @@ resource "servicehub_implementation" "test" {
 				),
 			},
 			{ResourceName: res, ImportState: true, ImportStateId: "payments-v1", ImportStateVerify: true},
-			{
-				Config: config(`url = "https://payments.internal/v2"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(config(`url = "https://payments.internal/v2"`)),
 		},
 	})
 }

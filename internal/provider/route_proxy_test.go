@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
@@ -97,12 +96,7 @@ func TestAccRoute_example(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
 			{Config: config},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(config),
 		},
 	})
 }

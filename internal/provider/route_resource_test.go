@@ -134,12 +134,7 @@ func TestAccRoute_basicAndImport(t *testing.T) {
 					}),
 				),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(config),
 			{
 				ResourceName:      routeRes,
 				ImportState:       true,
@@ -210,12 +205,7 @@ func TestAccRoute_severalAndCaseSensitiveNames(t *testing.T) {
 					},
 				),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(config),
 			{
 				// A second "foo" is refused, naming the route that has it.
 				Config: config + routeConfig("dup", "orders", `
@@ -320,12 +310,7 @@ func TestAccRoute_updateInPlace(t *testing.T) {
 					return nil
 				}),
 			},
-			{
-				Config: advanced,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(advanced),
 			{
 				// Back to the minimal route minus hosts: everything else
 				// returns to Kong's defaults and hosts is cleared in Kong.
@@ -368,18 +353,13 @@ func TestAccRoute_updateInPlace(t *testing.T) {
 `),
 				Check: resource.TestCheckResourceAttr(routeRes, "hosts.#", "0"),
 			},
-			{
-				Config: base + routeConfig("test", "ledger", `
+			emptyPlanStep(base + routeConfig("test", "ledger", `
   name    = "ledger"
   paths   = ["/ledger"]
   hosts   = []
   headers = {}
   tags    = []
-`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+`)),
 		},
 	})
 }
@@ -446,12 +426,7 @@ func TestAccRoute_streamAndGRPC(t *testing.T) {
 					}),
 				),
 			},
-			{
-				Config: config(`{ ip = "192.168.0.1" }, { port = 1234 }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			emptyPlanStep(config(`{ ip = "192.168.0.1" }, { port = 1234 }`)),
 			{
 				Config: config(`{ ip = "192.168.0.0/24", port = 22 }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -548,10 +523,7 @@ func TestAccRoute_drift(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				Check: func(s *terraform.State) error {
-					firstID = s.RootModule().Resources[routeRes].Primary.ID
-					return nil
-				},
+				Check:  recordID(routeRes, &firstID),
 			},
 			{
 				// Someone edits the paths and adds a host in Kong.
@@ -581,30 +553,13 @@ func TestAccRoute_drift(t *testing.T) {
 					return nil
 				}),
 			},
-			{
-				// Someone deletes it: the plan recreates it.
-				PreConfig: func() {
-					if err := kc.Routes.Delete(ctx, kong.String("users")); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionCreate)},
-				},
-				Check: func(s *terraform.State) error {
-					if id := s.RootModule().Resources[routeRes].Primary.ID; id == firstID {
-						return fmt.Errorf("recreated with the old id %s", id)
-					}
-					return nil
-				},
-			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			// Someone deletes it: the plan recreates it.
+			recreatedStep(config, routeRes, &firstID, func() {
+				if err := kc.Routes.Delete(ctx, kong.String("users")); err != nil {
+					t.Fatal(err)
+				}
+			}),
+			emptyPlanStep(config),
 		},
 	})
 }

@@ -64,6 +64,23 @@ func freeURL(t *testing.T, path string) string {
 	return "http://" + l.Addr().String() + path
 }
 
+// paymentsStatusConfig implements payments v1, without routes, and reads
+// its status.
+const paymentsStatusConfig = `
+resource "servicehub_implementation" "payments" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+  url     = "http://payments.internal"
+}
+
+data "servicehub_version_status" "test" {
+  service    = "payments"
+  version    = "v1"
+  depends_on = [servicehub_implementation.payments]
+}
+`
+
 func emptyStatusChecks() []statecheck.StateCheck {
 	return []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(statusDS, jp("routes"), knownvalue.ListExact([]knownvalue.Check{})),
@@ -354,20 +371,7 @@ func TestAccVersionStatus_konnect(t *testing.T) {
 	t.Parallel()
 	srv := startKong(t, localkong.Options{Konnect: true, AdminToken: "kpat_status"})
 	cp := srv.AdminURL + "/v2/control-planes/4f1a7e0c-6d1b-4c6e-9a43-0f2b8e1d5c77/core-entities"
-	config := providerConfig(cp, `konnect_token = "kpat_status"`) + `
-resource "servicehub_implementation" "payments" {
-  service = "payments"
-  version = "v1"
-  name    = "payments-v1"
-  url     = "http://payments.internal"
-}
-
-data "servicehub_version_status" "test" {
-  service    = "payments"
-  version    = "v1"
-  depends_on = [servicehub_implementation.payments]
-}
-`
+	config := providerConfig(cp, `konnect_token = "kpat_status"`) + paymentsStatusConfig
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{{
@@ -390,20 +394,7 @@ func TestAccVersionStatus_malformedMetrics(t *testing.T) {
 		_, _ = io.WriteString(w, "<!doctype html><title>Kong Manager</title>\n")
 	}))
 	t.Cleanup(page.Close)
-	config := providerConfig(srv.AdminURL, fmt.Sprintf("metrics_url = %q", page.URL+"/metrics")) + `
-resource "servicehub_implementation" "payments" {
-  service = "payments"
-  version = "v1"
-  name    = "payments-v1"
-  url     = "http://payments.internal"
-}
-
-data "servicehub_version_status" "test" {
-  service    = "payments"
-  version    = "v1"
-  depends_on = [servicehub_implementation.payments]
-}
-`
+	config := providerConfig(srv.AdminURL, fmt.Sprintf("metrics_url = %q", page.URL+"/metrics")) + paymentsStatusConfig
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{{
