@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -36,11 +37,8 @@ func addKongError(diags *diag.Diagnostics, op string, err error) {
 		}
 		diags.AddAttributeError(path.Root("name"), "Gateway Service name already in use",
 			detail+". Choose another name, or import it with:\n\n  terraform import servicehub_implementation.<name> "+key)
-	case errors.As(err, &kerr) && kerr.StatusCode == 401:
-		diags.AddError(summary+": Kong rejected the credentials", fmt.Sprintf("%s\n\n%s", kerr, authHint(err)))
-	case errors.As(err, &kerr) && kerr.StatusCode == 403:
-		diags.AddError(summary+": permission denied",
-			fmt.Sprintf("%s\n\nThe token is valid but lacks permission for Gateway Services in this workspace or control plane.", kerr))
+	case kongapi.IsUnauthorized(err) || kongapi.IsForbidden(err):
+		addAccessError(diags, summary, "Gateway Services", err)
 	case errors.As(err, &kerr) && kerr.Code == kongapi.CodeForeignKey && kerr.Fields["client_certificate"] != nil:
 		// Kong's fields hold the missing id here, not a message.
 		diags.AddAttributeError(path.Root("client_certificate_id"), "Certificate not found",
@@ -66,6 +64,19 @@ func addKongError(diags *diag.Diagnostics, op string, err error) {
 	}
 }
 
+// addAccessError explains Kong refusing a request for its credentials (401)
+// or for their permissions (403) on entities, such as "Routes".
+func addAccessError(diags *diag.Diagnostics, summary, entities string, err error) {
+	var kerr *kongapi.Error
+	errors.As(err, &kerr)
+	if kerr.StatusCode == http.StatusUnauthorized {
+		diags.AddError(summary+": Kong rejected the credentials", fmt.Sprintf("%s\n\n%s", kerr, authHint(err)))
+		return
+	}
+	diags.AddError(summary+": permission denied",
+		fmt.Sprintf("%s\n\nThe token is valid but lacks permission for %s in this workspace or control plane.", kerr, entities))
+}
+
 // importKey prefers the name, which reads better in an import command.
 func importKey(impl servicehub.Implementation) string {
 	if impl.Name != "" {
@@ -84,15 +95,21 @@ func attributePath(p []any) (path.Path, bool) {
 	case "client_certificate":
 		return path.Root("client_certificate_id"), true
 	case "ca_certificates":
-		if len(p) > 1 {
-			if i, ok := p[1].(int); ok {
-				return path.Root("ca_certificates").AtListIndex(i), true
-			}
-		}
-		return path.Root("ca_certificates"), true
+		return listPath(field, p), true
 	case "name", "url", "protocol", "host", "port", "path", "retries", "connect_timeout", "write_timeout",
 		"read_timeout", "tls_verify", "tls_verify_depth", "enabled", "tags":
 		return path.Root(field), true
 	}
 	return path.Empty(), false
+}
+
+// listPath is the list attribute name, or its element when Kong's error
+// path indexes one.
+func listPath(name string, p []any) path.Path {
+	if len(p) > 1 {
+		if i, ok := p[1].(int); ok {
+			return path.Root(name).AtListIndex(i)
+		}
+	}
+	return path.Root(name)
 }

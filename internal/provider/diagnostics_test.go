@@ -60,6 +60,12 @@ func TestAddKongError(t *testing.T) {
 			wantText:  []string{"Kong rejected the credentials", "admin_token", "konnect_token"},
 		},
 		{
+			name:      "403 names what the token may not touch",
+			err:       &kongapi.Error{StatusCode: 403, Method: "PUT", Path: "/services/pay-v1", Message: "Forbidden"},
+			wantPaths: []path.Path{path.Empty()},
+			wantText:  []string{"Unable to create implementation: permission denied", "lacks permission for Gateway Services in this workspace"},
+		},
+		{
 			name: "still referenced by routes",
 			err: &kongapi.Error{StatusCode: 400, Code: 4, Message: "an existing 'routes' entity references this 'services' entity",
 				Fields: map[string]any{"@referenced_by": "routes"}},

@@ -24,11 +24,8 @@ func addRouteError(diags *diag.Diagnostics, op string, err error) {
 			fmt.Sprintf("%s. Route names are unique in a runtime group and case-sensitive (\"foo\" and \"Foo\" are two routes). "+
 				"Choose another name, or manage the existing route by importing it:\n\n  terraform import servicehub_route.<name> %s",
 				capitalize(nameTaken.Error()), nameTaken.Name))
-	case errors.As(err, &kerr) && kerr.StatusCode == 401:
-		diags.AddError(summary+": Kong rejected the credentials", fmt.Sprintf("%s\n\n%s", kerr, authHint(err)))
-	case errors.As(err, &kerr) && kerr.StatusCode == 403:
-		diags.AddError(summary+": permission denied",
-			fmt.Sprintf("%s\n\nThe token is valid but lacks permission for Routes in this workspace or control plane.", kerr))
+	case kongapi.IsUnauthorized(err) || kongapi.IsForbidden(err):
+		addAccessError(diags, summary, "Routes", err)
 	case errors.As(err, &kerr) && kerr.Code == kongapi.CodeForeignKey && kerr.Fields["service"] != nil:
 		diags.AddAttributeError(path.Root("implementation_id"), "Implementation not found",
 			fmt.Sprintf("There is no Gateway Service with this id in the runtime group: %s. "+
@@ -79,12 +76,7 @@ func routeAttributePath(p []any) (path.Path, bool) {
 	case "service":
 		return path.Root("implementation_id"), true
 	case "protocols", "methods", "paths", "hosts", "snis", "tags":
-		if len(p) > 1 {
-			if i, ok := p[1].(int); ok {
-				return path.Root(field).AtListIndex(i), true
-			}
-		}
-		return path.Root(field), true
+		return listPath(field, p), true
 	case "name", "headers", "sources", "destinations", "strip_path", "preserve_host", "regex_priority",
 		"path_handling", "https_redirect_status_code", "request_buffering", "response_buffering":
 		return path.Root(field), true

@@ -182,4 +182,18 @@ func TestAddRouteError(t *testing.T) {
 	if len(diags) != 1 || !strings.Contains(diagText(diags), "[implementation_id] Implementation not found") {
 		t.Errorf("foreign key error:\n%s", diagText(diags))
 	}
+
+	diags = nil
+	addRouteError(&diags, "delete", &kongapi.Error{StatusCode: 403, Method: "DELETE", Path: "/routes/x", Message: "Forbidden"})
+	if len(diags) != 1 || !strings.Contains(diagText(diags), "Unable to delete route: permission denied") ||
+		!strings.Contains(diagText(diags), "lacks permission for Routes in this workspace") {
+		t.Errorf("403:\n%s", diagText(diags))
+	}
+
+	diags = nil
+	addRouteError(&diags, "read", &kongapi.Error{StatusCode: 401, Method: "GET", Path: "/routes/x", Message: "Unauthorized"})
+	if len(diags) != 1 || !strings.Contains(diagText(diags), "Unable to read route: Kong rejected the credentials") ||
+		!strings.Contains(diagText(diags), "admin_token") {
+		t.Errorf("401:\n%s", diagText(diags))
+	}
 }
