@@ -40,7 +40,7 @@ func routePathRule(p string) string {
 		return msg
 	}
 	if !strings.HasPrefix(p, "~") {
-		if n := normalizePath(p, true); n != p {
+		if n := NormalizePath(p, true); n != p {
 			return "non-normalized path, consider use '" + n + "' instead"
 		}
 		return ""
@@ -54,10 +54,11 @@ func routePathRule(p string) string {
 
 const reservedChars = "!*'();:@&=+$,/?%#[]"
 
-// normalizePath is kong.tools.uri.normalize: decode unreserved and "other"
+// NormalizePath is kong.tools.uri.normalize: decode unreserved and "other"
 // %XX escapes, upper-case reserved ones, remove dot segments and, with
-// mergeSlashes, collapse "//".
-func normalizePath(uri string, mergeSlashes bool) string {
+// mergeSlashes, collapse "//". Route validation and localkong's router
+// both use it, as Kong does.
+func NormalizePath(uri string, mergeSlashes bool) string {
 	if uri == "" || uri == "/" {
 		return uri
 	}

@@ -112,8 +112,8 @@ func TestNormalizePath(t *testing.T) {
 		"/x/y/z/../../": "/x/",
 	}
 	for in, want := range tests {
-		if got := normalizePath(in, true); got != want {
-			t.Errorf("normalizePath(%q) = %q, want %q", in, got, want)
+		if got := NormalizePath(in, true); got != want {
+			t.Errorf("NormalizePath(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -2,100 +2,18 @@ package localkong
 
 import (
 	"strings"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // Path handling mirrors kong/tools/uri.lua and kong/router/utils.lua: the
 // request path is normalized before matching, the upstream path is joined
 // from the normalized path, and the result is escaped before proxying.
 
-// reservedURIChars are RFC 3986 reserved characters: their %XX escapes keep
-// their meaning, so normalization leaves them encoded (upper-cased).
-const reservedURIChars = "!*'();:@&=+$,/?%#[]"
-
 // normalizePath is uri.normalize(path, true): decode %XX of every
 // non-reserved byte, upper-case the rest, remove dot segments and merge
 // duplicate slashes.
-func normalizePath(uri string) string {
-	if uri == "" || uri == "/" {
-		return uri
-	}
-	if strings.Contains(uri, "%") {
-		uri = decodeUnreserved(uri)
-	}
-	if !strings.Contains(uri, ".") && !strings.Contains(uri, "//") {
-		return uri
-	}
-
-	var out []string
-	for len(uri) > 0 {
-		switch {
-		case uri == "/.":
-			uri = "/"
-		case uri == "/..":
-			uri = "/"
-			if len(out) > 0 {
-				out = out[:len(out)-1]
-			}
-		case uri == "." || uri == "..":
-			uri = ""
-		case strings.HasPrefix(uri, "../"):
-			uri = uri[3:]
-		case strings.HasPrefix(uri, "./"):
-			uri = uri[2:]
-		case strings.HasPrefix(uri, "/./"):
-			uri = uri[2:]
-		case strings.HasPrefix(uri, "/../"):
-			uri = uri[3:]
-			if len(out) > 0 {
-				out = out[:len(out)-1]
-			}
-		case strings.HasPrefix(uri, "//"):
-			uri = uri[1:]
-		default:
-			if i := strings.IndexByte(uri[1:], '/'); i >= 0 {
-				out = append(out, uri[:i+1])
-				uri = uri[i+1:]
-			} else {
-				out = append(out, uri)
-				uri = ""
-			}
-		}
-	}
-	return strings.Join(out, "")
-}
-
-func decodeUnreserved(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			c := unhex(s[i+1])<<4 | unhex(s[i+2])
-			if strings.IndexByte(reservedURIChars, c) < 0 {
-				b.WriteByte(c)
-			} else {
-				b.WriteString(strings.ToUpper(s[i : i+3]))
-			}
-			i += 2
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	default:
-		return c - 'a' + 10
-	}
-}
+func normalizePath(uri string) string { return kongschema.NormalizePath(uri, true) }
 
 // escapePath is uri.escape: percent-encode every byte outside
 // [!#$&'()*+,/:;=?@[\]A-Za-z0-9\-_.~%], so decoded "other" characters
