@@ -42,7 +42,8 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 [ -n "$admin" ] || { echo "install-check: localkong did not start" >&2; exit 1; }
-if ! curl -fsS "$admin/" | grep -q '"tagline"'; then
+root_body=$(curl -fsS "$admin/") || root_body=""
+if ! grep -q '"tagline"' <<<"$root_body"; then
 	echo "install-check: $admin/ is not a Kong root" >&2
 	exit 1
 fi

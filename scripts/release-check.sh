@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 version=v2.15.1
 bin="$root/.tools/bin/goreleaser"
-if ! { [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "GitVersion: *$version\$"; }; then
+if ! { [ -x "$bin" ] && grep -q "GitVersion: *$version\$" <<<"$("$bin" --version 2>/dev/null)"; }; then
 	echo "installing goreleaser $version into .tools/bin..." >&2
 	GOBIN="$root/.tools/bin" go install "github.com/goreleaser/goreleaser/v2@$version"
 fi
@@ -58,7 +58,11 @@ want=$(printf '%s\n' "localkong_${ver}_linux_amd64.tar.gz" \
 	"terraform-provider-servicehub_${ver}_manifest.json" | sort)
 got=$(awk '{ print $2 }' "$sums" | sort)
 [ "$got" = "$want" ] || fail "$sums lists"$'\n'"$got"$'\n'"want"$'\n'"$want"
-unzip -l "terraform-provider-servicehub_${ver}_linux_amd64.zip" | grep -q " terraform-provider-servicehub_v${ver}\$" ||
+# Listings are captured before grep: under pipefail, grep -q quitting early
+# would SIGPIPE the lister and fail the check at random.
+zip_list=$(unzip -l "terraform-provider-servicehub_${ver}_linux_amd64.zip")
+grep -q " terraform-provider-servicehub_v${ver}\$" <<<"$zip_list" ||
 	fail "the zip lacks terraform-provider-servicehub_v${ver}"
-tar -tzf "localkong_${ver}_linux_amd64.tar.gz" | grep -qx localkong || fail "the localkong archive lacks localkong"
+tar_list=$(tar -tzf "localkong_${ver}_linux_amd64.tar.gz")
+grep -qx localkong <<<"$tar_list" || fail "the localkong archive lacks localkong"
 echo "release-check: goreleaser check and a signed linux/amd64 snapshot ($ver) pass the registry's checks"
