@@ -13,6 +13,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+. "$root/scripts/localkong-lib.sh"
 
 sizes=${BENCH_SIZES:-100 500}
 latencies=${BENCH_LATENCIES:-0s 20ms}
@@ -98,15 +99,12 @@ HCL
 }
 
 start_kong() {
-	: >"$work/localkong.log"
-	"$work/localkong" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 -debug-listen 127.0.0.1:0 \
-		-admin-latency "$1" >"$work/localkong.log" 2>&1 &
-	kong_pid=$!
+	start_localkong "$work/localkong" "$work/localkong.log" -debug-listen 127.0.0.1:0 -admin-latency "$1"
+	kong_pid=$localkong_pid admin=$localkong_admin
+	# The debug address is printed after the admin one.
 	for _ in $(seq 1 100); do
-		admin=$(sed -n 's/^localkong admin=\([^ ]*\).*/\1/p' "$work/localkong.log")
 		debug=$(sed -n 's/^localkong debug=\(.*\)/\1/p' "$work/localkong.log")
-		[ -n "$admin" ] && [ -n "$debug" ] && return 0
-		kill -0 "$kong_pid" 2>/dev/null || break
+		[ -n "$debug" ] && return 0
 		sleep 0.1
 	done
 	cat "$work/localkong.log" >&2

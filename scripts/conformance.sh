@@ -33,17 +33,9 @@ if [ -z "$bin" ]; then
   bin="$work/localkong"
   (cd "$root" && go build -o "$bin" ./internal/localkong/cmd/localkong)
 fi
-"$bin" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 >"$work/localkong.log" 2>&1 &
-pid=$!
-
-admin=""
-for _ in $(seq 1 100); do
-  admin=$(sed -n 's/^localkong admin=\([^ ]*\) .*/\1/p' "$work/localkong.log")
-  [ -n "$admin" ] && break
-  if ! kill -0 "$pid" 2>/dev/null; then cat "$work/localkong.log" >&2; exit 1; fi
-  sleep 0.1
-done
-if [ -z "$admin" ]; then echo "conformance: localkong did not start" >&2; exit 1; fi
+. "$root/scripts/localkong-lib.sh"
+start_localkong "$bin" "$work/localkong.log"
+pid=$localkong_pid admin=$localkong_admin
 echo "conformance: localkong at $admin"
 
 set +e

@@ -32,16 +32,9 @@ cache=$(go env GOMODCACHE)
 		go install "$mod/internal/localkong/cmd/localkong@$ver"
 ) >"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; exit 1; }
 
-"$work/bin/localkong" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 >"$work/log" 2>&1 &
-pid=$!
-admin=""
-for _ in $(seq 1 100); do
-	admin=$(sed -n 's/^localkong admin=\([^ ]*\) .*/\1/p' "$work/log")
-	[ -n "$admin" ] && break
-	kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
-	sleep 0.1
-done
-[ -n "$admin" ] || { echo "install-check: localkong did not start" >&2; exit 1; }
+. "$root/scripts/localkong-lib.sh"
+start_localkong "$work/bin/localkong" "$work/log"
+pid=$localkong_pid admin=$localkong_admin
 root_body=$(curl -fsS "$admin/") || root_body=""
 if ! grep -q '"tagline"' <<<"$root_body"; then
 	echo "install-check: $admin/ is not a Kong root" >&2

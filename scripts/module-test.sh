@@ -27,16 +27,9 @@ provider_installation {
 TFRC
 export TF_CLI_CONFIG_FILE="$work/tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-"$work/localkong" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 >"$work/localkong.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-	grep -q '^localkong admin=' "$work/localkong.log" && break
-	kill -0 "$pid" 2>/dev/null || { cat "$work/localkong.log" >&2; exit 1; }
-	sleep 0.1
-done
-KONG_ADMIN_URL=$(sed -n 's/^localkong admin=\([^ ]*\) .*/\1/p' "$work/localkong.log")
-KONG_PROXY_URL=$(sed -n 's/^localkong .* proxy=\([^ ]*\).*/\1/p' "$work/localkong.log")
-[ -n "$KONG_ADMIN_URL" ] || { echo "module-test: localkong did not start" >&2; exit 1; }
+. "$root/scripts/localkong-lib.sh"
+start_localkong "$work/localkong" "$work/localkong.log"
+pid=$localkong_pid KONG_ADMIN_URL=$localkong_admin KONG_PROXY_URL=$localkong_proxy
 export KONG_ADMIN_URL KONG_PROXY_URL KONG_METRICS_URL="$KONG_ADMIN_URL/metrics"
 
 passed=0 failed=0
