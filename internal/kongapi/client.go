@@ -152,15 +152,9 @@ func New(cfg Config) (*Client, error) {
 // ParseAdminURL checks an Admin API URL: absolute http(s), a host, no query
 // or fragment. A trailing slash is dropped, as go-kong appends "/services".
 func ParseAdminURL(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
+	u, err := parseHTTPURL("Admin API URL", s)
 	if err != nil {
-		return nil, fmt.Errorf("invalid Admin API URL %q: %w", s, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("invalid Admin API URL %q: scheme must be http or https", s)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("invalid Admin API URL %q: missing host", s)
+		return nil, err
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("invalid Admin API URL %q: must not have a query or fragment", s)

@@ -39,15 +39,21 @@ func MetricsURL(adminURL string) (string, error) {
 // ParseMetricsURL checks a Prometheus endpoint URL: absolute http(s) with a
 // host. Unlike the Admin API URL it may carry a query.
 func ParseMetricsURL(s string) (*url.URL, error) {
+	return parseHTTPURL("metrics URL", s)
+}
+
+// parseHTTPURL parses an absolute http(s) URL with a host; what names the
+// setting in errors.
+func parseHTTPURL(what, s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("invalid metrics URL %q: %w", s, err)
+		return nil, fmt.Errorf("invalid %s %q: %w", what, s, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("invalid metrics URL %q: scheme must be http or https", s)
+		return nil, fmt.Errorf("invalid %s %q: scheme must be http or https", what, s)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("invalid metrics URL %q: missing host", s)
+		return nil, fmt.Errorf("invalid %s %q: missing host", what, s)
 	}
 	return u, nil
 }
