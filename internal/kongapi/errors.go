@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kong/go-kong/kong"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // Kong's DAO error codes (kong/db/errors.lua) that callers branch on.
@@ -56,84 +57,10 @@ func (e *Error) Error() string {
 // working on errors from this package.
 func (e *Error) Unwrap() error { return e.api }
 
-// FieldError is one entry of Kong's "fields" tree. Path is empty for
-// entity-level ("@entity") errors; elements are field names (string) or
-// zero-based element indexes (int).
-type FieldError struct {
-	Path    []any
-	Message string
-}
-
-func (f FieldError) String() string {
-	if len(f.Path) == 0 {
-		return f.Message
-	}
-	parts := make([]string, len(f.Path))
-	for i, p := range f.Path {
-		parts[i] = fmt.Sprint(p)
-	}
-	return strings.Join(parts, ".") + ": " + f.Message
-}
-
 // FieldErrors flattens Fields in Kong's own message order: "@entity" first,
 // then fields sorted by name.
-func (e *Error) FieldErrors() []FieldError {
-	var out []FieldError
-	if ent, ok := e.Fields["@entity"]; ok {
-		switch v := ent.(type) {
-		case []any:
-			for _, m := range v {
-				if s, ok := m.(string); ok {
-					out = append(out, FieldError{Message: s})
-				}
-			}
-		case string:
-			out = append(out, FieldError{Message: v})
-		}
-	}
-	keys := make([]string, 0, len(e.Fields))
-	for k := range e.Fields {
-		if k != "@entity" && !strings.HasPrefix(k, "@") {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		out = flattenField(out, []any{k}, e.Fields[k])
-	}
-	return out
-}
-
-func flattenField(out []FieldError, path []any, v any) []FieldError {
-	switch v := v.(type) {
-	case string:
-		return append(out, FieldError{Path: path, Message: v})
-	case []any:
-		for i, el := range v {
-			if el != nil {
-				out = flattenField(out, appendPath(path, i), el)
-			}
-		}
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			out = flattenField(out, appendPath(path, k), v[k])
-		}
-	case nil:
-	default:
-		out = append(out, FieldError{Path: path, Message: fmt.Sprint(v)})
-	}
-	return out
-}
-
-func appendPath(path []any, el any) []any {
-	p := make([]any, len(path), len(path)+1)
-	copy(p, path)
-	return append(p, el)
+func (e *Error) FieldErrors() []kongschema.FieldError {
+	return kongschema.FlattenFields(e.Fields)
 }
 
 // IsNotFound reports whether err is a 404 from the Admin API.

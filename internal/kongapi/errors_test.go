@@ -109,14 +109,6 @@ func TestDecodeError(t *testing.T) {
 	}
 }
 
-func TestFieldErrorPaths(t *testing.T) {
-	e := &Error{Fields: map[string]any{"ca_certificates": []any{nil, nil, "expected a valid UUID"}}}
-	fe := e.FieldErrors()
-	if len(fe) != 1 || !reflect.DeepEqual(fe[0].Path, []any{"ca_certificates", 2}) {
-		t.Fatalf("FieldErrors = %#v", fe)
-	}
-}
-
 func TestErrorPredicates(t *testing.T) {
 	unique := &Error{StatusCode: 409, Code: 5}
 	if !IsUniqueViolation(unique) || IsNotFound(unique) {
