@@ -8,8 +8,6 @@ import (
 // The routes schema (routes.lua, routes_subschemas.lua) in the
 // traditional_compatible router flavour, Kong's default.
 
-var tlsProtocols = anys("grpcs", "https", "tls", "tls_passthrough")
-
 func routesSchema() *schema {
 	protocols := &Field{
 		Type:     "set",
@@ -17,19 +15,19 @@ func routesSchema() *schema {
 		Required: true,
 		Elements: protocolField(),
 		ExclSubsets: [][]string{
-			{"http", "https"}, {"tcp", "tls", "udp"}, {"tls_passthrough"}, {"grpc", "grpcs"},
+			RouteDefaultProtocols, tcpTLSUDP, {"tls_passthrough"}, GRPCProtocols,
 		},
-		Default: anys("http", "https"), HasDefault: true,
+		Default: anys(RouteDefaultProtocols...), HasDefault: true,
 	}
+	snisErr := "'snis' can only be set when 'protocols' is " + orList("'", TLSProtocols)
 	snisCheck := conditional("protocols",
-		&Field{Elements: &Field{Type: "string", NotOneOf: tlsProtocols}},
-		"snis", &Field{LenEq: intp(0)},
-		"'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'",
+		&Field{Elements: &Field{Type: "string", NotOneOf: anys(TLSProtocols...)}},
+		"snis", &Field{LenEq: intp(0)}, snisErr,
 		map[string]any{
 			"if_field":   "protocols",
-			"if_match":   map[string]any{"elements": map[string]any{"type": "string", "not_one_of": tlsProtocols}},
+			"if_match":   map[string]any{"elements": map[string]any{"type": "string", "not_one_of": anys(TLSProtocols...)}},
 			"then_field": "snis", "then_match": map[string]any{"len_eq": 0},
-			"then_err": "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'",
+			"then_err": snisErr,
 		})
 	// path_handling "v1" only logs a deprecation warning.
 	pathHandlingCheck := customCheck([]string{"path_handling"}, false, func(map[string]any) string { return "" })
@@ -79,11 +77,10 @@ func (f *Field) withMatchNone(p Pattern) *Field {
 }
 
 func routeSubschemas() map[string]*subschema {
-	httpErr := func(f string) string { return "cannot set '" + f + "' when 'protocols' is 'http' or 'https'" }
-	streamErr := func(f string) string {
-		return "cannot set '" + f + "' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'"
+	errFor := func(group []string) func(string) string {
+		return func(f string) string { return "cannot set '" + f + "' when 'protocols' is " + orList("'", group) }
 	}
-	grpcErr := func(f string) string { return "cannot set '" + f + "' when 'protocols' is 'grpc' or 'grpcs'" }
+	httpErr, streamErr, grpcErr := errFor(RouteDefaultProtocols), errFor(StreamProtocols), errFor(GRPCProtocols)
 
 	http := &subschema{
 		name: "http",
@@ -105,7 +102,7 @@ func routeSubschemas() map[string]*subschema {
 				"else_then_err":             "must set one of %s when 'protocols' is 'http'",
 			})},
 	}
-	streamProtocols := anys("tcp", "tls", "udp")
+	streamProtocols := anys(tcpTLSUDP...)
 	stream := &subschema{
 		name: "tcp",
 		fields: map[string]*Field{
@@ -118,12 +115,12 @@ func routeSubschemas() map[string]*subschema {
 			conditionalAtLeastOneOf("protocols",
 				&Field{Elements: &Field{Type: "string", OneOf: streamProtocols}},
 				[]string{"sources", "destinations", "snis"},
-				"must set one of %s when 'protocols' is 'tcp', 'tls' or 'udp'", nil, nil, "",
+				"must set one of %s when 'protocols' is "+orList("'", tcpTLSUDP), nil, nil, "",
 				map[string]any{
 					"if_field":             "protocols",
 					"if_match":             map[string]any{"elements": map[string]any{"type": "string", "one_of": streamProtocols}},
 					"then_at_least_one_of": anys("sources", "destinations", "snis"),
-					"then_err":             "must set one of %s when 'protocols' is 'tcp', 'tls' or 'udp'",
+					"then_err":             "must set one of %s when 'protocols' is " + orList("'", tcpTLSUDP),
 				}),
 			conditionalAtLeastOneOf("protocols",
 				&Field{Elements: &Field{Type: "string", OneOf: anys("tls_passthrough")}},
@@ -159,11 +156,16 @@ func routeSubschemas() map[string]*subschema {
 				"else_then_err":             "must set one of %s when 'protocols' is 'grpc'",
 			})},
 	}
-	return map[string]*subschema{
-		"http": http, "https": http,
-		"tcp": stream, "tls": stream, "udp": stream, "tls_passthrough": stream,
-		"grpc": grpc, "grpcs": grpc,
+	out := map[string]*subschema{}
+	for _, g := range []struct {
+		protocols []string
+		ss        *subschema
+	}{{RouteDefaultProtocols, http}, {StreamProtocols, stream}, {GRPCProtocols, grpc}} {
+		for _, p := range g.protocols {
+			out[p] = g.ss
+		}
 	}
+	return out
 }
 
 // atcRouteError stands in for the ATC router's validation of the

@@ -159,7 +159,9 @@ func healthchecksField() *Field {
 			Default: anys(codes...), HasDefault: true}
 	}
 	checkType := func() *Field {
-		return &Field{Type: "string", OneOf: anys("tcp", "http", "https", "grpc", "grpcs"),
+		// Kong's order: tcp, http, https, grpc, grpcs.
+		types := append(append([]string{"tcp"}, RouteDefaultProtocols...), GRPCProtocols...)
+		return &Field{Type: "string", OneOf: anys(types...),
 			Default: "http", HasDefault: true}
 	}
 	record := func(fields ...NamedField) *Field {
@@ -224,7 +226,6 @@ func pluginsSchema() *schema {
 	nullDefault := func(ref string) *Field {
 		return &Field{Type: "foreign", Reference: ref, Default: nil, HasDefault: true, OnDelete: "cascade"}
 	}
-	httpProtocols := anys("grpc", "grpcs", "http", "https")
 	return newSchema(&schema{
 		name:        "plugins",
 		primaryKey:  "id",
@@ -239,7 +240,7 @@ func pluginsSchema() *schema {
 			{"service", nullDefault("services")},
 			{"consumer", nullDefault("consumers")},
 			{"config", &Field{Type: "record", Abstract: true}},
-			{"protocols", &Field{Type: "set", Required: true, Default: httpProtocols, HasDefault: true,
+			{"protocols", &Field{Type: "set", Required: true, Default: anys(HTTPProtocols...), HasDefault: true,
 				Elements: protocolField()}},
 			{"enabled", &Field{Type: "boolean", Required: true, Default: true, HasDefault: true}},
 			{"tags", tagsField()},

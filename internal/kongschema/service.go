@@ -15,7 +15,8 @@ func servicesSchema() *schema {
 			"then_field": field, "then_match": map[string]any{"eq": nil},
 		})
 	}
-	streamish := anys("tcp", "tls", "udp", "grpc", "grpcs")
+	// Kong lists tcp, tls, udp, grpc, grpcs: protocols with no URL path.
+	streamish := anys(append(append([]string(nil), tcpTLSUDP...), GRPCProtocols...)...)
 	return newSchema(&schema{
 		name:        "services",
 		primaryKey:  "id",

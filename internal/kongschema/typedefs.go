@@ -1,10 +1,98 @@
 package kongschema
 
+import (
+	"sort"
+	"strings"
+)
+
+// Protocol groups, each defined once. Kong derives constants.PROTOCOLS from
+// constants.PROTOCOLS_WITH_SUBSYSTEM, which says whether nginx's http or
+// stream subsystem proxies a protocol; the route subschemas and the services
+// entity checks name further groups.
+var protocolSubsystems = map[string]string{
+	"http": "http", "https": "http", "grpc": "http", "grpcs": "http",
+	"tcp": "stream", "tls": "stream", "udp": "stream", "tls_passthrough": "stream",
+}
+
+// enterpriseProtocols are what Kong Gateway Enterprise (and Konnect) add to
+// constants.PROTOCOLS, both proxied by the http subsystem (WebSocket).
+var enterpriseProtocols = []string{"ws", "wss"}
+
+var (
+	// Protocols is constants.PROTOCOLS of Kong OSS, sorted: the protocols a
+	// service or route may use (no ws/wss).
+	Protocols = ServiceProtocols(false)
+	// HTTPProtocols are the OSS protocols of the http subsystem, sorted
+	// (typedefs' http_protocols, the default protocols of a plugin).
+	HTTPProtocols = subsystemProtocols("http")
+	// StreamProtocols are the protocols of the stream subsystem, sorted: a
+	// route with any of them uses the stream ("tcp") route subschema.
+	StreamProtocols = subsystemProtocols("stream")
+	// RouteDefaultProtocols is a route's default protocols, also the set that
+	// selects the "http" route subschema.
+	RouteDefaultProtocols = []string{"http", "https"}
+	// GRPCProtocols select the "grpc" route subschema.
+	GRPCProtocols = []string{"grpc", "grpcs"}
+	// TLSProtocols are the route protocols that see a TLS handshake, so the
+	// only ones whose routes may match snis (routes.lua), sorted.
+	TLSProtocols = []string{"grpcs", "https", "tls", "tls_passthrough"}
+)
+
+// tcpTLSUDP is the stream group less tls_passthrough, which Kong keeps in a
+// subset of its own: a route cannot mix it with tcp, tls or udp.
+var tcpTLSUDP = []string{"tcp", "tls", "udp"}
+
+// ServiceProtocols is constants.PROTOCOLS of an edition, sorted: Kong
+// Gateway Enterprise and Konnect add ws and wss. Each call returns a new slice.
+func ServiceProtocols(enterprise bool) []string {
+	out := make([]string, 0, len(protocolSubsystems)+len(enterpriseProtocols))
+	for p := range protocolSubsystems {
+		out = append(out, p)
+	}
+	if enterprise {
+		out = append(out, enterpriseProtocols...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ProtocolSubsystem names the nginx subsystem that proxies protocol: "http"
+// (ws and wss included), "stream", or "" for no protocol Kong knows.
+func ProtocolSubsystem(protocol string) string {
+	for _, p := range enterpriseProtocols {
+		if p == protocol {
+			return "http"
+		}
+	}
+	return protocolSubsystems[protocol]
+}
+
+func subsystemProtocols(subsystem string) []string {
+	var out []string
+	for p, s := range protocolSubsystems {
+		if s == subsystem {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// orList renders words the way Kong's messages list them, each quoted with
+// q: "'a', 'b' or 'c'".
+func orList(q string, words []string) string {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = q + w + q
+	}
+	if len(quoted) <= 1 {
+		return strings.Join(quoted, "")
+	}
+	return strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+}
+
 // Field constructors for Kong's typedefs. Each call returns a new Field so
 // callers may adjust it.
-
-// Protocols is constants.PROTOCOLS, sorted (OSS: no ws/wss).
-var Protocols = []string{"grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp"}
 
 func uuidField() *Field {
 	return &Field{Type: "string", UUID: true, Auto: true}

@@ -52,15 +52,23 @@ func validateSchema(rq *request, entity string) {
 
 // pluginSchema is a bare /schemas/plugins/{name}: localkong runs no plugins.
 func pluginSchema() map[string]any {
-	protocols := []any{"grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp"}
 	return map[string]any{
 		"fields": []any{
 			map[string]any{"protocols": map[string]any{
-				"type": "set", "default": []any{"grpc", "grpcs", "http", "https"},
-				"elements": map[string]any{"type": "string", "one_of": protocols},
+				"type": "set", "default": anyList(kongschema.HTTPProtocols),
+				"elements": map[string]any{"type": "string", "one_of": anyList(kongschema.Protocols)},
 			}},
 			map[string]any{"config": map[string]any{"type": "record", "required": true, "fields": []any{}}},
 		},
 		"entity_checks": []any{},
 	}
+}
+
+// anyList copies a protocol group into the []any a JSON document holds.
+func anyList(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/dlclark/regexp2"
 	"github.com/google/uuid"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // The router follows Kong 3.10's default router_flavor,
@@ -175,11 +177,6 @@ func compileRouter(gen uint64, entries []routeEntry, prev *router) *router {
 	return rt
 }
 
-var (
-	httpProtocols   = map[string]bool{"http": true, "https": true, "grpc": true, "grpcs": true, "ws": true, "wss": true}
-	streamProtocols = map[string]bool{"tcp": true, "tls": true, "tls_passthrough": true, "udp": true}
-)
-
 func newProxyRoute(e routeEntry) (*proxyRoute, bool) {
 	r := e.Route
 	pr := &proxyRoute{
@@ -195,7 +192,7 @@ func newProxyRoute(e routeEntry) (*proxyRoute, bool) {
 	http := false
 	for _, p := range entStrings(r["protocols"]) {
 		pr.protocols[p] = true
-		http = http || httpProtocols[p]
+		http = http || kongschema.ProtocolSubsystem(p) == "http"
 	}
 	if !http {
 		return nil, false // served by the stream subsystem
@@ -204,7 +201,7 @@ func newProxyRoute(e routeEntry) (*proxyRoute, bool) {
 		// A service of a stream protocol is dropped with a warning, which
 		// leaves the route serviceless; a disabled one hides the route.
 		switch {
-		case streamProtocols[entString(svc["protocol"])]:
+		case kongschema.ProtocolSubsystem(entString(svc["protocol"])) == "stream":
 		case svc["enabled"] == false:
 			return nil, false
 		default:
