@@ -66,7 +66,14 @@ func (c *vctx) runCheck(ch *Check, lookup func(string) *Field, input map[string]
 }
 
 // conditional: when ifField passes ifMatch, thenField must pass thenMatch.
-func conditional(ifField string, ifMatch *Field, thenField string, thenMatch *Field, thenErr string, arg map[string]any) Check {
+func conditional(ifField string, ifMatch *Field, thenField string, thenMatch *Field, thenErr string) Check {
+	arg := map[string]any{
+		"if_field": ifField, "if_match": matchJSON(ifMatch),
+		"then_field": thenField, "then_match": matchJSON(thenMatch),
+	}
+	if thenErr != "" {
+		arg["then_err"] = thenErr
+	}
 	return Check{
 		Kind:       "conditional",
 		Arg:        arg,
@@ -98,9 +105,18 @@ func conditional(ifField string, ifMatch *Field, thenField string, thenMatch *Fi
 //
 //nolint:unparam // Kong's entity check of that name; only routes use it so far
 func conditionalAtLeastOneOf(ifField string, ifMatch *Field, thenFields []string, thenErr string,
-	elseMatch *Field, elseFields []string, elseErr string, arg map[string]any) Check {
+	elseMatch *Field, elseFields []string, elseErr string) Check {
 	fields := append([]string{ifField}, thenFields...)
 	fields = append(fields, elseFields...)
+	arg := map[string]any{
+		"if_field": ifField, "if_match": matchJSON(ifMatch),
+		"then_at_least_one_of": anys(thenFields...), "then_err": thenErr,
+	}
+	if elseMatch != nil {
+		arg["else_match"] = matchJSON(elseMatch)
+		arg["else_then_at_least_one_of"] = anys(elseFields...)
+		arg["else_then_err"] = elseErr
+	}
 	return Check{
 		Kind:           "conditional_at_least_one_of",
 		Arg:            arg,

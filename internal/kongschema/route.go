@@ -22,13 +22,7 @@ func routesSchema() *schema {
 	snisErr := "'snis' can only be set when 'protocols' is " + orList("'", TLSProtocols)
 	snisCheck := conditional("protocols",
 		&Field{Elements: &Field{Type: "string", NotOneOf: anys(TLSProtocols...)}},
-		"snis", &Field{LenEq: intp(0)}, snisErr,
-		map[string]any{
-			"if_field":   "protocols",
-			"if_match":   map[string]any{"elements": map[string]any{"type": "string", "not_one_of": anys(TLSProtocols...)}},
-			"then_field": "snis", "then_match": map[string]any{"len_eq": 0},
-			"then_err": snisErr,
-		})
+		"snis", &Field{LenEq: intp(0)}, snisErr)
 	// path_handling "v1" only logs a deprecation warning.
 	pathHandlingCheck := customCheck([]string{"path_handling"}, false, func(map[string]any) string { return "" })
 	atcCheck := customCheck([]string{"id", "protocols", "snis", "sources", "destinations",
@@ -92,15 +86,7 @@ func routeSubschemas() map[string]*subschema {
 			&Field{Contains: "https"}, []string{"methods", "hosts", "headers", "paths", "snis"},
 			"must set one of %s when 'protocols' is 'https'",
 			&Field{Contains: "http"}, []string{"methods", "hosts", "headers", "paths"},
-			"must set one of %s when 'protocols' is 'http'",
-			map[string]any{
-				"if_field": "protocols", "if_match": map[string]any{"contains": "https"},
-				"then_at_least_one_of":      anys("methods", "hosts", "headers", "paths", "snis"),
-				"then_err":                  "must set one of %s when 'protocols' is 'https'",
-				"else_match":                map[string]any{"contains": "http"},
-				"else_then_at_least_one_of": anys("methods", "hosts", "headers", "paths"),
-				"else_then_err":             "must set one of %s when 'protocols' is 'http'",
-			})},
+			"must set one of %s when 'protocols' is 'http'")},
 	}
 	streamProtocols := anys(tcpTLSUDP...)
 	stream := &subschema{
@@ -115,22 +101,10 @@ func routeSubschemas() map[string]*subschema {
 			conditionalAtLeastOneOf("protocols",
 				&Field{Elements: &Field{Type: "string", OneOf: streamProtocols}},
 				[]string{"sources", "destinations", "snis"},
-				"must set one of %s when 'protocols' is "+orList("'", tcpTLSUDP), nil, nil, "",
-				map[string]any{
-					"if_field":             "protocols",
-					"if_match":             map[string]any{"elements": map[string]any{"type": "string", "one_of": streamProtocols}},
-					"then_at_least_one_of": anys("sources", "destinations", "snis"),
-					"then_err":             "must set one of %s when 'protocols' is " + orList("'", tcpTLSUDP),
-				}),
+				"must set one of %s when 'protocols' is "+orList("'", tcpTLSUDP), nil, nil, ""),
 			conditionalAtLeastOneOf("protocols",
 				&Field{Elements: &Field{Type: "string", OneOf: anys("tls_passthrough")}},
-				[]string{"snis"}, "must set snis when 'protocols' is 'tls_passthrough'", nil, nil, "",
-				map[string]any{
-					"if_field":             "protocols",
-					"if_match":             map[string]any{"elements": map[string]any{"type": "string", "one_of": anys("tls_passthrough")}},
-					"then_at_least_one_of": anys("snis"),
-					"then_err":             "must set snis when 'protocols' is 'tls_passthrough'",
-				}),
+				[]string{"snis"}, "must set snis when 'protocols' is 'tls_passthrough'", nil, nil, ""),
 		},
 	}
 	grpc := &subschema{
@@ -146,15 +120,7 @@ func routeSubschemas() map[string]*subschema {
 			&Field{Contains: "grpcs"}, []string{"hosts", "headers", "paths", "snis"},
 			"must set one of %s when 'protocols' is 'grpcs'",
 			&Field{Contains: "grpc"}, []string{"hosts", "headers", "paths"},
-			"must set one of %s when 'protocols' is 'grpc'",
-			map[string]any{
-				"if_field": "protocols", "if_match": map[string]any{"contains": "grpcs"},
-				"then_at_least_one_of":      anys("hosts", "headers", "paths", "snis"),
-				"then_err":                  "must set one of %s when 'protocols' is 'grpcs'",
-				"else_match":                map[string]any{"contains": "grpc"},
-				"else_then_at_least_one_of": anys("hosts", "headers", "paths"),
-				"else_then_err":             "must set one of %s when 'protocols' is 'grpc'",
-			})},
+			"must set one of %s when 'protocols' is 'grpc'")},
 	}
 	out := map[string]*subschema{}
 	for _, g := range []struct {

@@ -44,6 +44,16 @@ func checksJSON(checks []Check) []any {
 	return out
 }
 
+// matchJSON renders a check's partial field definition (if_match,
+// then_match): only the attributes it sets.
+func matchJSON(f *Field) map[string]any {
+	out := fieldJSON(f)
+	if f.Type == "" {
+		delete(out, "type")
+	}
+	return out
+}
+
 func patternsJSON(ps []Pattern) []any {
 	out := make([]any, len(ps))
 	for i, p := range ps {

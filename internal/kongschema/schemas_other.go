@@ -96,10 +96,7 @@ func upstreamsSchema() *schema {
 	simple := func() *Field { return &Field{Type: "string", LenMin: intp(1)} }
 	headerIs := func(ifField, value, thenField string) Check {
 		return conditional(ifField, &Field{Match: &Pattern{Lua: "^" + value + "$", Re: mustRe("^" + value + "$")}},
-			thenField, &Field{Required: true}, "", map[string]any{
-				"if_field": ifField, "if_match": map[string]any{"match": "^" + value + "$"},
-				"then_field": thenField, "then_match": map[string]any{"required": true},
-			})
+			thenField, &Field{Required: true}, "")
 	}
 	return newSchema(&schema{
 		name:        "upstreams",

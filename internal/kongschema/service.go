@@ -10,10 +10,7 @@ func servicesSchema() *schema {
 	mustBeNull := &Field{EqNull: true}
 	notTLS := &Field{NotOneOf: anys("https", "tls")}
 	tlsOnly := func(field string) Check {
-		return conditional("protocol", notTLS, field, mustBeNull, "", map[string]any{
-			"if_field": "protocol", "if_match": map[string]any{"not_one_of": anys("https", "tls")},
-			"then_field": field, "then_match": map[string]any{"eq": nil},
-		})
+		return conditional("protocol", notTLS, field, mustBeNull, "")
 	}
 	// Kong lists tcp, tls, udp, grpc, grpcs: protocols with no URL path.
 	streamish := anys(append(append([]string(nil), tcpTLSUDP...), GRPCProtocols...)...)
@@ -42,10 +39,7 @@ func servicesSchema() *schema {
 			{"enabled", &Field{Type: "boolean", Required: true, Default: true, HasDefault: true}},
 		},
 		checks: []Check{
-			conditional("protocol", &Field{OneOf: streamish}, "path", mustBeNull, "", map[string]any{
-				"if_field": "protocol", "if_match": map[string]any{"one_of": streamish},
-				"then_field": "path", "then_match": map[string]any{"eq": nil},
-			}),
+			conditional("protocol", &Field{OneOf: streamish}, "path", mustBeNull, ""),
 			tlsOnly("client_certificate"),
 			tlsOnly("tls_verify"),
 			tlsOnly("tls_verify_depth"),
