@@ -15,7 +15,7 @@ func schemaByName(name string) *schema {
 	registryOnce.Do(func() {
 		registry = map[string]*schema{}
 		for _, s := range []*schema{
-			servicesSchema(), routesSchema(), certificatesSchema(), caCertificatesSchema(),
+			servicesSchema(false), routesSchema(), certificatesSchema(), caCertificatesSchema(),
 			snisSchema(), consumersSchema(), upstreamsSchema(), targetsSchema(),
 			pluginsSchema(), tagsSchema(),
 		} {

@@ -1,16 +1,29 @@
 package kongschema
 
+import "sync"
+
 // The services schema (kong/db/schema/entities/services.lua).
 
 func timeoutField() *Field {
 	return &Field{Type: "integer", Between: between(1, 2147483646), Default: float64(60000), HasDefault: true}
 }
 
-func servicesSchema() *schema {
+// servicesSchema builds the services schema of Kong OSS or, with enterprise,
+// of Kong Gateway Enterprise and Konnect. The Enterprise differences are from
+// Kong Enterprise 3.10.0.0's services.lua (its "EE websockets" blocks): ws and
+// wss are protocols, and wss may carry client_certificate and tls_verify,
+// though not tls_verify_depth or ca_certificates. Its url shorthand also
+// defaults wss to port 443, which no rule depends on, so urlShorthand and
+// ExpandURL stay OSS.
+func servicesSchema(enterprise bool) *schema {
 	mustBeNull := &Field{EqNull: true}
-	notTLS := &Field{NotOneOf: anys("https", "tls")}
-	tlsOnly := func(field string) Check {
-		return conditional("protocol", notTLS, field, mustBeNull, "")
+	tlsOnly := func(field string, tls ...string) Check {
+		return conditional("protocol", &Field{NotOneOf: anys(tls...)}, field, mustBeNull, "")
+	}
+	tls := []string{"https", "tls"}
+	wsTLS := tls
+	if enterprise {
+		wsTLS = []string{"https", "wss", "tls"} // Enterprise's order
 	}
 	// Kong lists tcp, tls, udp, grpc, grpcs: protocols with no URL path.
 	streamish := anys(append(append([]string(nil), tcpTLSUDP...), GRPCProtocols...)...)
@@ -24,7 +37,8 @@ func servicesSchema() *schema {
 			{"updated_at", timestampField()},
 			{"name", utf8NameField()},
 			{"retries", &Field{Type: "integer", Default: float64(5), HasDefault: true, Between: between(0, 32767)}},
-			{"protocol", protocolField().with(&Field{Required: true, Default: "http", HasDefault: true})},
+			{"protocol", protocolField().with(&Field{Required: true, Default: "http", HasDefault: true,
+				OneOf: anys(ServiceProtocols(enterprise)...)})},
 			{"host", hostField().with(&Field{Required: true})},
 			{"port", portField().with(&Field{Required: true, Default: float64(80), HasDefault: true})},
 			{"path", pathField()},
@@ -40,14 +54,18 @@ func servicesSchema() *schema {
 		},
 		checks: []Check{
 			conditional("protocol", &Field{OneOf: streamish}, "path", mustBeNull, ""),
-			tlsOnly("client_certificate"),
-			tlsOnly("tls_verify"),
-			tlsOnly("tls_verify_depth"),
-			tlsOnly("ca_certificates"),
+			tlsOnly("client_certificate", wsTLS...),
+			tlsOnly("tls_verify", wsTLS...),
+			tlsOnly("tls_verify_depth", tls...),
+			tlsOnly("ca_certificates", tls...),
 		},
 		shorthand: urlShorthand,
 	})
 }
+
+// enterpriseServices is the services schema PlanCheck uses: Kong OSS's
+// rules plus what Kong Gateway Enterprise and Konnect accept besides.
+var enterpriseServices = sync.OnceValue(func() *schema { return servicesSchema(true) })
 
 // urlShorthand expands "url" into protocol, host, port and path, replacing
 // whatever the body sent for them. A bad url value is the only error

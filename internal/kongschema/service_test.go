@@ -242,3 +242,40 @@ func TestEntitiesHaveSchemas(t *testing.T) {
 		}
 	}
 }
+
+func TestEnterpriseServices(t *testing.T) {
+	// Kong Enterprise 3.10.0.0 services.lua: ws/wss are protocols; wss may
+	// carry client_certificate and tls_verify, not tls_verify_depth or
+	// ca_certificates. OSS (ProcessService) stays without them.
+	const conditional = "failed conditional validation given value of field 'protocol'"
+	tests := []struct {
+		name, body, ee, oss string
+	}{
+		{"ws", `{"host":"x","protocol":"ws"}`, "",
+			"schema violation (protocol: expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp)"},
+		{"wss with tls_verify", `{"host":"x","protocol":"wss","tls_verify":true,"client_certificate":{"id":"4b0e9f5e-1234-4abc-8def-0123456789ab"}}`, "",
+			"schema violation (protocol: expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp)"},
+		{"wss with tls_verify_depth", `{"host":"x","protocol":"wss","tls_verify_depth":1}`,
+			"2 schema violations (" + conditional + "; tls_verify_depth: value must be null)", ""},
+		{"wss with ca_certificates", `{"host":"x","protocol":"wss","ca_certificates":[]}`,
+			"2 schema violations (" + conditional + "; ca_certificates: value must be null)", ""},
+		{"ws with tls_verify", `{"host":"x","protocol":"ws","tls_verify":false}`,
+			"2 schema violations (" + conditional + "; tls_verify: value must be null)", ""},
+		{"unknown protocol lists both editions", `{"host":"x","protocol":"ftp"}`,
+			"schema violation (protocol: expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss)",
+			"schema violation (protocol: expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, v := process(enterpriseServices(), Insert, obj(t, tt.body), nil, true)
+			if got := v.Message(); got != tt.ee {
+				t.Errorf("enterprise: got %q, want %q", got, tt.ee)
+			}
+			if tt.oss == "" {
+				return
+			}
+			_, v = ProcessService(Insert, obj(t, tt.body), nil)
+			wantMessage(t, v, tt.oss)
+		})
+	}
+}
