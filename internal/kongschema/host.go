@@ -182,7 +182,8 @@ func routeHostRule(s string) string {
 	return err
 }
 
-// wildcardHostRule is typedefs.wildcard_host (route and certificate snis).
+// wildcardHostRule is typedefs.wildcard_host (route and certificate snis):
+// typedefs.sni once a single leftmost or rightmost wildcard is replaced.
 func wildcardHostRule(s string) string {
 	if idx := strings.IndexByte(s, '*'); idx >= 0 {
 		if idx != 0 && idx != len(s)-1 {
@@ -193,6 +194,11 @@ func wildcardHostRule(s string) string {
 		}
 		s = strings.ReplaceAll(s, "*", "wildcard")
 	}
+	return sniRule(s)
+}
+
+// sniRule is typedefs.sni: a hostname, neither an IP nor with a port.
+func sniRule(s string) string {
 	h, err := normalizeIP(s)
 	if err != "" && err != errInvalidPort {
 		return "invalid value: " + s

@@ -51,6 +51,7 @@ func servicesSchema(enterprise bool) *schema {
 			{"tls_verify_depth", &Field{Type: "integer", Default: nil, HasDefault: true, Between: between(0, 64)}},
 			{"ca_certificates", &Field{Type: "array", Elements: &Field{Type: "string", UUID: true}}},
 			{"enabled", &Field{Type: "boolean", Required: true, Default: true, HasDefault: true}},
+			{"tls_sans", tlsSANsField()},
 		},
 		checks: []Check{
 			conditional("protocol", &Field{OneOf: streamish}, "path", mustBeNull, ""),
@@ -61,6 +62,23 @@ func servicesSchema(enterprise bool) *schema {
 		},
 		shorthand: urlShorthand,
 	})
+}
+
+// tlsSANsField is tls_sans: names besides host that the upstream's TLS
+// certificate may match. Kong OSS 3.10.0's services.lua has no such field
+// (there it is an "unknown field"); Kong Gateway Enterprise has it since
+// 3.10.0.6 (go-kong's TestServiceWithTLSSANs), and so does Konnect. Kong
+// Enterprise's source is not public: the definition follows its 3.10 Admin
+// API OpenAPI, whose element descriptions are those of typedefs.sni and
+// typedefs.url, and the schema Kong Manager renders (a record of two
+// optional arrays, no entity checks). Neither shows a protocol condition,
+// so none is enforced. localkong accepts it in both editions so that
+// clients which manage it can be tested.
+func tlsSANsField() *Field {
+	return &Field{Type: "record", Fields: []NamedField{
+		{"dnsnames", &Field{Type: "array", Elements: sniField()}},
+		{"uris", &Field{Type: "array", Elements: urlField()}},
+	}}
 }
 
 // enterpriseServices is the services schema PlanCheck uses: Kong OSS's

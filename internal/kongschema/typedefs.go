@@ -142,6 +142,14 @@ func wildcardHostField() *Field {
 	return &Field{Type: "string", Custom: wildcardHostRule}
 }
 
+func sniField() *Field {
+	return &Field{Type: "string", Custom: sniRule}
+}
+
+func urlField() *Field {
+	return &Field{Type: "string", Custom: urlRule}
+}
+
 func ipOrCIDRField() *Field {
 	return &Field{Type: "string", Custom: ipOrCIDRRule}
 }

@@ -68,6 +68,18 @@ func parseURL(u string) (parsedURL, bool) {
 	return p, true
 }
 
+// urlRule is typedefs.url: socket.url.parse must find a host and a scheme.
+func urlRule(s string) string {
+	p, _ := parseURL(s)
+	switch {
+	case p.host == nil:
+		return "missing host in url"
+	case p.scheme == nil:
+		return "missing scheme in url"
+	}
+	return ""
+}
+
 // expandURL is the services url shorthand: it returns the protocol, host,
 // port and path values Kong writes, port being a float64 or, when Kong
 // would keep it unconverted, the raw string.
