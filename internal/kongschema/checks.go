@@ -85,16 +85,19 @@ func conditional(ifField string, ifMatch *Field, thenField string, thenMatch *Fi
 				return ""
 			}
 			thenValue := in[thenField]
+			var err any
+			msg := or(thenErr, fmt.Sprintf(msgConditional, ifField))
 			if thenMatch.Required && thenValue == nil {
-				errs[thenField] = msgRequired
-				return fmt.Sprintf(msgConditional, ifField)
-			}
-			err := c.validateField(lookup(thenField).with(thenMatch), thenValue)
-			if err == nil {
+				// Kong reports a missing required value without the then_err.
+				err, msg = msgRequired, fmt.Sprintf(msgConditional, ifField)
+			} else if err = c.validateField(lookup(thenField).with(thenMatch), thenValue); err == nil {
 				return ""
 			}
 			errs[thenField] = err
-			return or(thenErr, fmt.Sprintf(msgConditional, ifField))
+			if c.hints != nil && c.depth == 1 {
+				c.hints[thenField] = conditionalHint(ifField, ifMatch, in[ifField], thenField, thenMatch, err)
+			}
+			return msg
 		},
 	}
 }

@@ -31,10 +31,19 @@ func schemaByName(name string) *schema {
 // foreign keys for the store; without it they fail as Kong's validation
 // endpoint does (missing primary key).
 func process(s *schema, op Op, body, existing map[string]any, resolveByName bool) (map[string]any, *Violation) {
-	c := &vctx{updating: op == Update}
+	return (&vctx{}).process(s, op, body, existing, resolveByName)
+}
+
+// process is process with c's unknown fields left out: neither their
+// values nor their defaults are validated.
+func (c *vctx) process(s *schema, op Op, body, existing map[string]any, resolveByName bool) (map[string]any, *Violation) {
+	c.updating = op == Update
 	data := copyMap(body)
 	if data == nil {
 		data = map[string]any{}
+	}
+	for k := range c.unknown {
+		delete(data, k)
 	}
 	if s.shorthand != nil {
 		if errs := s.shorthand(data); errs != nil {
@@ -47,6 +56,9 @@ func process(s *schema, op Op, body, existing map[string]any, resolveByName bool
 	delete(data, "updated_at")
 
 	data = c.processAuto(s, data, op)
+	for k := range c.unknown {
+		delete(data, k)
+	}
 	if op == Update {
 		// The stored row has every column; missing ones read as null.
 		merged := map[string]any{}

@@ -150,6 +150,8 @@ type schema struct {
 	// shorthand expands write-only fields (services' url) before anything
 	// else; it returns field errors, which stop processing.
 	shorthand func(data map[string]any) map[string]any
+	// shorthandParts names the fields each shorthand field writes.
+	shorthandParts map[string][]string
 	// transform runs after validation (ca_certificates' cert_digest).
 	transform func(data map[string]any)
 }

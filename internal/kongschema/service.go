@@ -60,7 +60,8 @@ func servicesSchema(enterprise bool) *schema {
 			tlsOnly("tls_verify_depth", tls...),
 			tlsOnly("ca_certificates", tls...),
 		},
-		shorthand: urlShorthand,
+		shorthand:      urlShorthand,
+		shorthandParts: map[string][]string{"url": {"protocol", "host", "port", "path"}},
 	})
 }
 

@@ -43,10 +43,33 @@ var typeErrors = map[string]string{
 
 var uuidRe = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
-// vctx carries what changes message wording: Kong patches some messages
-// while validating an update.
+// vctx carries what changes message wording (Kong patches some messages
+// while validating an update) and, for PlanCheck, what is not known yet.
 type vctx struct {
 	updating bool
+	// unknown names top-level fields whose values are not known yet: they
+	// are never "required field missing", and no entity check or subschema
+	// that reads one runs.
+	unknown map[string]bool
+	// hints, when not nil, collects a sentence per top-level field that a
+	// conditional entity check failed on (see conditionalHint).
+	hints map[string]string
+	// depth is 1 while the entity itself is validated, more inside its
+	// records and foreign keys, whose fields unknown and hints do not name.
+	depth int
+}
+
+// skips reports whether a check reads a field that is not known yet.
+func (c *vctx) skips(ch *Check) bool {
+	if c.depth != 1 {
+		return false
+	}
+	for _, f := range ch.fields {
+		if c.unknown[f] {
+			return true
+		}
+	}
+	return false
 }
 
 // validateField checks one value against a field definition. It returns
@@ -404,7 +427,12 @@ func exclusiveSubsets(v any, subsets [][]string) string {
 // validate checks an entity (or record) and returns Kong's error table, or
 // nil. full demands required fields to be present (insert, upsert).
 func (c *vctx) validate(s *schema, input map[string]any, full bool) map[string]any {
-	if s.subschemaKey != "" {
+	c.depth++
+	defer func() { c.depth-- }()
+	top := c.depth == 1
+	// With its key unknown no subschema applies: the entity's own field
+	// rules run, the subschema's rules and checks do not.
+	if s.subschemaKey != "" && !(top && c.unknown[s.subschemaKey]) {
 		key, present := input[s.subschemaKey]
 		if !present || key == nil {
 			return map[string]any{s.subschemaKey: msgRequired}
@@ -426,7 +454,7 @@ func (c *vctx) validate(s *schema, input map[string]any, full bool) map[string]a
 		}
 	}
 	for _, nf := range s.fields {
-		if !nf.Field.Required {
+		if !nf.Field.Required || (top && c.unknown[nf.Name]) {
 			continue
 		}
 		v, present := input[nf.Name]
@@ -436,7 +464,9 @@ func (c *vctx) validate(s *schema, input map[string]any, full bool) map[string]a
 	}
 	lookup := func(name string) *Field { return s.byName[name] }
 	for i := range s.checks {
-		c.runCheck(&s.checks[i], lookup, input, full, errs)
+		if !c.skips(&s.checks[i]) {
+			c.runCheck(&s.checks[i], lookup, input, full, errs)
+		}
 	}
 	if ss != nil {
 		sublookup := func(name string) *Field {
@@ -446,7 +476,9 @@ func (c *vctx) validate(s *schema, input map[string]any, full bool) map[string]a
 			return s.byName[name]
 		}
 		for i := range ss.checks {
-			c.runCheck(&ss.checks[i], sublookup, input, full, errs)
+			if !c.skips(&ss.checks[i]) {
+				c.runCheck(&ss.checks[i], sublookup, input, full, errs)
+			}
 		}
 	}
 	if len(errs) == 0 {
