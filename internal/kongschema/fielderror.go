@@ -2,6 +2,8 @@ package kongschema
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -73,12 +75,7 @@ func flattenField(out []FieldError, path []any, v any) []FieldError {
 			}
 		}
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			out = flattenField(out, appendPath(path, k), v[k])
 		}
 	case nil:

@@ -2,7 +2,9 @@ package kongschema
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -27,11 +29,7 @@ func CoerceForm(entity string, values url.Values) (map[string]any, error) {
 // of an endpoint that has none: keys nest, values stay strings.
 func DecodeForm(values url.Values) map[string]any {
 	root := map[string]any{}
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(values))
 	for _, k := range keys {
 		vals := values[k]
 		name, segs, ok := splitFormKey(k)

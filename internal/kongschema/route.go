@@ -1,7 +1,8 @@
 package kongschema
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -153,11 +154,7 @@ func atcRouteError(in map[string]any) string {
 		}
 	}
 	if headers, ok := in["headers"].(map[string]any); ok {
-		names := make([]string, 0, len(headers))
-		for k := range headers {
-			names = append(names, k)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(headers))
 		for _, k := range names {
 			vals, _ := headers[k].([]any)
 			for _, v := range vals {

@@ -2,9 +2,10 @@ package kongschema
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -189,11 +190,7 @@ func (c *vctx) validateMap(f *Field, v any) any {
 	case map[string]any:
 		// Kong reports the first failing pair in table order; sort for a
 		// stable answer.
-		names := make([]string, 0, len(t))
-		for k := range t {
-			names = append(names, k)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(t))
 		for _, k := range names {
 			if err := c.validateField(keys, k); err != nil {
 				return err

@@ -2,8 +2,9 @@ package kongschema
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -35,11 +36,7 @@ func (v *Violation) Message() string {
 		return ""
 	}
 	buf := append([]string(nil), v.Entity...)
-	names := make([]string, 0, len(v.Fields))
-	for k := range v.Fields {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(v.Fields))
 	for _, name := range names {
 		switch e := v.Fields[name].(type) {
 		case []any:
@@ -49,11 +46,7 @@ func (v *Violation) Message() string {
 				}
 			}
 		case map[string]any:
-			keys := make([]string, 0, len(e))
-			for k := range e {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
+			keys := slices.Sorted(maps.Keys(e))
 			for _, k := range keys {
 				buf = append(buf, fmt.Sprintf("%s.%s: %s", name, k, subMessage(e[k])))
 			}
@@ -143,11 +136,7 @@ func prettyWrite(v any) string {
 			putln(oldIndent + "},")
 		case map[string]any:
 			putln("{")
-			keys := make([]string, 0, len(t))
-			for k := range t {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
+			keys := slices.Sorted(maps.Keys(t))
 			for _, k := range keys {
 				key := k
 				if !luaIdent.MatchString(k) || luaKeywords[k] {
