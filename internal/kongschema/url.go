@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -108,10 +109,8 @@ func expandURL(u string) (map[string]any, bool) {
 		port = num
 	case p.port != nil:
 		port = *p.port
-	case proto == "https":
-		port = float64(443)
 	default:
-		port = float64(80)
+		port = float64(defaultURLPort(proto))
 	}
 	out := map[string]any{"protocol": proto, "host": nil, "port": port, "path": nil}
 	if p.host != nil {
@@ -129,6 +128,46 @@ type URLParts struct {
 	Host     string // "" when the url has no host
 	Port     int
 	Path     *string // nil when the url has no path
+}
+
+// String renders the parts as a url that ExpandURL expands back to exactly
+// these parts: the port is left out when the expansion would supply the same
+// one (443 for https, 80 otherwise); an IPv6 host is bracketed. Some parts
+// no url expresses, as Kong's url parser would read them otherwise: a path
+// that is empty, does not start with "/" or holds '?', '#' or ';', and a
+// protocol that is not a url scheme (tls_passthrough, for its '_').
+func (p URLParts) String() string {
+	var b strings.Builder
+	b.WriteString(p.Protocol + "://")
+	if strings.Contains(p.Host, ":") {
+		b.WriteString("[" + p.Host + "]")
+	} else {
+		b.WriteString(p.Host)
+	}
+	if p.Port != defaultURLPort(p.Protocol) {
+		b.WriteString(":" + strconv.Itoa(p.Port))
+	}
+	if p.Path != nil {
+		b.WriteString(*p.Path)
+	}
+	return b.String()
+}
+
+// defaultURLPort is the port expandURL supplies for a url without one.
+func defaultURLPort(protocol string) int {
+	if protocol == "https" {
+		return 443
+	}
+	return 80
+}
+
+// Equal compares parts exactly: Kong keeps a host's case as sent, and a
+// nil path differs from every path.
+func (p URLParts) Equal(o URLParts) bool {
+	if (p.Path == nil) != (o.Path == nil) || (p.Path != nil && *p.Path != *o.Path) {
+		return false
+	}
+	return p.Protocol == o.Protocol && p.Host == o.Host && p.Port == o.Port
 }
 
 // ExpandURL expands a service url the way Kong does.
