@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -24,16 +25,8 @@ type cachedKong struct {
 
 func newCachedKong(t *testing.T) *cachedKong {
 	t.Helper()
-	srv, err := localkong.NewTestServer(localkong.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	api, err := kongapi.New(kongapi.Config{AdminURL: srv.AdminURL, MaxRetries: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &cachedKong{srv: srv, api: api}
+	srv := startLocalKong(t, localkong.Options{})
+	return &cachedKong{srv: srv, api: newKongAPI(t, srv.AdminURL, "")}
 }
 
 // run starts a new "walk": a fresh cache, as the provider's Configure makes.
@@ -45,17 +38,28 @@ func (k *cachedKong) run() {
 
 func (k *cachedKong) requests(t *testing.T, what string, want int64) {
 	t.Helper()
-	if n := k.srv.RequestCount(); n != want {
+	requests(t, k.srv, what, want)
+}
+
+// requests checks how many Admin API requests srv served since the last
+// check, and starts counting anew.
+func requests(t *testing.T, srv *localkong.Server, what string, want int64) {
+	t.Helper()
+	if n := srv.RequestCount(); n != want {
 		t.Errorf("%s: %d Admin API requests, want %d", what, n, want)
 	}
-	k.srv.ResetRequestCount()
+	srv.ResetRequestCount()
 }
 
 func implOf(service, version, name string) Implementation {
 	return Implementation{
-		Service: service, Version: version, Name: name,
-		Endpoint: Endpoint{Protocol: "http", Host: name + ".internal", Port: 80},
-		Retries:  5, ConnectTimeout: 60000, WriteTimeout: 60000, ReadTimeout: 60000, Enabled: true,
+		Service: service, Version: version,
+		Gateway: kong.Service{
+			Name:     kong.String(name),
+			Protocol: kong.String("http"), Host: kong.String(name + ".internal"), Port: kong.Int(80),
+			Retries: kong.Int(5), ConnectTimeout: kong.Int(60000), WriteTimeout: kong.Int(60000), ReadTimeout: kong.Int(60000),
+			Enabled: kong.Bool(true),
+		},
 	}
 }
 
@@ -69,14 +73,14 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	// Apply: one write per entity, plus one listing for the version checks.
 	k.run()
 	impls := make([]Implementation, n)
-	routes := make([]Route, n)
+	routes := make([]*kong.Route, n)
 	parallel(t, n, func(i int) error {
 		var err error
 		impls[i], err = k.impls.Create(ctx, implOf("svc", fmt.Sprintf("v%d", i), fmt.Sprintf("svc-v%d", i)))
 		if err != nil {
 			return err
 		}
-		routes[i], err = k.routes.Create(ctx, pathRoute(fmt.Sprintf("r%d", i), impls[i].ID))
+		routes[i], err = k.routes.Create(ctx, pathRoute(fmt.Sprintf("r%d", i), impls[i].ID()))
 		return err
 	})
 	k.requests(t, "create", 2*n+1)
@@ -84,13 +88,14 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	// Refresh: two listings.
 	k.run()
 	parallel(t, n, func(i int) error {
-		got, err := k.impls.Get(ctx, impls[i].ID)
-		if err != nil || got.UpdatedAt != impls[i].UpdatedAt || got.Host != impls[i].Host {
-			return fmt.Errorf("Get(%s) = %+v, %v", impls[i].ID, got, err)
+		got, err := k.impls.Get(ctx, impls[i].ID())
+		if err != nil || got.Gateway.UpdatedAt == nil || *got.Gateway.UpdatedAt != *impls[i].Gateway.UpdatedAt ||
+			str(got.Gateway.Host) != str(impls[i].Gateway.Host) {
+			return fmt.Errorf("Get(%s) = %+v, %v", impls[i].ID(), got, err)
 		}
-		r, err := k.routes.Get(ctx, routes[i].ID)
-		if err != nil || r.Name != routes[i].Name {
-			return fmt.Errorf("Get(%s) = %+v, %v", routes[i].ID, r, err)
+		r, err := k.routes.Get(ctx, *routes[i].ID)
+		if err != nil || str(r.Name) != str(routes[i].Name) {
+			return fmt.Errorf("Get(%s) = %+v, %v", *routes[i].ID, r, err)
 		}
 		return nil
 	})
@@ -98,30 +103,30 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 
 	// One change: one write; reading it back later is free.
 	k.run()
-	upd := routes[3]
-	upd.Paths = []string{"/changed"}
-	if _, err := k.routes.Update(ctx, upd); err != nil {
+	upd := *routes[3]
+	upd.Paths = kong.StringSlice("/changed")
+	if _, err := k.routes.Update(ctx, *routes[3], upd); err != nil {
 		t.Fatal(err)
 	}
 	k.requests(t, "update", 1)
-	if r, err := k.routes.Get(ctx, upd.ID); err != nil || len(r.Paths) != 1 || r.Paths[0] != "/changed" {
+	if r, err := k.routes.Get(ctx, *routes[3].ID); err != nil || !reflect.DeepEqual(strs(r.Paths), []string{"/changed"}) {
 		t.Errorf("read after update: %+v, %v", r, err)
 	}
 	k.requests(t, "read after update", 1) // the routes listing, taken now
 
 	// Destroy: one DELETE each, routes first as Terraform orders them.
 	k.run()
-	parallel(t, n, func(i int) error { return k.routes.Delete(ctx, routes[i].ID) })
-	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i].ID) })
+	parallel(t, n, func(i int) error { return k.routes.Delete(ctx, *routes[i].ID) })
+	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i].ID()) })
 	k.requests(t, "destroy", 2*n)
 	if left, err := k.api.ListServices(ctx); err != nil || len(left) != 0 {
 		t.Errorf("after destroy: %d services left, %v", len(left), err)
 	}
 }
 
-func pathRoute(name, impl string) Route {
+func pathRoute(name, impl string) kong.Route {
 	r := httpRoute(name, impl)
-	r.Paths = []string{"/" + name}
+	r.Paths = kong.StringSlice("/" + name)
 	return r
 }
 
@@ -176,7 +181,7 @@ func TestCachedConcurrentCreatesOfOneVersion(t *testing.T) {
 		t.Fatalf("%d created, %d refused; want 1 and %d", len(won), taken, n-1)
 	}
 	inKong, err := k.api.ListServicesByTags(ctx, ServiceTag("orders"), VersionTag("v1"))
-	if err != nil || len(inKong) != 1 || *inKong[0].ID != won[0].ID {
+	if err != nil || len(inKong) != 1 || *inKong[0].ID != won[0].ID() {
 		t.Fatalf("Kong has %d implementations of orders v1, %v", len(inKong), err)
 	}
 }
@@ -187,13 +192,13 @@ func TestCachedVersionCheck(t *testing.T) {
 	k := newCachedKong(t)
 	ctx := context.Background()
 	rogue := implOf("billing", "v1", "billing-rogue")
-	rogue.ID = kongapi.NewID()
+	rogue.Gateway.ID = kong.String(kongapi.NewID())
 	if _, err := k.api.PutService(ctx, toKong(rogue)); err != nil {
 		t.Fatal(err)
 	}
 	k.run()
 	var vt *VersionTakenError
-	if _, err := k.impls.Create(ctx, implOf("billing", "v1", "billing-v1")); !errors.As(err, &vt) || vt.Existing.ID != rogue.ID {
+	if _, err := k.impls.Create(ctx, implOf("billing", "v1", "billing-v1")); !errors.As(err, &vt) || vt.Existing.ID() != rogue.ID() {
 		t.Fatalf("create next to a hand-made implementation: %v", err)
 	}
 	v2, err := k.impls.Create(ctx, implOf("billing", "v2", "billing-v2"))
@@ -205,7 +210,7 @@ func TestCachedVersionCheck(t *testing.T) {
 	if _, err := k.impls.Update(ctx, v2, moved); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.impls.Create(ctx, implOf("billing", "v3", "billing-v3")); !errors.As(err, &vt) || vt.Existing.ID != v2.ID {
+	if _, err := k.impls.Create(ctx, implOf("billing", "v3", "billing-v3")); !errors.As(err, &vt) || vt.Existing.ID() != v2.ID() {
 		t.Fatalf("create onto a version an update moved to: %v", err)
 	}
 	// v2 is free again now.
@@ -225,21 +230,21 @@ func TestCachedDeleteWithRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := k.routes.Create(ctx, pathRoute("cart", impl.ID))
+	r, err := k.routes.Create(ctx, pathRoute("cart", impl.ID()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	k.run()
 	var remain *RoutesRemainError
-	if err := k.impls.Delete(ctx, impl.ID); !errors.As(err, &remain) || len(remain.Routes) != 1 || remain.Routes[0].ID != r.ID {
+	if err := k.impls.Delete(ctx, impl.ID()); !errors.As(err, &remain) || len(remain.Routes) != 1 || str(remain.Routes[0].ID) != *r.ID {
 		t.Fatalf("delete with a route: %v", err)
 	}
 	k.requests(t, "refused delete", 2)
 	// The refused delete leaves the implementation readable.
-	if got, err := k.impls.Get(ctx, impl.ID); err != nil || got.ID != impl.ID {
+	if got, err := k.impls.Get(ctx, impl.ID()); err != nil || got.ID() != impl.ID() {
 		t.Fatalf("after refused delete: %+v, %v", got, err)
 	}
-	if _, err := k.api.Kong.Services.Get(ctx, kong.String(impl.ID)); err != nil {
+	if _, err := k.api.Kong.Services.Get(ctx, kong.String(impl.ID())); err != nil {
 		t.Fatal(err)
 	}
 }

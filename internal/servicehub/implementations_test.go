@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kong/go-kong/kong"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
@@ -112,10 +115,13 @@ func (f *fakeKong) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func sample(name string) Implementation {
 	return Implementation{
-		Service: "payments", Version: "v1", Name: name,
-		Endpoint: Endpoint{"http", "pay.internal", 80, ptr("/api")},
-		Retries:  5, ConnectTimeout: 60000, WriteTimeout: 60000, ReadTimeout: 60000,
-		Enabled: true, Tags: []string{"team:core"},
+		Service: "payments", Version: "v1",
+		Gateway: kong.Service{
+			Name:     kong.String(name),
+			Protocol: kong.String("http"), Host: kong.String("pay.internal"), Port: kong.Int(80), Path: kong.String("/api"),
+			Retries: kong.Int(5), ConnectTimeout: kong.Int(60000), WriteTimeout: kong.Int(60000), ReadTimeout: kong.Int(60000),
+			Enabled: kong.Bool(true), Tags: kong.StringSlice("team:core"),
+		},
 	}
 }
 
@@ -128,37 +134,49 @@ func TestCreateGetUpdateDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.ID == "" || created.CreatedAt == 0 || created.Service != "payments" || created.Version != "v1" {
+	if created.ID() == "" || created.Gateway.CreatedAt == nil || *created.Gateway.CreatedAt == 0 || created.Service != "payments" || created.Version != "v1" {
 		t.Fatalf("created = %+v", created)
 	}
 	got, err := impls.Get(ctx, "payments-v1")
-	if err != nil || got.ID != created.ID || len(got.Tags) != 1 || got.Tags[0] != "team:core" {
+	if err != nil || got.ID() != created.ID() || !reflect.DeepEqual(strs(got.Gateway.Tags), []string{"team:core"}) {
 		t.Fatalf("Get by name = %+v, %v", got, err)
 	}
 
-	upd := created
-	upd.Path = nil
-	upd.Tags = nil
-	upd.Name = "payments-v1-renamed"
+	// A full replacement: what upd leaves unset is cleared. Its id and
+	// created_at are ignored: both are prior's.
+	upd := sample("payments-v1-renamed")
+	upd.Gateway.Path = nil
+	upd.Gateway.Tags = nil
+	upd.Gateway.ID, upd.Gateway.CreatedAt = kong.String("ignored"), kong.Int(1)
 	updated, err := impls.Update(ctx, created, upd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if updated.ID != created.ID || updated.CreatedAt != created.CreatedAt || updated.Path != nil || updated.Tags != nil || updated.Name != "payments-v1-renamed" {
-		t.Fatalf("updated = %+v (created_at was %d)", updated, created.CreatedAt)
+	if updated.ID() != created.ID() || updated.Gateway.CreatedAt == nil || *updated.Gateway.CreatedAt != *created.Gateway.CreatedAt ||
+		updated.Gateway.Path != nil || updated.Gateway.Tags != nil || updated.Name() != "payments-v1-renamed" {
+		t.Fatalf("updated = %+v (created_at was %d)", updated, *created.Gateway.CreatedAt)
+	}
+	f.mu.Lock()
+	_, wrongID := f.services["ignored"]
+	f.mu.Unlock()
+	if wrongID {
+		t.Error("Update wrote under impl's id, not prior's")
 	}
 	// Provider tags survive an update that clears user tags.
 	if found, _ := impls.FindByVersion(ctx, "payments", "v1"); len(found) != 1 {
 		t.Fatalf("FindByVersion after update = %v", found)
 	}
+	if _, err := impls.Update(ctx, Implementation{}, upd); err == nil {
+		t.Fatal("Update without a prior id succeeded")
+	}
 
-	if err := impls.Delete(ctx, created.ID); err != nil {
+	if err := impls.Delete(ctx, created.ID()); err != nil {
 		t.Fatal(err)
 	}
-	if err := impls.Delete(ctx, created.ID); err != nil {
+	if err := impls.Delete(ctx, created.ID()); err != nil {
 		t.Fatalf("second delete: %v", err)
 	}
-	if _, err := impls.Get(ctx, created.ID); !IsNotFound(err) {
+	if _, err := impls.Get(ctx, created.ID()); !IsNotFound(err) {
 		t.Fatalf("Get after delete: %v", err)
 	}
 	for _, req := range f.requests {
@@ -178,8 +196,8 @@ func TestCreateSecondImplementationOfVersion(t *testing.T) {
 	}
 	_, err = impls.Create(ctx, sample("payments-v1-again"))
 	var taken *VersionTakenError
-	if !errors.As(err, &taken) || taken.Existing.ID != first.ID || taken.Existing.Name != "payments-v1" {
-		t.Fatalf("err = %v, want VersionTakenError naming %s", err, first.ID)
+	if !errors.As(err, &taken) || taken.Existing.ID() != first.ID() || taken.Existing.Name() != "payments-v1" {
+		t.Fatalf("err = %v, want VersionTakenError naming %s", err, first.ID())
 	}
 	if !strings.Contains(err.Error(), `"payments-v1"`) {
 		t.Errorf("message does not name the existing service: %v", err)
@@ -199,11 +217,14 @@ func TestCreateSecondImplementationOfVersion(t *testing.T) {
 	}
 	// A duplicate made behind our back does not block the first one's
 	// updates, which leave the version alone.
-	if _, err := api.PutService(ctx, toKong(Implementation{ID: kongapi.NewID(), Service: "payments", Version: "v1", Name: "rogue", Endpoint: Endpoint{"http", "r", 80, nil}})); err != nil {
+	rogue := Implementation{Service: "payments", Version: "v1", Gateway: kong.Service{
+		ID: kong.String(kongapi.NewID()), Name: kong.String("rogue"), Protocol: kong.String("http"), Host: kong.String("r"), Port: kong.Int(80),
+	}}
+	if _, err := api.PutService(ctx, toKong(rogue)); err != nil {
 		t.Fatal(err)
 	}
 	renamed := first
-	renamed.Name = "payments-v1-new"
+	renamed.Gateway.Name = kong.String("payments-v1-new")
 	if _, err := impls.Update(ctx, first, renamed); err != nil {
 		t.Fatalf("update blocked by a rogue duplicate: %v", err)
 	}
@@ -221,8 +242,8 @@ func TestCreateDuplicateName(t *testing.T) {
 	dup.Version = "v2"
 	_, err = impls.Create(ctx, dup)
 	var taken *NameTakenError
-	if !errors.As(err, &taken) || taken.ID != first.ID || !kongapi.IsUniqueViolation(err) {
-		t.Fatalf("err = %v, want NameTakenError with id %s", err, first.ID)
+	if !errors.As(err, &taken) || taken.ID != first.ID() || !kongapi.IsUniqueViolation(err) {
+		t.Fatalf("err = %v, want NameTakenError with id %s", err, first.ID())
 	}
 }
 
@@ -232,16 +253,16 @@ func TestCreateUsesFreshIDs(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	a := sample("a")
-	a.ID = "stale"
-	a.CreatedAt = 42
+	a.Gateway.ID = kong.String("stale")
+	a.Gateway.CreatedAt = kong.Int(42)
 	got, err := impls.Create(ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID == "stale" || got.CreatedAt == 42 {
+	if got.ID() == "stale" || got.Gateway.CreatedAt == nil || *got.Gateway.CreatedAt == 42 {
 		t.Fatalf("create reused id/created_at: %+v", got)
 	}
-	if last := f.requests[len(f.requests)-1]; last != "PUT /services/"+got.ID {
+	if last := f.requests[len(f.requests)-1]; last != "PUT /services/"+got.ID() {
 		t.Fatalf("last request = %s", last)
 	}
 }

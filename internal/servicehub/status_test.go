@@ -16,6 +16,7 @@ import (
 	"github.com/kong/go-kong/kong"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
@@ -28,18 +29,10 @@ type statusKong struct {
 
 func newStatusKong(t *testing.T, opts localkong.Options, workspace string) *statusKong {
 	t.Helper()
-	srv, err := localkong.NewTestServer(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := startLocalKong(t, opts)
 	up := httptest.NewServer(localkong.NewUpstream())
 	t.Cleanup(up.Close)
-	api, err := kongapi.New(kongapi.Config{AdminURL: srv.AdminURL, Workspace: workspace, MaxRetries: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &statusKong{srv: srv, upstream: up, api: api}
+	return &statusKong{srv: srv, upstream: up, api: newKongAPI(t, srv.AdminURL, workspace)}
 }
 
 func (k *statusKong) statuses(t *testing.T, metricsURL, workspace string) *Statuses {
@@ -59,24 +52,26 @@ func (k *statusKong) statuses(t *testing.T, metricsURL, workspace string) *Statu
 func (k *statusKong) implement(t *testing.T, service, version string, paths ...string) Implementation {
 	t.Helper()
 	ctx := context.Background()
-	ep, err := ParseURL(k.upstream.URL)
+	ep, err := kongschema.ExpandURL(k.upstream.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	impl, err := NewImplementations(k.api).Create(ctx, Implementation{
-		Service: service, Version: version, Name: service + "-" + version,
-		Endpoint: ep, Retries: 0, ConnectTimeout: 60000, WriteTimeout: 60000, ReadTimeout: 60000, Enabled: true,
+		Service: service, Version: version,
+		Gateway: kong.Service{
+			Name:     kong.String(service + "-" + version),
+			Protocol: kong.String(ep.Protocol), Host: kong.String(ep.Host), Port: kong.Int(ep.Port), Path: ep.Path,
+			Retries: kong.Int(0), ConnectTimeout: kong.Int(60000), WriteTimeout: kong.Int(60000), ReadTimeout: kong.Int(60000),
+			Enabled: kong.Bool(true),
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range paths {
-		_, err := NewRoutes(k.api).Create(ctx, Route{
-			Name: strings.Trim(strings.ReplaceAll(p, "/", "-"), "-"), ImplementationID: impl.ID,
-			Protocols: []string{"http", "https"}, Methods: []string{"GET"}, Paths: []string{p},
-			StripPath: false, PathHandling: "v0", HTTPSRedirectStatusCode: 426,
-			RequestBuffering: true, ResponseBuffering: true,
-		})
+		r := httpRoute(strings.Trim(strings.ReplaceAll(p, "/", "-"), "-"), impl.ID())
+		r.Methods, r.Paths, r.StripPath = kong.StringSlice("GET"), kong.StringSlice(p), kong.Bool(false)
+		_, err := NewRoutes(k.api).Create(ctx, r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +121,7 @@ func TestVersionRoutesAndTraffic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Implementation == nil || st.Implementation.ID != impl.ID || st.Implementation.Name != "payments-v1" {
+	if st.Implementation == nil || st.Implementation.ID() != impl.ID() || st.Implementation.Name() != "payments-v1" {
 		t.Fatalf("implementation = %+v", st.Implementation)
 	}
 	var names, urls []string
@@ -136,6 +131,18 @@ func TestVersionRoutesAndTraffic(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"charge", "pay"}) {
 		t.Errorf("routes = %v", names)
+	}
+	// A RouteStatus carries the route's own id, methods, paths and hosts.
+	routes, err := NewRoutes(k.api).ForImplementation(context.Background(), impl.ID())
+	if err != nil || len(routes) != 2 || len(st.Routes) != 2 {
+		t.Fatalf("routes of %s: %d, %v", impl.ID(), len(routes), err)
+	}
+	for _, r := range st.Routes {
+		i := slices.IndexFunc(routes, func(kr *kong.Route) bool { return str(kr.ID) == r.ID })
+		if i < 0 || r.Name != str(routes[i].Name) || !slices.Equal(r.Methods, []string{"GET"}) ||
+			!slices.Equal(r.Paths, []string{"/" + r.Name}) || len(r.Hosts) != 0 {
+			t.Errorf("route status %+v does not match Kong's routes", r)
+		}
 	}
 	if want := []string{k.srv.ProxyURL + "/charge", k.srv.ProxyURL + "/pay"}; !slices.Equal(urls, want) {
 		t.Errorf("urls = %v, want %v", urls, want)
@@ -182,11 +189,7 @@ func TestVersionTrafficOfItsWorkspaceOnly(t *testing.T) {
 
 // newStatusKongOn is k seen through another workspace.
 func newStatusKongOn(t *testing.T, k *statusKong, workspace string) *statusKong {
-	api, err := kongapi.New(kongapi.Config{AdminURL: k.srv.AdminURL, Workspace: workspace, MaxRetries: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &statusKong{srv: k.srv, upstream: k.upstream, api: api}
+	return &statusKong{srv: k.srv, upstream: k.upstream, api: newKongAPI(t, k.srv.AdminURL, workspace)}
 }
 
 func TestVersionWithoutMetrics(t *testing.T) {
@@ -239,7 +242,7 @@ func TestVersionWithoutMetrics(t *testing.T) {
 			if time.Since(start) > 5*time.Second {
 				t.Errorf("took %s", time.Since(start))
 			}
-			if st.Implementation == nil || st.Implementation.ID != impl.ID || len(st.Routes) != 1 || len(st.Routes[0].URLs) != 1 {
+			if st.Implementation == nil || st.Implementation.ID() != impl.ID() || len(st.Routes) != 1 || len(st.Routes[0].URLs) != 1 {
 				t.Errorf("the rest is missing: %+v", st)
 			}
 			if st.Traffic.StatusCodes == nil || len(st.Traffic.StatusCodes) != 0 || st.Traffic.Total != 0 {

@@ -3,6 +3,8 @@ package servicehub
 import (
 	"slices"
 	"testing"
+
+	"github.com/kong/go-kong/kong"
 )
 
 func TestParseProxyURL(t *testing.T) {
@@ -30,26 +32,26 @@ func TestRouteURLs(t *testing.T) {
 	cases := []struct {
 		name  string
 		proxy string
-		route Route
+		route *kong.Route
 		want  []string
 	}{
-		{"one path", "local", Route{Protocols: []string{"http", "https"}, Paths: []string{"/foo"}}, []string{"http://localhost:8000/foo"}},
-		{"several paths, order kept", "local", Route{Paths: []string{"/b", "/a/"}}, []string{"http://localhost:8000/b", "http://localhost:8000/a/"}},
-		{"no paths", "local", Route{Methods: []string{"GET"}}, []string{"http://localhost:8000/"}},
-		{"hosts keep the proxy port", "local", Route{Hosts: []string{"api.example.com", "pay.example.com"}, Paths: []string{"/v1"}},
+		{"one path", "local", &kong.Route{Protocols: kong.StringSlice("http", "https"), Paths: kong.StringSlice("/foo")}, []string{"http://localhost:8000/foo"}},
+		{"several paths, order kept", "local", &kong.Route{Paths: kong.StringSlice("/b", "/a/")}, []string{"http://localhost:8000/b", "http://localhost:8000/a/"}},
+		{"no paths", "local", &kong.Route{Methods: kong.StringSlice("GET")}, []string{"http://localhost:8000/"}},
+		{"hosts keep the proxy port", "local", &kong.Route{Hosts: kong.StringSlice("api.example.com", "pay.example.com"), Paths: kong.StringSlice("/v1")},
 			[]string{"http://api.example.com:8000/v1", "http://pay.example.com:8000/v1"}},
-		{"host with its own port", "local", Route{Hosts: []string{"api.example.com:9000"}}, []string{"http://api.example.com:9000/"}},
-		{"IPv6 host", "local", Route{Hosts: []string{"2001:db8::1"}}, []string{"http://[2001:db8::1]:8000/"}},
+		{"host with its own port", "local", &kong.Route{Hosts: kong.StringSlice("api.example.com:9000")}, []string{"http://api.example.com:9000/"}},
+		{"IPv6 host", "local", &kong.Route{Hosts: kong.StringSlice("2001:db8::1")}, []string{"http://[2001:db8::1]:8000/"}},
 		{"wildcard hosts and regex paths left out", "local",
-			Route{Hosts: []string{"*.example.com", "api.example.com"}, Paths: []string{"~/items/\\d+$", "/items"}},
+			&kong.Route{Hosts: kong.StringSlice("*.example.com", "api.example.com"), Paths: kong.StringSlice("~/items/\\d+$", "/items")},
 			[]string{"http://api.example.com:8000/items"}},
-		{"only regex paths", "local", Route{Paths: []string{"~/x$"}}, []string{}},
-		{"only wildcard hosts", "local", Route{Hosts: []string{"*.example.com"}}, []string{}},
-		{"https-only route behind an http proxy", "local", Route{Protocols: []string{"https"}, Paths: []string{"/foo"}}, []string{}},
-		{"grpc route", "local", Route{Protocols: []string{"grpc"}, Paths: []string{"/foo"}}, []string{}},
-		{"proxy path prefix, default port", "prefixed", Route{Protocols: []string{"https"}, Hosts: []string{"a.example.com"}, Paths: []string{"/foo"}},
+		{"only regex paths", "local", &kong.Route{Paths: kong.StringSlice("~/x$")}, []string{}},
+		{"only wildcard hosts", "local", &kong.Route{Hosts: kong.StringSlice("*.example.com")}, []string{}},
+		{"https-only route behind an http proxy", "local", &kong.Route{Protocols: kong.StringSlice("https"), Paths: kong.StringSlice("/foo")}, []string{}},
+		{"grpc route", "local", &kong.Route{Protocols: kong.StringSlice("grpc"), Paths: kong.StringSlice("/foo")}, []string{}},
+		{"proxy path prefix, default port", "prefixed", &kong.Route{Protocols: kong.StringSlice("https"), Hosts: kong.StringSlice("a.example.com"), Paths: kong.StringSlice("/foo")},
 			[]string{"https://a.example.com/kong/foo"}},
-		{"duplicates once", "local", Route{Paths: []string{"/foo", "/foo"}}, []string{"http://localhost:8000/foo"}},
+		{"duplicates once", "local", &kong.Route{Paths: kong.StringSlice("/foo", "/foo")}, []string{"http://localhost:8000/foo"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -3,6 +3,8 @@ package servicehub
 import (
 	"reflect"
 	"testing"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 func TestTagsRoundTrip(t *testing.T) {
@@ -40,5 +42,13 @@ func TestValidateTagValues(t *testing.T) {
 	}
 	if err := ValidateUserTag("team:core"); err != nil {
 		t.Errorf("ValidateUserTag: %v", err)
+	}
+	// Kong's own tag rule is applied elsewhere, to every tag: ValidateUserTag
+	// adds only the reserved prefix.
+	if kongschema.ValidateTag("a,b") == nil {
+		t.Fatal(`kongschema.ValidateTag accepts "a,b": pick a tag Kong refuses`)
+	}
+	if err := ValidateUserTag("a,b"); err != nil {
+		t.Errorf("ValidateUserTag applies Kong's tag rule: %v", err)
 	}
 }
