@@ -10,11 +10,13 @@ func timeoutField() *Field {
 
 // servicesSchema builds the services schema of Kong OSS or, with enterprise,
 // of Kong Gateway Enterprise and Konnect. The Enterprise differences are from
-// Kong Enterprise 3.10.0.0's services.lua (its "EE websockets" blocks): ws and
+// Kong Enterprise 3.10.0.0's services.lua (its "EE websockets" blocks, as
+// published on the Kong/kong branch FTI-6378): ws and
 // wss are protocols, and wss may carry client_certificate and tls_verify,
 // though not tls_verify_depth or ca_certificates. Its url shorthand also
-// defaults wss to port 443, which no rule depends on, so urlShorthand and
-// ExpandURL stay OSS.
+// defaults wss to port 443 (OSS: 80), which no rule depends on, so
+// urlShorthand and ExpandURL stay OSS; a client that predicts the port Kong
+// Enterprise stores for "wss://host" must not take it from ExpandURL.
 func servicesSchema(enterprise bool) *schema {
 	mustBeNull := &Field{EqNull: true}
 	tlsOnly := func(field string, tls ...string) Check {
