@@ -95,7 +95,8 @@ func conditional(ifField string, ifMatch *Field, thenField string, thenMatch *Fi
 			}
 			errs[thenField] = err
 			if c.hints != nil && c.depth == 1 {
-				c.hints[thenField] = conditionalHint(ifField, ifMatch, in[ifField], thenField, thenMatch, err)
+				// Kong's own then_err says it best where the check has one.
+				c.hints[thenField] = or(thenErr, conditionalHint(ifField, ifMatch, in[ifField], thenField, thenMatch, err))
 			}
 			return msg
 		},

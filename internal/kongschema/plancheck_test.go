@@ -95,7 +95,7 @@ func TestPlanCheckRoutes(t *testing.T) {
 			[]string{"sources: cannot set 'sources' when 'protocols' is 'http' or 'https'"}},
 		{"snis need a TLS protocol", `{"protocols":["http"],"paths":["/"],"snis":["a.test"]}`, nil,
 			[]string{"'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'",
-				`snis: length must be 0 [snis can only be set when protocols contains "grpcs", "https", "tls" or "tls_passthrough" (it is ["http"])]`}},
+				`snis: length must be 0 ['snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough']`}},
 		{"snis unknown", `{"protocols":["http"]}`, []string{"snis"}, nil},
 		{"stream", `{"protocols":["tcp"],"destinations":[{"port":9000}]}`, nil, nil},
 		{"stream without sources", `{"protocols":["tcp","tls"]}`, nil,
