@@ -55,7 +55,7 @@ type VersionTakenError struct {
 
 func (e *VersionTakenError) Error() string {
 	return fmt.Sprintf("version %q of service %q already has an implementation in this runtime group: Gateway Service %q (id %s)",
-		e.Version, e.Service, e.Existing.Name, e.Existing.ID)
+		e.Version, e.Service, e.Existing.Name(), e.Existing.ID())
 }
 
 // NameTakenError: another Gateway Service already has the name.
@@ -75,16 +75,22 @@ func (e *NameTakenError) Error() string {
 func (e *NameTakenError) Unwrap() error { return e.Err }
 
 // Create records a new implementation: a Gateway Service created with PUT
-// under a fresh client-side id, so a retried request cannot make two.
+// under a fresh client-side id, so a retried request cannot make two. A
+// create whose response was lost is settled by looking the id up; when
+// even that fails the error is an *UnsettledError.
 func (s *Implementations) Create(ctx context.Context, impl Implementation) (Implementation, error) {
-	impl.ID = kongapi.NewID()
-	impl.CreatedAt = 0
+	impl.Gateway.ID = kong.String(kongapi.NewID())
+	impl.Gateway.CreatedAt = nil
 	release, err := s.claimVersion(ctx, impl)
 	if err != nil {
 		return Implementation{}, err
 	}
 	defer release()
-	return s.put(ctx, impl)
+	created, err := s.put(ctx, impl)
+	if err != nil {
+		return settle(ctx, err, "Gateway Service", s.Get)
+	}
+	return created, nil
 }
 
 // Update replaces the implementation's Gateway Service with impl in full,
@@ -93,8 +99,9 @@ func (s *Implementations) Create(ctx context.Context, impl Implementation) (Impl
 // is checked for another implementation only when it changes from prior:
 // a duplicate made behind our back must not block the original's updates.
 func (s *Implementations) Update(ctx context.Context, prior, impl Implementation) (Implementation, error) {
-	if impl.ID == "" {
-		return Implementation{}, fmt.Errorf("update of implementation %q without an id", impl.Name)
+	impl.Gateway.ID, impl.Gateway.CreatedAt = prior.Gateway.ID, prior.Gateway.CreatedAt
+	if impl.ID() == "" {
+		return Implementation{}, fmt.Errorf("update of implementation %q without an id", impl.Name())
 	}
 	if prior.Service != impl.Service || prior.Version != impl.Version {
 		release, err := s.claimVersion(ctx, impl)
@@ -103,7 +110,8 @@ func (s *Implementations) Update(ctx context.Context, prior, impl Implementation
 		}
 		defer release()
 	}
-	return s.put(ctx, impl)
+	updated, err := s.put(ctx, impl)
+	return updated, classify(err)
 }
 
 // Get fetches an implementation by Gateway Service id or name. A missing
@@ -111,7 +119,7 @@ func (s *Implementations) Update(ctx context.Context, prior, impl Implementation
 func (s *Implementations) Get(ctx context.Context, idOrName string) (Implementation, error) {
 	svc, err := s.kong.GetService(ctx, idOrName)
 	if err != nil {
-		return Implementation{}, err
+		return Implementation{}, classify(err)
 	}
 	return fromKong(svc), nil
 }
@@ -126,7 +134,7 @@ func (s *Implementations) Delete(ctx context.Context, id string) error {
 	if kongapi.IsReferencedBy(err, "routes") {
 		return routesRemain(ctx, s.api, id, err)
 	}
-	return err
+	return classify(err)
 }
 
 // FindByVersion returns the implementations of a service version; normally
@@ -134,7 +142,7 @@ func (s *Implementations) Delete(ctx context.Context, id string) error {
 func (s *Implementations) FindByVersion(ctx context.Context, service, version string) ([]Implementation, error) {
 	svcs, err := s.kong.ListServicesByTags(ctx, ServiceTag(service), VersionTag(version))
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
 	out := make([]Implementation, 0, len(svcs))
 	for _, svc := range svcs {
@@ -142,9 +150,6 @@ func (s *Implementations) FindByVersion(ctx context.Context, service, version st
 	}
 	return out, nil
 }
-
-// IsNotFound reports whether err means the implementation does not exist.
-func IsNotFound(err error) bool { return kongapi.IsNotFound(err) }
 
 // claimVersion checks that no other Gateway Service implements impl's
 // version and holds the version for impl until release is called, after
@@ -158,7 +163,7 @@ func (s *Implementations) claimVersion(ctx context.Context, impl Implementation)
 	key := [2]string{impl.Service, impl.Version}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if other, ok := s.claims[key]; ok && other.ID != impl.ID {
+	if other, ok := s.claims[key]; ok && other.ID() != impl.ID() {
 		return nil, &VersionTakenError{Service: impl.Service, Version: impl.Version, Existing: other}
 	}
 	found, err := s.FindByVersion(ctx, impl.Service, impl.Version)
@@ -166,7 +171,7 @@ func (s *Implementations) claimVersion(ctx context.Context, impl Implementation)
 		return nil, fmt.Errorf("looking for an existing implementation of %s %s: %w", impl.Service, impl.Version, err)
 	}
 	for _, other := range found {
-		if other.ID != impl.ID {
+		if other.ID() != impl.ID() {
 			return nil, &VersionTakenError{Service: impl.Service, Version: impl.Version, Existing: other}
 		}
 	}
@@ -174,7 +179,7 @@ func (s *Implementations) claimVersion(ctx context.Context, impl Implementation)
 	return func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if s.claims[key].ID == impl.ID {
+		if s.claims[key].ID() == impl.ID() {
 			delete(s.claims, key)
 		}
 	}, nil
@@ -183,8 +188,8 @@ func (s *Implementations) claimVersion(ctx context.Context, impl Implementation)
 func (s *Implementations) put(ctx context.Context, impl Implementation) (Implementation, error) {
 	out, err := s.kong.PutService(ctx, toKong(impl))
 	if kongapi.IsUniqueViolation(err) {
-		taken := &NameTakenError{Name: impl.Name, Err: err}
-		if other, gerr := s.kong.GetService(ctx, impl.Name); gerr == nil && other.ID != nil {
+		taken := &NameTakenError{Name: impl.Name(), Err: err}
+		if other, gerr := s.kong.GetService(ctx, impl.Name()); gerr == nil && other.ID != nil {
 			taken.ID = *other.ID
 		}
 		return Implementation{}, taken

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kong/go-kong/kong"
+
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
 
@@ -49,66 +51,72 @@ func (e *RouteNameTakenError) Error() string {
 
 func (e *RouteNameTakenError) Unwrap() error { return e.Err }
 
+// A route is go-kong's kong.Route, field for field: the domain adds
+// nothing to it but the rules below. Its Service holds only the id of the
+// implementation's Gateway Service.
+
 // Create records a new route under a fresh client-side id, with PUT, so a
-// retried request cannot make two.
-func (s *Routes) Create(ctx context.Context, r Route) (Route, error) {
-	r.ID = kongapi.NewID()
-	r.CreatedAt = 0
-	return s.put(ctx, r)
+// retried request cannot make two. A create whose response was lost is
+// settled by looking the id up, as for implementations.
+func (s *Routes) Create(ctx context.Context, r kong.Route) (*kong.Route, error) {
+	r.ID = kong.String(kongapi.NewID())
+	r.CreatedAt = nil
+	created, err := s.put(ctx, &r)
+	if err != nil {
+		return settle(ctx, err, "Route", s.Get)
+	}
+	return created, nil
 }
 
-// Update replaces the route in full: whatever r leaves unset is cleared in
-// Kong. Changing ImplementationID moves the route. created_at is sent back
-// as it was, since Kong resets it on every PUT that omits it.
-func (s *Routes) Update(ctx context.Context, r Route) (Route, error) {
-	if r.ID == "" {
-		return Route{}, fmt.Errorf("update of route %q without an id", r.Name)
+// Update replaces the route with r in full: whatever r leaves unset is
+// cleared in Kong. Changing its Service moves the route. id and created_at
+// are prior's: Kong resets created_at on every PUT that omits it.
+func (s *Routes) Update(ctx context.Context, prior, r kong.Route) (*kong.Route, error) {
+	r.ID, r.CreatedAt = prior.ID, prior.CreatedAt
+	if r.ID == nil || *r.ID == "" {
+		return nil, fmt.Errorf("update of route %q without an id", str(r.Name))
 	}
-	return s.put(ctx, r)
+	out, err := s.put(ctx, &r)
+	return out, classify(err)
 }
 
 // Get fetches a route by id or name. A missing one gives an error for which
 // IsNotFound is true.
-func (s *Routes) Get(ctx context.Context, idOrName string) (Route, error) {
-	kr, err := s.kong.GetRoute(ctx, idOrName)
-	if err != nil {
-		return Route{}, err
-	}
-	return fromKongRoute(kr), nil
+func (s *Routes) Get(ctx context.Context, idOrName string) (*kong.Route, error) {
+	r, err := s.kong.GetRoute(ctx, idOrName)
+	return r, classify(err)
 }
 
 // Delete removes a route; gone already is fine.
 func (s *Routes) Delete(ctx context.Context, id string) error {
-	return s.kong.DeleteRoute(ctx, id)
+	return classify(s.kong.DeleteRoute(ctx, id))
 }
 
 // ForImplementation lists the routes of an implementation.
-func (s *Routes) ForImplementation(ctx context.Context, implementationID string) ([]Route, error) {
-	krs, err := s.api.ListRoutesForService(ctx, implementationID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Route, 0, len(krs))
-	for _, kr := range krs {
-		out = append(out, fromKongRoute(kr))
-	}
-	return out, nil
+func (s *Routes) ForImplementation(ctx context.Context, implementationID string) ([]*kong.Route, error) {
+	rs, err := s.api.ListRoutesForService(ctx, implementationID)
+	return rs, classify(err)
 }
 
-func (s *Routes) put(ctx context.Context, r Route) (Route, error) {
-	out, err := s.kong.PutRoute(ctx, toKongRoute(r))
+func (s *Routes) put(ctx context.Context, r *kong.Route) (*kong.Route, error) {
+	out, err := s.kong.PutRoute(ctx, r)
 	if kongapi.IsUniqueViolation(err) {
-		taken := &RouteNameTakenError{Name: r.Name, Err: err}
-		if other, gerr := s.kong.GetRoute(ctx, r.Name); gerr == nil && other.ID != nil {
-			o := fromKongRoute(other)
-			taken.ID, taken.ImplementationID = o.ID, o.ImplementationID
+		taken := &RouteNameTakenError{Name: str(r.Name), Err: err}
+		if other, gerr := s.kong.GetRoute(ctx, str(r.Name)); gerr == nil && other.ID != nil {
+			taken.ID, taken.ImplementationID = str(other.ID), ServiceID(other)
 		}
-		return Route{}, taken
+		return nil, taken
 	}
-	if err != nil {
-		return Route{}, err
+	return out, err
+}
+
+// ServiceID is the id of the Gateway Service a route sends requests to; ""
+// when it has none.
+func ServiceID(r *kong.Route) string {
+	if r.Service == nil {
+		return ""
 	}
-	return fromKongRoute(out), nil
+	return str(r.Service.ID)
 }
 
 // RoutesRemainError: an implementation cannot be deleted while routes
@@ -117,16 +125,16 @@ func (s *Routes) put(ctx context.Context, r Route) (Route, error) {
 // not say which.
 type RoutesRemainError struct {
 	ImplementationID string
-	Routes           []Route
+	Routes           []*kong.Route
 }
 
 func (e *RoutesRemainError) Error() string {
 	names := make([]string, 0, len(e.Routes))
 	for _, r := range e.Routes {
-		if r.Name != "" {
-			names = append(names, fmt.Sprintf("%q (id %s)", r.Name, r.ID))
+		if r.Name != nil {
+			names = append(names, fmt.Sprintf("%q (id %s)", *r.Name, str(r.ID)))
 		} else {
-			names = append(names, "unnamed route (id "+r.ID+")")
+			names = append(names, "unnamed route (id "+str(r.ID)+")")
 		}
 	}
 	sort.Strings(names)
@@ -148,7 +156,7 @@ func (e *RoutesRemainError) Error() string {
 func routesRemain(ctx context.Context, api *kongapi.Client, id string, err error) error {
 	routes, lerr := NewRoutes(api).ForImplementation(ctx, id)
 	if lerr != nil || len(routes) == 0 {
-		return err
+		return classify(err)
 	}
 	return &RoutesRemainError{ImplementationID: id, Routes: routes}
 }

@@ -67,8 +67,9 @@ type VersionStatus struct {
 
 // RouteStatus is a route of the implementation and the URLs that reach it.
 type RouteStatus struct {
-	Route
-	URLs []string
+	ID, Name              string
+	Methods, Paths, Hosts []string
+	URLs                  []string
 }
 
 // Version reads a version's status. A metrics endpoint that cannot be
@@ -88,7 +89,7 @@ func (s *Statuses) Version(ctx context.Context, service, version string) (Versio
 	default:
 		names := make([]string, len(found))
 		for i, impl := range found {
-			names[i] = fmt.Sprintf("%q (id %s)", impl.Name, impl.ID)
+			names[i] = fmt.Sprintf("%q (id %s)", impl.Name(), impl.ID())
 		}
 		sort.Strings(names)
 		return VersionStatus{}, fmt.Errorf("version %q of service %q has %d implementations in this runtime group, where there should be one: "+
@@ -97,26 +98,30 @@ func (s *Statuses) Version(ctx context.Context, service, version string) (Versio
 	impl := found[0]
 	st.Implementation = &impl
 
-	routes, err := s.routes.ForImplementation(ctx, impl.ID)
+	routes, err := s.routes.ForImplementation(ctx, impl.ID())
 	if err != nil {
-		return VersionStatus{}, fmt.Errorf("listing the routes of implementation %q: %w", impl.Name, err)
+		return VersionStatus{}, fmt.Errorf("listing the routes of implementation %q: %w", impl.Name(), err)
 	}
-	sort.Slice(routes, func(i, j int) bool {
-		if routes[i].Name != routes[j].Name {
-			return routes[i].Name < routes[j].Name
-		}
-		return routes[i].ID < routes[j].ID
-	})
 	for _, r := range routes {
-		st.Routes = append(st.Routes, RouteStatus{Route: r, URLs: RouteURLs(s.proxy, r)})
+		st.Routes = append(st.Routes, RouteStatus{
+			ID: str(r.ID), Name: str(r.Name),
+			Methods: strs(r.Methods), Paths: strs(r.Paths), Hosts: strs(r.Hosts),
+			URLs: RouteURLs(s.proxy, r),
+		})
 	}
+	sort.Slice(st.Routes, func(i, j int) bool {
+		if st.Routes[i].Name != st.Routes[j].Name {
+			return st.Routes[i].Name < st.Routes[j].Name
+		}
+		return st.Routes[i].ID < st.Routes[j].ID
+	})
 
 	body, err := s.api.Metrics(ctx, s.metricsURL.String())
 	if err != nil {
 		if ctx.Err() != nil {
 			return VersionStatus{}, ctx.Err()
 		}
-		st.MetricsErr = err
+		st.MetricsErr = classify(err)
 		return st, nil
 	}
 	t, err := countStatusCodes(body, serviceLabel(impl), s.workspace)
@@ -130,8 +135,8 @@ func (s *Statuses) Version(ctx context.Context, service, version string) (Versio
 // serviceLabel is the service label Kong's exporter gives the
 // implementation's traffic: its name, or its host when it has none.
 func serviceLabel(impl Implementation) string {
-	if impl.Name != "" {
-		return impl.Name
+	if impl.Name() != "" {
+		return impl.Name()
 	}
-	return impl.Host
+	return str(impl.Gateway.Host)
 }

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/kong/go-kong/kong"
 )
 
 // DefaultProxyURL is where a local Kong Gateway accepts client traffic.
@@ -40,14 +42,14 @@ func ParseProxyURL(s string) (*url.URL, error) {
 // regex paths name no single URL and are left out, as is every URL of a
 // route that does not accept the proxy's scheme (a client would get 426, or
 // no match at all).
-func RouteURLs(proxy *url.URL, r Route) []string {
-	if len(r.Protocols) > 0 && !slices.Contains(r.Protocols, proxy.Scheme) {
+func RouteURLs(proxy *url.URL, r *kong.Route) []string {
+	if protocols := strs(r.Protocols); len(protocols) > 0 && !slices.Contains(protocols, proxy.Scheme) {
 		return []string{}
 	}
 	hosts := []string{proxy.Host}
 	if len(r.Hosts) > 0 {
 		hosts = hosts[:0]
-		for _, h := range r.Hosts {
+		for _, h := range strs(r.Hosts) {
 			if strings.Contains(h, "*") {
 				continue
 			}
@@ -57,7 +59,7 @@ func RouteURLs(proxy *url.URL, r Route) []string {
 	paths := []string{"/"}
 	if len(r.Paths) > 0 {
 		paths = paths[:0]
-		for _, p := range r.Paths {
+		for _, p := range strs(r.Paths) {
 			if !strings.HasPrefix(p, "~") {
 				paths = append(paths, p)
 			}

@@ -46,12 +46,13 @@ func validateTagValue(tag func(string) string, s string) error {
 	return kongschema.ValidateTag(tag(s))
 }
 
-// ValidateUserTag checks a user tag: Kong's tag rule, and not one of ours.
+// ValidateUserTag checks that a user tag is not one of ours. Kong's own
+// tag rule applies on top, as to every tag.
 func ValidateUserTag(tag string) error {
 	if IsOwnTag(tag) {
 		return fmt.Errorf("tags starting with %q are reserved for the provider", OwnTagPrefix)
 	}
-	return kongschema.ValidateTag(tag)
+	return nil
 }
 
 // ownTags builds an entity's tags: ours first, then the user's.

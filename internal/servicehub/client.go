@@ -1,0 +1,60 @@
+package servicehub
+
+import (
+	"net/url"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+)
+
+// Config says how to reach one runtime group and where its traffic can be
+// observed. The embedded wire settings are kongapi's; zero values take the
+// defaults below.
+type Config struct {
+	kongapi.Config
+	Status StatusConfig
+}
+
+// Defaults of the wire settings, for documentation and configuration.
+const (
+	DefaultAdminURL       = kongapi.DefaultAdminURL
+	DefaultMaxRetries     = kongapi.DefaultMaxRetries
+	DefaultRequestTimeout = kongapi.DefaultRequestTimeout
+)
+
+// Client is the Service Hub of one runtime group: everything the provider
+// does to Kong goes through it.
+type Client struct {
+	Implementations *Implementations
+	Routes          *Routes
+	Statuses        *Statuses
+}
+
+// New connects to the runtime group cfg describes; it sends nothing yet.
+// Reads of implementations and routes go through one refresh cache per
+// Client, so give each Terraform run (each provider configuration) its own.
+func New(cfg Config) (*Client, error) {
+	api, err := kongapi.New(cfg.Config)
+	if err != nil {
+		return nil, err
+	}
+	statuses, err := NewStatuses(api, cfg.Status)
+	if err != nil {
+		return nil, err
+	}
+	cache := kongapi.NewCache(api)
+	return &Client{
+		Implementations: NewCachedImplementations(cache),
+		Routes:          NewCachedRoutes(cache),
+		Statuses:        statuses,
+	}, nil
+}
+
+// ParseAdminURL checks an Admin API URL: absolute http(s) with a host, no
+// query or fragment.
+func ParseAdminURL(s string) (*url.URL, error) { return kongapi.ParseAdminURL(s) }
+
+// ParseMetricsURL checks a metrics URL as ParseAdminURL does.
+func ParseMetricsURL(s string) (*url.URL, error) { return kongapi.ParseMetricsURL(s) }
+
+// MetricsURL is the metrics endpoint of an Admin API: <admin_url>/metrics.
+func MetricsURL(adminURL string) (string, error) { return kongapi.MetricsURL(adminURL) }
