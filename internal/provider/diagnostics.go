@@ -3,113 +3,231 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
-	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
 
-// addKongError turns a failed call into diagnostics that say what to do,
-// attached to the attribute Kong named whenever it named one.
-func addKongError(diags *diag.Diagnostics, op string, err error) {
-	summary := fmt.Sprintf("Unable to %s implementation", op)
+// Every diagnostic the provider reports about Kong's answers is made here:
+// a domain error from servicehub becomes an error that says what to do,
+// on the attribute it concerns whenever it concerns one.
 
-	var versionTaken *servicehub.VersionTakenError
-	var nameTaken *servicehub.NameTakenError
-	var kerr *kongapi.Error
+// addEntityError reports a failed operation (op: "create", "read", …) on
+// one of e's entities.
+func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error) {
+	summary := fmt.Sprintf("Unable to %s %s", op, e.noun)
+
+	var (
+		versionTaken *servicehub.VersionTakenError
+		nameTaken    *servicehub.NameTakenError
+		routeTaken   *servicehub.RouteNameTakenError
+		access       *servicehub.AccessError
+		missing      *servicehub.MissingReferenceError
+		rejected     *servicehub.RejectedError
+	)
 	switch {
 	case errors.As(err, &versionTaken):
-		e := versionTaken.Existing
+		other := versionTaken.Existing
 		diags.AddAttributeError(path.Root("version"), "Version already has an implementation",
 			fmt.Sprintf("Version %q of service %q already has an implementation in this runtime group: the Gateway Service %q (id %s). "+
 				"A version has at most one implementation per runtime group. To manage the existing one, import it:\n\n"+
-				"  terraform import servicehub_implementation.<name> %s",
-				versionTaken.Version, versionTaken.Service, e.Name, e.ID, importKey(e)))
+				"  terraform import %s.<name> %s",
+				versionTaken.Version, versionTaken.Service, other.Name(), other.ID(), e.resource, importKey(other.Name(), other.ID())))
 	case errors.As(err, &nameTaken):
-		key := nameTaken.Name
 		detail := fmt.Sprintf("A Gateway Service named %q already exists in this runtime group", nameTaken.Name)
 		if nameTaken.ID != "" {
 			detail += fmt.Sprintf(" (id %s)", nameTaken.ID)
 		}
 		diags.AddAttributeError(path.Root("name"), "Gateway Service name already in use",
-			detail+". Choose another name, or import it with:\n\n  terraform import servicehub_implementation.<name> "+key)
-	case kongapi.IsUnauthorized(err) || kongapi.IsForbidden(err):
-		addAccessError(diags, summary, "Gateway Services", err)
-	case errors.As(err, &kerr) && kerr.Code == kongapi.CodeForeignKey && kerr.Fields["client_certificate"] != nil:
-		// Kong's fields hold the missing id here, not a message.
-		diags.AddAttributeError(path.Root("client_certificate_id"), "Certificate not found",
-			fmt.Sprintf("There is no certificate with this id in the runtime group: %s "+
-				"Upload the client certificate to Kong first, or refer to an existing one.", kerr.Message))
-	case errors.As(err, &kerr) && kerr.Fields["@referenced_by"] != nil:
+			fmt.Sprintf("%s. Choose another name, or import it with:\n\n  terraform import %s.<name> %s", detail, e.resource, nameTaken.Name))
+	case errors.As(err, &routeTaken):
+		diags.AddAttributeError(path.Root("name"), "Route name already in use",
+			fmt.Sprintf("%s. Route names are unique in a runtime group and case-sensitive (\"foo\" and \"Foo\" are two routes). "+
+				"Choose another name, or manage the existing route by importing it:\n\n  terraform import %s.<name> %s",
+				capitalize(routeTaken.Error()), e.resource, routeTaken.Name))
+	case errors.As(err, &access):
+		addAccessError(diags, summary, e.kongNoun(), access)
+	case errors.As(err, &missing) && e.refAttribute(missing.Field) != "":
+		attr := e.refAttribute(missing.Field)
+		ref := e.refs[attr]
+		diags.AddAttributeError(path.Root(attr), ref.title,
+			fmt.Sprintf("There is no %s with this id in the runtime group: %s. %s", ref.noun, strings.TrimSuffix(missing.Message, "."), ref.advice))
+	case errors.As(err, &rejected) && rejected.ReferencedBy != "":
 		diags.AddError(summary+": the Gateway Service is still in use",
-			fmt.Sprintf("%s\n\nKong refuses to delete a Gateway Service that %v still reference. Remove or move them first.", kerr, kerr.Fields["@referenced_by"]))
-	case errors.As(err, &kerr) && len(kerr.Fields) > 0:
-		var entity []string
-		for _, f := range kerr.FieldErrors() {
-			if p, ok := attributePath(f.Path); ok {
-				diags.AddAttributeError(p, summary, fmt.Sprintf("Kong rejected %s: %s", f.String(), f.Message))
-			} else {
-				entity = append(entity, f.String())
-			}
-		}
-		if len(entity) > 0 || !diags.HasError() {
-			diags.AddError(summary, fmt.Sprintf("%s\n\n%s", kerr, strings.Join(entity, "\n")))
+			fmt.Sprintf("%s\n\nKong refuses to delete a Gateway Service that %s still reference. Remove or move them first.", err, rejected.ReferencedBy))
+	case errors.As(err, &rejected) && len(rejected.Fields) > 0:
+		before := diags.ErrorsCount()
+		e.addFieldErrors(diags, summary, "Kong rejected", rejected.Fields, nil)
+		if diags.ErrorsCount() == before {
+			diags.AddError(summary, err.Error())
 		}
 	default:
 		diags.AddError(summary, err.Error())
 	}
 }
 
+// addFieldErrors reports Kong's errors on the attributes they name, and
+// entity-level ones on the resource. verb starts each message: what Kong
+// did, or would do. summary "" means a plan-time check: each diagnostic is
+// "Invalid <attribute>" (or "Invalid <noun>"). set, when known, holds the
+// attributes the configuration sets, which decides where a shorthand's
+// errors go.
+func (e kongEntity) addFieldErrors(diags *diag.Diagnostics, summary, verb string, errs []kongschema.FieldError, set map[string]bool) {
+	hints := map[string]bool{}
+	for _, f := range errs {
+		if f.Hint != "" {
+			hints[f.Hint] = true
+		}
+	}
+	for _, f := range errs {
+		field := fieldName(f.Path)
+		if len(f.Path) > 0 && e.refAttribute(fmt.Sprint(f.Path[0])) != "" {
+			field = e.refAttribute(fmt.Sprint(f.Path[0])) // client_certificate_id, not Kong's client_certificate.id
+		}
+		msg := strings.TrimSuffix(f.Message, ".")
+		if f.Hint != "" {
+			msg += ". " + strings.TrimSuffix(strings.Replace(f.Hint, fieldName(f.Path)+" ", field+" ", 1), ".")
+		}
+		note := e.note(f.Message)
+		p, ok := e.attributePath(f.Path, set)
+		summary := summary
+		if summary == "" {
+			summary = "Invalid " + e.noun
+			if ok {
+				summary = "Invalid " + attrName(p.String())
+			}
+		}
+		switch {
+		case len(f.Path) == 0 && len(hints) > 0 && (hints[f.Message] || strings.HasPrefix(f.Message, "failed conditional validation")):
+			// The field's own error already says it, with the hint.
+		case len(f.Path) == 0:
+			diags.AddError(summary, capitalize(verb)+" the "+e.noun+": "+msg+"."+note)
+		case !ok:
+			diags.AddError(summary, capitalize(verb)+" the "+e.noun+": "+f.String()+"."+note)
+		case p.Equal(path.Root(e.shorthand)) && f.Path[0] != e.shorthand:
+			diags.AddAttributeError(p, summary, verb+" "+e.shorthand+": "+f.String()+"."+note)
+		default:
+			diags.AddAttributeError(p, summary, verb+" "+field+": "+msg+"."+note)
+		}
+	}
+}
+
+// note is what e adds to Kong's entity-level message msg, if anything.
+func (e kongEntity) note(msg string) string {
+	for prefix, note := range e.notes {
+		if strings.HasPrefix(msg, prefix) {
+			return " " + note
+		}
+	}
+	return ""
+}
+
+// fieldName is the Kong field a path names, for messages: "paths" for
+// paths.1 and "tls_sans.dnsnames" for tls_sans.dnsnames.0, as the
+// diagnostic already points at the element.
+func fieldName(kongPath []any) string {
+	var names []string
+	for _, seg := range kongPath {
+		if s, ok := seg.(string); ok {
+			names = append(names, s)
+		}
+	}
+	return strings.Join(names, ".")
+}
+
+// kongNoun is what Kong calls e's entities, for messages about permissions.
+func (e kongEntity) kongNoun() string {
+	if e.kind == "services" {
+		return "Gateway Services"
+	}
+	return "Routes"
+}
+
+// refAttribute is the attribute holding the reference through Kong's field.
+func (e kongEntity) refAttribute(field string) string {
+	for attr, ref := range e.refs {
+		if ref.field == field {
+			return attr
+		}
+	}
+	return ""
+}
+
 // addAccessError explains Kong refusing a request for its credentials (401)
 // or for their permissions (403) on entities, such as "Routes".
-func addAccessError(diags *diag.Diagnostics, summary, entities string, err error) {
-	var kerr *kongapi.Error
-	errors.As(err, &kerr)
-	if kerr.StatusCode == http.StatusUnauthorized {
-		diags.AddError(summary+": Kong rejected the credentials", fmt.Sprintf("%s\n\n%s", kerr, authHint(err)))
+func addAccessError(diags *diag.Diagnostics, summary, entities string, err *servicehub.AccessError) {
+	if err.Unauthorized() {
+		diags.AddError(summary+": Kong rejected the credentials", fmt.Sprintf("%s\n\n%s", err, authHint(err)))
 		return
 	}
 	diags.AddError(summary+": permission denied",
-		fmt.Sprintf("%s\n\nThe token is valid but lacks permission for %s in this workspace or control plane.", kerr, entities))
+		fmt.Sprintf("%s\n\nThe token is valid but lacks permission for %s in this workspace or control plane.", err, entities))
+}
+
+// authHint says which setting to fix after a 401, from what the provider
+// sent: the Konnect token, the admin token, or nothing at all.
+func authHint(err *servicehub.AccessError) string {
+	switch {
+	case err.Konnect:
+		return "Konnect rejected the access token. Check konnect_token (or the KONNECT_TOKEN environment variable): " +
+			"a personal (kpat_…) or system account (spat_…) token that is neither expired nor revoked."
+	case err.TokenSent:
+		return "Kong rejected the Kong-Admin-Token. Check admin_token (or the KONG_ADMIN_TOKEN environment variable), " +
+			"and any token set in headers: it must be the RBAC token of a Kong Gateway admin or user."
+	default:
+		return "No credentials were sent. Set admin_token (or KONG_ADMIN_TOKEN) for a Kong Gateway with RBAC, " +
+			"or konnect_token (or KONNECT_TOKEN) for a Konnect control plane."
+	}
+}
+
+// addStatusError reports a version status that could not be read at all.
+func addStatusError(diags *diag.Diagnostics, err error) {
+	var ferr *servicehub.MetricsFormatError
+	var access *servicehub.AccessError
+	switch {
+	case errors.As(err, &ferr):
+		diags.AddError("Malformed Kong metrics",
+			fmt.Sprintf("%s\n\nmetrics_url (or KONG_METRICS_URL) must point at Kong's Prometheus endpoint, such as the Admin API's "+
+				"/metrics or a data plane's Status API /metrics.", err))
+	case errors.As(err, &access):
+		addAccessError(diags, "Unable to read version status", "Gateway Services and Routes", access)
+	default:
+		diags.AddError("Unable to read version status", err.Error())
+	}
+}
+
+// addMetricsWarning explains why status_codes is empty: the other results
+// stand, so this is no reason to fail a plan.
+func addMetricsWarning(diags *diag.Diagnostics, metricsURL string, err error) {
+	detail := fmt.Sprintf("status_codes and total_requests are empty: the runtime group's Prometheus metrics could not be read from %s: %s.", metricsURL, err)
+	var access *servicehub.AccessError
+	switch {
+	case servicehub.IsNotFound(err):
+		detail += "\n\nThere is no metrics endpoint there. Kong serves /metrics on its Admin API while the prometheus plugin is loaded; " +
+			"Konnect control planes serve none. Set metrics_url (or KONG_METRICS_URL) to a data plane's Status API, such as http://<data-plane>:8100/metrics."
+	case servicehub.IsUnreachable(err):
+		detail += "\n\nNothing answers at that address. Check metrics_url (or KONG_METRICS_URL)."
+	case errors.As(err, &access):
+		detail += "\n\nThe metrics endpoint refused the provider's credentials (admin_token, konnect_token and headers are sent to it)."
+	}
+	diags.AddWarning("Status codes unavailable", detail)
 }
 
 // importKey prefers the name, which reads better in an import command.
-func importKey(impl servicehub.Implementation) string {
-	if impl.Name != "" {
-		return impl.Name
+func importKey(name, id string) string {
+	if name != "" {
+		return name
 	}
-	return impl.ID
+	return id
 }
 
-// attributePath maps a Kong field error path to the resource attribute.
-func attributePath(p []any) (path.Path, bool) {
-	if len(p) == 0 {
-		return path.Empty(), false
+func capitalize(s string) string {
+	if s == "" {
+		return s
 	}
-	field, _ := p[0].(string)
-	switch field {
-	case "client_certificate":
-		return path.Root("client_certificate_id"), true
-	case "ca_certificates":
-		return listPath(field, p), true
-	case "name", "url", "protocol", "host", "port", "path", "retries", "connect_timeout", "write_timeout",
-		"read_timeout", "tls_verify", "tls_verify_depth", "enabled", "tags":
-		return path.Root(field), true
-	}
-	return path.Empty(), false
-}
-
-// listPath is the list attribute name, or its element when Kong's error
-// path indexes one.
-func listPath(name string, p []any) path.Path {
-	if len(p) > 1 {
-		if i, ok := p[1].(int); ok {
-			return path.Root(name).AtListIndex(i)
-		}
-	}
-	return path.Root(name)
+	return strings.ToUpper(s[:1]) + s[1:]
 }

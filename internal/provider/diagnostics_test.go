@@ -7,12 +7,22 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/kong/go-kong/kong"
 
-	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
 
-func TestAddKongError(t *testing.T) {
+// rejected is Kong's schema violation as servicehub reports it.
+func rejected(fields map[string]any) *servicehub.RejectedError {
+	return &servicehub.RejectedError{Fields: kongschema.FlattenFields(fields), Err: errors.New("schema violation")}
+}
+
+func implementationNamed(id, name string) servicehub.Implementation {
+	return servicehub.Implementation{Gateway: kong.Service{ID: kong.String(id), Name: kong.String(name)}}
+}
+
+func TestAddEntityError_implementation(t *testing.T) {
 	tests := []struct {
 		name      string
 		err       error
@@ -21,29 +31,29 @@ func TestAddKongError(t *testing.T) {
 	}{
 		{
 			name: "schema violation names attributes",
-			err: &kongapi.Error{StatusCode: 400, Code: 2, Message: "3 schema violations", Fields: map[string]any{
+			err: rejected(map[string]any{
 				"@entity":            []any{"failed conditional validation given value of field 'protocol'"},
 				"tls_verify":         "value must be null",
 				"client_certificate": map[string]any{"id": "expected a valid UUID"},
 				"ca_certificates":    []any{nil, "expected a valid UUID"},
-			}},
+			}),
 			wantPaths: []path.Path{
+				path.Empty(),
 				path.Root("ca_certificates").AtListIndex(1),
 				path.Root("client_certificate_id"),
 				path.Root("tls_verify"),
-				path.Empty(),
 			},
 			wantText: []string{"failed conditional validation", "value must be null"},
 		},
 		{
 			name:      "unknown field goes to the resource",
-			err:       &kongapi.Error{StatusCode: 400, Code: 2, Message: "schema violation (foo: unknown field)", Fields: map[string]any{"foo": "unknown field"}},
+			err:       rejected(map[string]any{"foo": "unknown field"}),
 			wantPaths: []path.Path{path.Empty()},
 			wantText:  []string{"foo: unknown field"},
 		},
 		{
 			name:      "version taken",
-			err:       &servicehub.VersionTakenError{Service: "pay", Version: "v1", Existing: servicehub.Implementation{ID: "id-1", Name: "pay-v1"}},
+			err:       &servicehub.VersionTakenError{Service: "pay", Version: "v1", Existing: implementationNamed("id-1", "pay-v1")},
 			wantPaths: []path.Path{path.Root("version")},
 			wantText:  []string{`Gateway Service "pay-v1" (id id-1)`, "terraform import servicehub_implementation.<name> pay-v1"},
 		},
@@ -55,20 +65,20 @@ func TestAddKongError(t *testing.T) {
 		},
 		{
 			name:      "401 explains the token settings",
-			err:       &kongapi.Error{StatusCode: 401, Method: "GET", Path: "/services", Message: "Invalid credentials. Token or User credentials required"},
+			err:       &servicehub.AccessError{Status: 401, Err: errors.New("GET /services: HTTP 401: Invalid credentials. Token or User credentials required")},
 			wantPaths: []path.Path{path.Empty()},
 			wantText:  []string{"Kong rejected the credentials", "admin_token", "konnect_token"},
 		},
 		{
 			name:      "403 names what the token may not touch",
-			err:       &kongapi.Error{StatusCode: 403, Method: "PUT", Path: "/services/pay-v1", Message: "Forbidden"},
+			err:       &servicehub.AccessError{Status: 403, Err: errors.New("PUT /services/pay-v1: HTTP 403: Forbidden")},
 			wantPaths: []path.Path{path.Empty()},
 			wantText:  []string{"Unable to create implementation: permission denied", "lacks permission for Gateway Services in this workspace"},
 		},
 		{
 			name: "still referenced by routes",
-			err: &kongapi.Error{StatusCode: 400, Code: 4, Message: "an existing 'routes' entity references this 'services' entity",
-				Fields: map[string]any{"@referenced_by": "routes"}},
+			err: &servicehub.RejectedError{ReferencedBy: "routes",
+				Err: errors.New("DELETE /services/x: HTTP 400: an existing 'routes' entity references this 'services' entity")},
 			wantPaths: []path.Path{path.Empty()},
 			wantText:  []string{"still in use", "routes still reference"},
 		},
@@ -78,11 +88,18 @@ func TestAddKongError(t *testing.T) {
 			wantPaths: []path.Path{path.Empty()},
 			wantText:  []string{"connection refused"},
 		},
+		{
+			name: "missing certificate",
+			err: &servicehub.MissingReferenceError{Field: "client_certificate", Err: errors.New("foreign key"),
+				Message: `the foreign key '{id="x"}' does not reference an existing 'certificates' entity.`},
+			wantPaths: []path.Path{path.Root("client_certificate_id")},
+			wantText:  []string{"Certificate not found", `There is no certificate with this id in the runtime group: the foreign key '{id="x"}'`},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var diags diag.Diagnostics
-			addKongError(&diags, "create", tt.err)
+			addEntityError(&diags, implementationKong, "create", tt.err)
 			if len(diags) != len(tt.wantPaths) {
 				t.Fatalf("got %d diagnostics, want %d: %v", len(diags), len(tt.wantPaths), diags)
 			}
@@ -103,5 +120,61 @@ func TestAddKongError(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAddEntityError_route checks that Kong's errors at apply time land on
+// the attributes they concern.
+func TestAddEntityError_route(t *testing.T) {
+	var diags diag.Diagnostics
+	addEntityError(&diags, routeKong, "create", rejected(map[string]any{
+		"@entity":    []any{"must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'"},
+		"methods":    []any{nil, "invalid value: get"},
+		"sources":    "cannot set 'sources' when 'protocols' is 'http' or 'https'",
+		"expression": "unknown field",
+	}))
+	want := []string{
+		"[] Unable to create route: Kong rejected the route: must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'. A route must say which requests it matches.",
+		// Not an attribute: reported on the resource, with the field.
+		"[] Unable to create route: Kong rejected the route: expression: unknown field.",
+		"[methods[1]] Unable to create route: Kong rejected methods: invalid value: get.",
+		"[sources] Unable to create route: Kong rejected sources: cannot set 'sources' when 'protocols' is 'http' or 'https'.",
+	}
+	got := strings.Split(strings.TrimSpace(diagText(diags)), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("got:\n%s", diagText(diags))
+	}
+	for i := range want {
+		if strings.TrimSpace(got[i]) != want[i] {
+			t.Errorf("diagnostic %d:\n got %s\nwant %s", i, strings.TrimSpace(got[i]), want[i])
+		}
+	}
+
+	diags = nil
+	addEntityError(&diags, routeKong, "update", &servicehub.MissingReferenceError{Field: "service", Err: errors.New("foreign key"),
+		Message: "the foreign key '{id=\"x\"}' does not reference an existing 'services' entity."})
+	if len(diags) != 1 || !strings.Contains(diagText(diags), "[implementation_id] Implementation not found") {
+		t.Errorf("foreign key error:\n%s", diagText(diags))
+	}
+
+	diags = nil
+	addEntityError(&diags, routeKong, "delete", &servicehub.AccessError{Status: 403, Err: errors.New("DELETE /routes/x: HTTP 403: Forbidden")})
+	if len(diags) != 1 || !strings.Contains(diagText(diags), "Unable to delete route: permission denied") ||
+		!strings.Contains(diagText(diags), "lacks permission for Routes in this workspace") {
+		t.Errorf("403:\n%s", diagText(diags))
+	}
+
+	diags = nil
+	addEntityError(&diags, routeKong, "read", &servicehub.AccessError{Status: 401, TokenSent: true, Err: errors.New("GET /routes/x: HTTP 401: Unauthorized")})
+	if len(diags) != 1 || !strings.Contains(diagText(diags), "Unable to read route: Kong rejected the credentials") ||
+		!strings.Contains(diagText(diags), "admin_token") {
+		t.Errorf("401:\n%s", diagText(diags))
+	}
+
+	diags = nil
+	addEntityError(&diags, routeKong, "create", &servicehub.RouteNameTakenError{Name: "foo", ID: "id-1"})
+	if len(diags) != 1 || !strings.Contains(diagText(diags), "[name] Route name already in use") ||
+		!strings.Contains(diagText(diags), "terraform import servicehub_route.<name> foo") {
+		t.Errorf("name taken:\n%s", diagText(diags))
 	}
 }

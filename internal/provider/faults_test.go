@@ -84,13 +84,6 @@ func kongHolds(t *testing.T, srv *localkong.Server, faults *localkong.Faults, se
 	return nil
 }
 
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
 // faultFleet is n implementations with a route each. Version v2 moves every
 // upstream and path, so that an update rewrites every entity.
 func faultFleet(adminURL string, n int, version string, extra ...string) (config string, services map[string]string, routes map[string][2]string) {

@@ -6,7 +6,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/kong/go-kong/kong"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
 
@@ -31,6 +34,7 @@ type implementationModel struct {
 	CACertificates      types.List   `tfsdk:"ca_certificates"`
 	TLSVerify           types.Bool   `tfsdk:"tls_verify"`
 	TLSVerifyDepth      types.Int64  `tfsdk:"tls_verify_depth"`
+	TLSSANs             types.Object `tfsdk:"tls_sans"`
 	Enabled             types.Bool   `tfsdk:"enabled"`
 	Tags                types.Set    `tfsdk:"tags"`
 
@@ -39,11 +43,11 @@ type implementationModel struct {
 }
 
 // endpoint reads the url components; ok is false while any is unknown.
-func (m implementationModel) endpoint() (servicehub.Endpoint, bool) {
+func (m implementationModel) endpoint() (kongschema.URLParts, bool) {
 	if m.Protocol.IsUnknown() || m.Host.IsUnknown() || m.Port.IsUnknown() || m.Path.IsUnknown() {
-		return servicehub.Endpoint{}, false
+		return kongschema.URLParts{}, false
 	}
-	return servicehub.Endpoint{
+	return kongschema.URLParts{
 		Protocol: m.Protocol.ValueString(),
 		Host:     m.Host.ValueString(),
 		Port:     int(m.Port.ValueInt64()),
@@ -51,40 +55,59 @@ func (m implementationModel) endpoint() (servicehub.Endpoint, bool) {
 	}, true
 }
 
-func (m *implementationModel) setEndpoint(e servicehub.Endpoint) {
+func (m *implementationModel) setEndpoint(e kongschema.URLParts) {
 	m.Protocol = types.StringValue(e.Protocol)
 	m.Host = types.StringValue(e.Host)
 	m.Port = types.Int64Value(int64(e.Port))
 	m.Path = types.StringPointerValue(e.Path)
 }
 
-// expand turns a planned model into the implementation to write. The plan
-// is fully known at apply time.
+// syncURL returns the url to record for e: prior when it still expands to
+// e, so a user's own spelling ("http://x:80/") never shows as drift, and
+// otherwise e's canonical url.
+func syncURL(prior string, e kongschema.URLParts) string {
+	if prior != "" {
+		if p, err := kongschema.ExpandURL(prior); err == nil && p.Equal(e) {
+			return prior
+		}
+	}
+	return e.String()
+}
+
+// expand turns a planned model into the implementation to write; every
+// attribute the plan leaves null is left unset, so Kong applies its
+// default. The plan is fully known at apply time.
 func (m implementationModel) expand(ctx context.Context) (servicehub.Implementation, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	ep, _ := m.endpoint()
-	impl := servicehub.Implementation{
-		ID:                  m.ID.ValueString(),
-		Service:             m.Service.ValueString(),
-		Version:             m.Version.ValueString(),
-		Name:                m.Name.ValueString(),
-		Endpoint:            ep,
-		Retries:             int(m.Retries.ValueInt64()),
-		ConnectTimeout:      int(m.ConnectTimeout.ValueInt64()),
-		WriteTimeout:        int(m.WriteTimeout.ValueInt64()),
-		ReadTimeout:         int(m.ReadTimeout.ValueInt64()),
-		ClientCertificateID: m.ClientCertificateID.ValueStringPointer(),
-		TLSVerify:           m.TLSVerify.ValueBoolPointer(),
-		Enabled:             m.Enabled.IsNull() || m.Enabled.ValueBool(),
-		CreatedAt:           m.CreatedAt.ValueInt64(),
+	s := kong.Service{
+		ID:             m.ID.ValueStringPointer(),
+		Name:           m.Name.ValueStringPointer(),
+		Protocol:       m.Protocol.ValueStringPointer(),
+		Host:           m.Host.ValueStringPointer(),
+		Port:           intPointer(m.Port),
+		Path:           m.Path.ValueStringPointer(),
+		Retries:        intPointer(m.Retries),
+		ConnectTimeout: intPointer(m.ConnectTimeout),
+		WriteTimeout:   intPointer(m.WriteTimeout),
+		ReadTimeout:    intPointer(m.ReadTimeout),
+		TLSVerify:      m.TLSVerify.ValueBoolPointer(),
+		TLSVerifyDepth: intPointer(m.TLSVerifyDepth),
+		Enabled:        m.Enabled.ValueBoolPointer(),
+		CreatedAt:      intPointer(m.CreatedAt),
 	}
-	if !m.TLSVerifyDepth.IsNull() {
-		d := int(m.TLSVerifyDepth.ValueInt64())
-		impl.TLSVerifyDepth = &d
+	if !m.ClientCertificateID.IsNull() {
+		s.ClientCertificate = &kong.Certificate{ID: m.ClientCertificateID.ValueStringPointer()}
 	}
-	diags.Append(m.CACertificates.ElementsAs(ctx, &impl.CACertificates, false)...)
-	diags.Append(m.Tags.ElementsAs(ctx, &impl.Tags, false)...)
-	return impl, diags
+	diags.Append(m.CACertificates.ElementsAs(ctx, &s.CACertificates, false)...)
+	diags.Append(m.Tags.ElementsAs(ctx, &s.Tags, false)...)
+	if !m.TLSSANs.IsNull() {
+		var sans sansModel
+		diags.Append(m.TLSSANs.As(ctx, &sans, basetypes.ObjectAsOptions{})...)
+		s.TLSSANs = &kong.SANs{}
+		diags.Append(sans.DNSNames.ElementsAs(ctx, &s.TLSSANs.DNSNames, false)...)
+		diags.Append(sans.URIs.ElementsAs(ctx, &s.TLSSANs.Uris, false)...)
+	}
+	return servicehub.Implementation{Service: m.Service.ValueString(), Version: m.Version.ValueString(), Gateway: s}, diags
 }
 
 // flatten records what Kong returned. prior is the plan (create, update) or
@@ -92,34 +115,74 @@ func (m implementationModel) expand(ctx context.Context) (servicehub.Implementat
 // the url's spelling, and an empty list or set versus none at all.
 func flatten(ctx context.Context, impl servicehub.Implementation, prior implementationModel) (implementationModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	s := impl.Gateway
 	m := implementationModel{
-		ID:                  types.StringValue(impl.ID),
-		Service:             optionalString(impl.Service),
-		Version:             optionalString(impl.Version),
-		Name:                optionalString(impl.Name),
-		URL:                 types.StringValue(servicehub.SyncURL(prior.URL.ValueString(), impl.Endpoint)),
-		Retries:             types.Int64Value(int64(impl.Retries)),
-		ConnectTimeout:      types.Int64Value(int64(impl.ConnectTimeout)),
-		WriteTimeout:        types.Int64Value(int64(impl.WriteTimeout)),
-		ReadTimeout:         types.Int64Value(int64(impl.ReadTimeout)),
-		ClientCertificateID: types.StringPointerValue(impl.ClientCertificateID),
-		TLSVerify:           types.BoolPointerValue(impl.TLSVerify),
-		TLSVerifyDepth:      types.Int64Null(),
-		Enabled:             types.BoolValue(impl.Enabled),
-		CreatedAt:           types.Int64Value(impl.CreatedAt),
-		UpdatedAt:           types.Int64Value(impl.UpdatedAt),
+		ID:             types.StringPointerValue(s.ID),
+		Service:        optionalString(impl.Service),
+		Version:        optionalString(impl.Version),
+		Name:           types.StringPointerValue(s.Name),
+		Retries:        types.Int64Value(int64(intOr(s.Retries, 0))),
+		ConnectTimeout: types.Int64Value(int64(intOr(s.ConnectTimeout, 0))),
+		WriteTimeout:   types.Int64Value(int64(intOr(s.WriteTimeout, 0))),
+		ReadTimeout:    types.Int64Value(int64(intOr(s.ReadTimeout, 0))),
+		TLSVerify:      types.BoolPointerValue(s.TLSVerify),
+		TLSVerifyDepth: int64Value(s.TLSVerifyDepth),
+		Enabled:        types.BoolValue(impl.Enabled()),
+		CreatedAt:      types.Int64Value(int64(intOr(s.CreatedAt, 0))),
+		UpdatedAt:      types.Int64Value(int64(intOr(s.UpdatedAt, 0))),
 	}
-	m.setEndpoint(impl.Endpoint)
-	if impl.TLSVerifyDepth != nil {
-		m.TLSVerifyDepth = types.Int64Value(int64(*impl.TLSVerifyDepth))
+	ep := kongschema.URLParts{Protocol: stringOf(s.Protocol), Host: stringOf(s.Host), Path: s.Path}
+	if s.Port != nil {
+		ep.Port = *s.Port
 	}
-
+	m.setEndpoint(ep)
+	m.URL = types.StringValue(syncURL(prior.URL.ValueString(), ep))
+	m.ClientCertificateID = types.StringNull()
+	if s.ClientCertificate != nil {
+		m.ClientCertificateID = types.StringPointerValue(s.ClientCertificate.ID)
+	}
 	var d diag.Diagnostics
-	m.CACertificates, d = stringList(ctx, impl.CACertificates, prior.CACertificates)
+	m.CACertificates, d = stringList(ctx, s.CACertificates, prior.CACertificates)
 	diags.Append(d...)
-	m.Tags, d = stringSet(ctx, impl.Tags, prior.Tags)
+	m.Tags, d = stringSet(ctx, s.Tags, prior.Tags)
+	diags.Append(d...)
+	m.TLSSANs, d = flattenSANs(ctx, s.TLSSANs, prior.TLSSANs)
 	diags.Append(d...)
 	return m, diags
+}
+
+// sansModel is tls_sans.
+type sansModel struct {
+	DNSNames types.List `tfsdk:"dnsnames"`
+	URIs     types.List `tfsdk:"uris"`
+}
+
+var sansType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"dnsnames": types.ListType{ElemType: types.StringType},
+	"uris":     types.ListType{ElemType: types.StringType},
+}}
+
+// flattenSANs reads tls_sans back. Kong answers null both for none and
+// for an empty one (tls_sans = {}), so prior decides between those.
+func flattenSANs(ctx context.Context, sans *kong.SANs, prior types.Object) (types.Object, diag.Diagnostics) {
+	p := sansModel{DNSNames: types.ListNull(types.StringType), URIs: types.ListNull(types.StringType)}
+	if !prior.IsNull() && !prior.IsUnknown() {
+		prior.As(ctx, &p, basetypes.ObjectAsOptions{})
+	}
+	if sans == nil {
+		if prior.IsNull() || prior.IsUnknown() || len(p.DNSNames.Elements())+len(p.URIs.Elements()) > 0 {
+			return types.ObjectNull(sansType.AttrTypes), nil
+		}
+		sans = &kong.SANs{}
+	}
+	var diags, d diag.Diagnostics
+	p.DNSNames, d = stringList(ctx, sans.DNSNames, p.DNSNames)
+	diags.Append(d...)
+	p.URIs, d = stringList(ctx, sans.Uris, p.URIs)
+	diags.Append(d...)
+	obj, d := types.ObjectValueFrom(ctx, sansType.AttrTypes, p)
+	diags.Append(d...)
+	return obj, diags
 }
 
 func optionalString(s string) types.String {
@@ -132,7 +195,7 @@ func optionalString(s string) types.String {
 // stringList keeps an empty list empty, and absent absent: Kong (through
 // go-kong) reports both as nothing, and either difference would be a
 // perpetual diff.
-func stringList(ctx context.Context, vals []string, prior types.List) (types.List, diag.Diagnostics) {
+func stringList(ctx context.Context, vals []*string, prior types.List) (types.List, diag.Diagnostics) {
 	if len(vals) == 0 {
 		if !prior.IsNull() && !prior.IsUnknown() && len(prior.Elements()) == 0 {
 			return types.ListValueMust(types.StringType, []attr.Value{}), nil
@@ -142,7 +205,7 @@ func stringList(ctx context.Context, vals []string, prior types.List) (types.Lis
 	return types.ListValueFrom(ctx, types.StringType, vals)
 }
 
-func stringSet(ctx context.Context, vals []string, prior types.Set) (types.Set, diag.Diagnostics) {
+func stringSet(ctx context.Context, vals []*string, prior types.Set) (types.Set, diag.Diagnostics) {
 	if len(vals) == 0 {
 		if !prior.IsNull() && !prior.IsUnknown() && len(prior.Elements()) == 0 {
 			return types.SetValueMust(types.StringType, []attr.Value{}), nil
@@ -150,4 +213,28 @@ func stringSet(ctx context.Context, vals []string, prior types.Set) (types.Set, 
 		return types.SetNull(types.StringType), nil
 	}
 	return types.SetValueFrom(ctx, types.StringType, vals)
+}
+
+// intPointer is an Int64 attribute as go-kong's *int; nil when null.
+func intPointer(v types.Int64) *int {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	n := int(v.ValueInt64())
+	return &n
+}
+
+// int64Value is go-kong's *int as an Int64 attribute; null when nil.
+func int64Value(p *int) types.Int64 {
+	if p == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(int64(*p))
+}
+
+func stringOf(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

@@ -7,29 +7,27 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/kong/go-kong/kong"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
 
-func strPtr(s string) *string { return &s }
-
 func fullImplementation() servicehub.Implementation {
-	depth := 2
-	verify := true
-	return servicehub.Implementation{
-		ID: "6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a", Service: "payments", Version: "v1", Name: "payments-v1",
-		Endpoint:       servicehub.Endpoint{Protocol: "https", Host: "pay.internal", Port: 8443, Path: strPtr("/api")},
-		Retries:        1,
-		ConnectTimeout: 2, WriteTimeout: 3, ReadTimeout: 4,
-		ClientCertificateID: strPtr("11111111-1111-4111-8111-111111111111"),
-		CACertificates:      []string{"22222222-2222-4222-8222-222222222222", "33333333-3333-4333-8333-333333333333"},
-		TLSVerify:           &verify,
-		TLSVerifyDepth:      &depth,
-		Enabled:             false,
-		Tags:                []string{"a", "b"},
-		CreatedAt:           100,
-		UpdatedAt:           200,
-	}
+	return servicehub.Implementation{Service: "payments", Version: "v1", Gateway: kong.Service{
+		ID: kong.String("6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a"), Name: kong.String("payments-v1"),
+		Protocol: kong.String("https"), Host: kong.String("pay.internal"), Port: kong.Int(8443), Path: kong.String("/api"),
+		Retries:        kong.Int(1),
+		ConnectTimeout: kong.Int(2), WriteTimeout: kong.Int(3), ReadTimeout: kong.Int(4),
+		ClientCertificate: &kong.Certificate{ID: kong.String("11111111-1111-4111-8111-111111111111")},
+		CACertificates:    kong.StringSlice("22222222-2222-4222-8222-222222222222", "33333333-3333-4333-8333-333333333333"),
+		TLSVerify:         kong.Bool(true),
+		TLSVerifyDepth:    kong.Int(2),
+		Enabled:           kong.Bool(false),
+		Tags:              kong.StringSlice("a", "b"),
+		CreatedAt:         kong.Int(100),
+		UpdatedAt:         kong.Int(200),
+	}}
 }
 
 func TestFlattenExpandRoundTrip(t *testing.T) {
@@ -46,7 +44,7 @@ func TestFlattenExpandRoundTrip(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	back.UpdatedAt = impl.UpdatedAt // not an input
+	back.Gateway.UpdatedAt = impl.Gateway.UpdatedAt // not an input
 	if !reflect.DeepEqual(back, impl) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", back, impl)
 	}
@@ -54,10 +52,10 @@ func TestFlattenExpandRoundTrip(t *testing.T) {
 
 func TestFlattenNullsAndEmpties(t *testing.T) {
 	ctx := context.Background()
-	bare := servicehub.Implementation{
-		ID: "x", Name: "n", Enabled: true,
-		Endpoint: servicehub.Endpoint{Protocol: "http", Host: "h", Port: 80},
-	}
+	bare := servicehub.Implementation{Gateway: kong.Service{
+		ID: kong.String("x"), Name: kong.String("n"), Enabled: kong.Bool(true),
+		Protocol: kong.String("http"), Host: kong.String("h"), Port: kong.Int(80),
+	}}
 
 	m, _ := flatten(ctx, bare, implementationModel{})
 	for name, v := range map[string]attr.Value{
@@ -104,7 +102,22 @@ func TestExpandDefaults(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	if !impl.Enabled || impl.Tags != nil || impl.CACertificates != nil || impl.TLSVerifyDepth != nil || impl.Path != nil {
+	if s := impl.Gateway; s.Enabled != nil || s.Tags != nil || s.CACertificates != nil || s.TLSVerifyDepth != nil || s.Path != nil {
 		t.Errorf("expand = %+v", impl)
+	}
+}
+
+// TestSyncURL: the user's own url spelling survives while it still
+// expands to what Kong holds; otherwise the canonical url replaces it.
+func TestSyncURL(t *testing.T) {
+	e := kongschema.URLParts{Protocol: "http", Host: "service.test", Port: 80, Path: strPtr("/api")}
+	if got := syncURL("http://service.test:80/api", e); got != "http://service.test:80/api" {
+		t.Errorf("equivalent spelling replaced: %q", got)
+	}
+	if got := syncURL("http://other.test/api", e); got != "http://service.test/api" {
+		t.Errorf("drifted url kept: %q", got)
+	}
+	if got := syncURL("", e); got != "http://service.test/api" {
+		t.Errorf("no prior: %q", got)
 	}
 }

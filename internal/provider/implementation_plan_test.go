@@ -5,10 +5,11 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
 // model returns an implementationModel with every attribute null, typed.
@@ -16,6 +17,7 @@ func model() implementationModel {
 	return implementationModel{
 		CACertificates: types.ListNull(types.StringType),
 		Tags:           types.SetNull(types.StringType),
+		TLSSANs:        types.ObjectNull(sansType.AttrTypes),
 	}
 }
 
@@ -25,12 +27,12 @@ func runModifyPlan(t *testing.T, config, plan implementationModel, state *implem
 	t.Helper()
 	ctx := context.Background()
 	r := &implementationResource{}
-	var sr resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &sr)
+	var sr fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sr)
 	s := sr.Schema
 	null := tftypes.NewValue(s.Type().TerraformType(ctx), nil)
 
-	req := resource.ModifyPlanRequest{
+	req := fwresource.ModifyPlanRequest{
 		Config: tfsdk.Config{Schema: s, Raw: null},
 		Plan:   tfsdk.Plan{Schema: s, Raw: null},
 		State:  tfsdk.State{Schema: s, Raw: null},
@@ -47,7 +49,7 @@ func runModifyPlan(t *testing.T, config, plan implementationModel, state *implem
 	if state != nil {
 		set(&req.State.Raw, *state)
 	}
-	resp := resource.ModifyPlanResponse{Plan: req.Plan}
+	resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
 	r.ModifyPlan(ctx, req, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
@@ -145,4 +147,137 @@ func TestModifyPlanNoChangeKeepsState(t *testing.T) {
 	if got := runModifyPlan(t, config, state, &state); !reflect.DeepEqual(got, state) {
 		t.Errorf("components form: plan %+v differs from state %+v", got, state)
 	}
+}
+
+// TestImplementationValidateConfig: Kong's rules for Gateway Services at
+// plan time, each error once, on the attribute the configuration set.
+func TestImplementationValidateConfig(t *testing.T) {
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	num := func(n int) tftypes.Value { return tftypes.NewValue(tftypes.Number, n) }
+	unknown := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	base := func(more map[string]tftypes.Value) map[string]tftypes.Value {
+		attrs := map[string]tftypes.Value{"service": str("pay"), "version": str("v1"), "name": str("pay-v1")}
+		for k, v := range more {
+			attrs[k] = v
+		}
+		return attrs
+	}
+	for _, tc := range []struct {
+		name  string
+		attrs map[string]tftypes.Value
+		want  []want
+	}{
+		{"url", base(map[string]tftypes.Value{"url": str("https://pay.internal:8443/api")}), nil},
+		{"components", base(map[string]tftypes.Value{"host": str("pay.internal"), "port": num(8080), "path": str("/api")}), nil},
+		{"url with an unknown scheme", base(map[string]tftypes.Value{"url": str("ftp://files.internal/")}), []want{
+			{"url", "Kong would reject url: protocol: expected one of"},
+		}},
+		{"url without a host", base(map[string]tftypes.Value{"url": str("invalid url")}), []want{
+			{"url", "Kong would reject url: host: required field missing."},
+			{"url", "Kong would reject url: path: should start with: /."}, // "invalid url" is a path to Kong
+		}},
+		{"host with a port", base(map[string]tftypes.Value{"host": str("example.com:80")}), []want{{"host", "Kong would reject host:"}}},
+		{"port out of range", base(map[string]tftypes.Value{"host": str("h"), "port": num(70000)}), []want{
+			{"port", "Kong would reject port: value should be between 0 and 65535."},
+		}},
+		{"tls_verify over http", base(map[string]tftypes.Value{"host": str("h"), "tls_verify": tftypes.NewValue(tftypes.Bool, true)}), []want{
+			{"tls_verify", "tls_verify can only be set when"},
+		}},
+		{"path with grpc", base(map[string]tftypes.Value{"host": str("h"), "protocol": str("grpc"), "path": str("/x")}), []want{
+			{"path", "Kong would reject path: value must be null"},
+		}},
+		{"tls_verify with wss (Enterprise, Konnect)", base(map[string]tftypes.Value{"host": str("h"), "protocol": str("wss"),
+			"tls_verify": tftypes.NewValue(tftypes.Bool, true)}), nil},
+		{"client_certificate_id not a UUID", base(map[string]tftypes.Value{"host": str("h"), "protocol": str("https"),
+			"client_certificate_id": str("nope")}), []want{{"client_certificate_id", "expected a valid UUID"}}},
+		{"bad tag", base(map[string]tftypes.Value{"host": str("h"),
+			"tags": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("a,b")})}), []want{{"tags", "Kong would reject tags:"}}},
+		// Values known only at apply are checked then; the known ones now.
+		{"url unknown", base(map[string]tftypes.Value{"url": unknown, "tls_verify": tftypes.NewValue(tftypes.Bool, true)}), nil},
+		{"protocol unknown, path still checked", base(map[string]tftypes.Value{"host": str("h"), "protocol": unknown, "path": str("api")}), []want{
+			{"path", "should start with: /"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var resp fwresource.ValidateConfigResponse
+			r := &implementationResource{}
+			r.ValidateConfig(context.Background(), fwresource.ValidateConfigRequest{Config: configOf(t, r, tc.attrs)}, &resp)
+			checkDiags(t, resp.Diagnostics, tc.want)
+		})
+	}
+}
+
+func TestAccImplementation_planTimeValidation(t *testing.T) {
+	t.Parallel()
+	// Nothing may reach Kong: a server that is not there proves it.
+	config := func(body string) string {
+		return providerConfig("http://127.0.0.1:1") + `
+resource "servicehub_implementation" "test" {
+  service = "payments"
+  version = "v1"
+  name    = "payments-v1"
+` + body + `
+}
+`
+	}
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: errorRE(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			step(`url = "invalid url"`, `Invalid url.*host: required field missing`),
+			step(`url = "ftp://files.internal/"`, `Invalid url.*protocol: expected one of`),
+			step(`url = "http://bad host/"`, `Invalid url`),
+			step("host = \"example.com\"\nport = 70000", `Invalid port.*Kong would reject port: value should be between 0 and 65535`),
+			step("host = \"example.com\"\nretries = -1", `Invalid retries.*value should be between 0 and 32767`),
+			step("host = \"example.com\"\nconnect_timeout = 0", `Invalid connect_timeout.*value should be between 1 and 2147483646`),
+			step("host = \"example.com\"\ntls_verify = true", `Invalid tls_verify.*tls_verify can only be set when protocol is.*"http"`),
+			step("url = \"http://example.com\"\nca_certificates = [\"6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a\"]", `Invalid ca_certificates.*ca_certificates can only be set when protocol is`),
+			step("host = \"example.com\"\nprotocol = \"grpc\"\npath = \"/x\"", `Invalid path.*value must be null.*"grpc"`),
+			step("url = \"http://example.com\"\nhost = \"example.com\"", `Invalid Attribute Combination`),
+			step("protocol = \"https\"", `Missing Attribute Configuration.*url,host`),
+			step("host = \"example.com:80\"", `Invalid host`),
+			step("host = \"example.com\"\npath = \"api\"", `Invalid path`),
+			step("host = \"example.com\"\nprotocol = \"https\"\nclient_certificate_id = \"nope\"", `Invalid client_certificate_id.*expected a valid UUID`),
+			step("host = \"example.com\"\nclient_certificate_id = \"nope\"", `Kong would reject client_certificate_id: value must be null. client_certificate_id can only be set when protocol is`),
+			step("host = \"example.com\"\ntags = [\"servicehub:service=x\"]", `reserved for the provider`),
+			step("host = \"example.com\"\ntags = [\"a,b\"]", `Invalid tags`),
+			step("url = \"https://example.com\"\ntls_sans = { dnsnames = [\"10.0.0.1\"] }", `Invalid tls_sans.*Kong would reject tls_sans.dnsnames: must not be an IP`),
+		},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: providerConfig("http://127.0.0.1:1") + `
+resource "servicehub_implementation" "test" {
+  service = "pay/ments"
+  version = "v1"
+  name    = "payments-v1"
+  host    = "example.com"
+}
+`,
+			PlanOnly:    true,
+			ExpectError: errorRE(`Invalid service.*must not contain ',' or '/'`),
+		}},
+	})
+}
+
+func TestAccImplementation_invalidName(t *testing.T) {
+	t.Parallel()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: providerConfig("http://127.0.0.1:1") + `
+resource "servicehub_implementation" "test" {
+  service = "payments"
+  version = "v1"
+  name    = "payments v1"
+  host    = "example.com"
+}
+`,
+			PlanOnly:    true,
+			ExpectError: errorRE(`Invalid name.*the only accepted ascii characters`),
+		}},
+	})
 }

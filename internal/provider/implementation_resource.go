@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
 
@@ -27,6 +29,7 @@ var (
 	_ resource.ResourceWithImportState      = (*implementationResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*implementationResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*implementationResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*implementationResource)(nil)
 )
 
 // NewImplementationResource is the servicehub_implementation resource.
@@ -36,6 +39,21 @@ type implementationResource struct {
 	impls *servicehub.Implementations
 }
 
+// implementationKong maps the resource onto Kong's Gateway Service.
+var implementationKong = kongEntity{
+	kind:     "services",
+	noun:     "implementation",
+	resource: "servicehub_implementation",
+	refs: map[string]kongRef{"client_certificate_id": {
+		field: "client_certificate", title: "Certificate not found", noun: "certificate",
+		advice: "Upload the client certificate to Kong first, or refer to an existing one.",
+	}},
+	local:         []string{"service", "version"},
+	shorthand:     "url",
+	shorthandInto: []string{"protocol", "host", "port", "path"},
+	attrs:         attributeTypes(implementationSchema()),
+}
+
 func (r *implementationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_implementation"
 }
@@ -43,22 +61,26 @@ func (r *implementationResource) Metadata(_ context.Context, req resource.Metada
 const (
 	defaultRetries = 5
 	defaultTimeout = 60000
-	maxTimeout     = 2147483646
 )
 
 func (r *implementationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = implementationSchema()
+}
+
+// implementationSchema describes the attributes; Kong's rules on their
+// values are checked by ValidateConfig, the provider's own here.
+func implementationSchema() schema.Schema {
 	timeout := func(what string) schema.Int64Attribute {
 		return schema.Int64Attribute{
-			Description: fmt.Sprintf("Timeout in milliseconds for %s the upstream. Defaults to `%d`.", what, defaultTimeout),
+			Description: fmt.Sprintf("Timeout in milliseconds for %s the upstream, 1 to 2147483646. Defaults to `%d`.", what, defaultTimeout),
 			Optional:    true,
 			Computed:    true,
 			Default:     int64default.StaticInt64(defaultTimeout),
-			Validators:  []validator.Int64{int64validator.Between(1, maxTimeout)},
 		}
 	}
 	notWithURL := stringvalidator.ConflictsWith(path.MatchRoot("url"))
 
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		Description: "An implementation of a Service Hub service version: the Kong Gateway Service that serves the version in this runtime group. " +
 			"A version has at most one implementation per runtime group. The upstream is given either as `url` or as `protocol`, `host`, `port` and `path`.",
 		Attributes: map[string]schema.Attribute{
@@ -80,45 +102,43 @@ func (r *implementationResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"name": schema.StringAttribute{
 				Description: "Gateway Service name, unique in the runtime group. Renaming updates the service in place.",
 				Required:    true,
-				Validators:  []validator.String{nameRule},
 			},
 			"url": schema.StringAttribute{
 				Description: "Upstream URL, shorthand for `protocol`, `host`, `port` and `path` (expanded as Kong does: without a port, 443 for https and 80 otherwise). " +
 					"Conflicts with those four. When they are used instead, `url` is computed from them.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{urlRule},
+				Optional: true,
+				Computed: true,
 			},
 			"protocol": schema.StringAttribute{
-				Description: "Protocol used to reach the upstream: one of `" + joinQuoted(serviceProtocols) + "`. Defaults to `http`, or to the scheme of `url`.",
-				Optional:    true,
-				Computed:    true,
-				Validators:  []validator.String{stringvalidator.OneOf(serviceProtocols...), notWithURL},
+				Description: "Protocol used to reach the upstream: one of `" + strings.Join(kongschema.ServiceProtocols(true), "`, `") + "` " +
+					"(`ws` and `wss` on Kong Gateway Enterprise and Konnect). Defaults to `http`, or to the scheme of `url`.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{notWithURL},
 			},
 			"host": schema.StringAttribute{
 				Description: "Upstream host name or IP address, without a port. Required unless `url` is set.",
 				Optional:    true,
 				Computed:    true,
-				Validators:  []validator.String{hostRule, notWithURL},
+				Validators:  []validator.String{notWithURL},
 			},
 			"port": schema.Int64Attribute{
 				Description: "Upstream port. Defaults to `80`, or to the port of `url`.",
 				Optional:    true,
 				Computed:    true,
-				Validators:  []validator.Int64{int64validator.Between(0, 65535), int64validator.ConflictsWith(path.MatchRoot("url"))},
+				Validators:  []validator.Int64{int64validator.ConflictsWith(path.MatchRoot("url"))},
 			},
 			"path": schema.StringAttribute{
 				Description: "Path prefix of requests to the upstream, starting with `/`. Not allowed with protocols tcp, tls, udp, grpc and grpcs.",
 				Optional:    true,
 				Computed:    true,
-				Validators:  []validator.String{pathRule, notWithURL},
+				Validators:  []validator.String{notWithURL},
 			},
 			"retries": schema.Int64Attribute{
 				Description: fmt.Sprintf("Retries on upstream failure, 0 to 32767. Defaults to `%d`.", defaultRetries),
 				Optional:    true,
 				Computed:    true,
 				Default:     int64default.StaticInt64(defaultRetries),
-				Validators:  []validator.Int64{int64validator.Between(0, 32767)},
 			},
 			"connect_timeout": timeout("connecting to"),
 			"write_timeout":   timeout("two successive writes to"),
@@ -126,13 +146,12 @@ func (r *implementationResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"client_certificate_id": schema.StringAttribute{
 				Description: "Id of the Kong certificate presented to the upstream for mTLS. Only with protocol `https` or `tls`.",
 				Optional:    true,
-				Validators:  []validator.String{uuidRule},
 			},
 			"ca_certificates": schema.ListAttribute{
 				Description: "Ids of Kong CA certificates used to verify the upstream's certificate. Only with protocol `https` or `tls`.",
 				Optional:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.List{listvalidator.ValueStringsAre(uuidRule)},
+				Validators:  []validator.List{listvalidator.NoNullValues()},
 			},
 			"tls_verify": schema.BoolAttribute{
 				Description: "Whether to verify the upstream's TLS certificate. Unset uses Kong's `proxy_ssl_verify`. Only with protocol `https` or `tls`.",
@@ -141,7 +160,24 @@ func (r *implementationResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"tls_verify_depth": schema.Int64Attribute{
 				Description: "Maximum depth of the upstream certificate chain, 0 to 64. Unset uses Kong's default. Only with protocol `https` or `tls`.",
 				Optional:    true,
-				Validators:  []validator.Int64{int64validator.Between(0, 64)},
+			},
+			"tls_sans": schema.SingleNestedAttribute{
+				Description: "Names besides `host` that the upstream's TLS certificate may match. Kong Gateway Enterprise 3.10.0.6 and later, and Konnect.",
+				Optional:    true,
+				Attributes: map[string]schema.Attribute{
+					"dnsnames": schema.ListAttribute{
+						Description: "DNS names, e.g. `upstream.internal`.",
+						Optional:    true,
+						ElementType: types.StringType,
+						Validators:  []validator.List{listvalidator.NoNullValues()},
+					},
+					"uris": schema.ListAttribute{
+						Description: "URIs, e.g. `spiffe://cluster.local/ns/pay/sa/api`.",
+						Optional:    true,
+						ElementType: types.StringType,
+						Validators:  []validator.List{listvalidator.NoNullValues()},
+					},
+				},
 			},
 			"enabled": schema.BoolAttribute{
 				Description: "Whether the Gateway Service is active; when false Kong answers its routes with 404. Defaults to `true`.",
@@ -153,7 +189,7 @@ func (r *implementationResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Description: "Your own tags on the Gateway Service. The provider's `servicehub:` tags are managed separately and never appear here.",
 				Optional:    true,
 				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.ValueStringsAre(tagRule)},
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(userTagRule)},
 			},
 			"created_at": createdAtAttribute(),
 			"updated_at": updatedAtAttribute(),
@@ -162,8 +198,8 @@ func (r *implementationResource) Schema(_ context.Context, _ resource.SchemaRequ
 }
 
 func (r *implementationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if data := configuredData(req.ProviderData, &resp.Diagnostics); data != nil {
-		r.impls = data.implementations
+	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
+		r.impls = client.Implementations
 	}
 }
 
@@ -180,10 +216,7 @@ func (r *implementationResource) Create(ctx context.Context, req resource.Create
 	}
 	created, err := r.impls.Create(ctx, impl)
 	if err != nil {
-		created, err = settleCreate(ctx, err, "Gateway Service", r.impls.Get)
-	}
-	if err != nil {
-		addKongError(&resp.Diagnostics, "create", err)
+		addEntityError(&resp.Diagnostics, implementationKong, "create", err)
 		resp.Diagnostics.Append(keepTainted(ctx, err, req.Plan, &resp.State)...)
 		return
 	}
@@ -205,7 +238,7 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	if err != nil {
-		addKongError(&resp.Diagnostics, "read", err)
+		addEntityError(&resp.Diagnostics, implementationKong, "read", err)
 		return
 	}
 	state, diags := flatten(ctx, impl, prior)
@@ -230,11 +263,9 @@ func (r *implementationResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	impl.ID = prior.ID
-	impl.CreatedAt = prior.CreatedAt
 	updated, err := r.impls.Update(ctx, prior, impl)
 	if err != nil {
-		addKongError(&resp.Diagnostics, "update", err)
+		addEntityError(&resp.Diagnostics, implementationKong, "update", err)
 		return
 	}
 	newState, diags := flatten(ctx, updated, plan)
@@ -249,7 +280,7 @@ func (r *implementationResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	if err := r.impls.Delete(ctx, state.ID.ValueString()); err != nil {
-		addKongError(&resp.Diagnostics, "delete", err)
+		addEntityError(&resp.Diagnostics, implementationKong, "delete", err)
 	}
 }
 

@@ -3,45 +3,18 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"strings"
+	"slices"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/kong/go-kong/kong"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
-
-const res = "servicehub_implementation.test"
-
-func jp(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
-
-// checkKong asserts on the Gateway Service as Kong stores it.
-func checkKong(c *kong.Client, name string, check func(*kong.Service) error) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		svc, err := c.Services.Get(context.Background(), kong.String(name))
-		if err != nil {
-			return fmt.Errorf("Gateway Service %q: %w", name, err)
-		}
-		return check(svc)
-	}
-}
-
-func kongTags(s *kong.Service) []string {
-	var out []string
-	for _, t := range s.Tags {
-		out = append(out, *t)
-	}
-	return out
-}
 
 func TestAccImplementation_urlAndImport(t *testing.T) {
 	t.Parallel()
@@ -402,89 +375,6 @@ resource "servicehub_implementation" "second" {
 	})
 }
 
-func TestAccImplementation_planTimeValidation(t *testing.T) {
-	t.Parallel()
-	// Nothing may reach Kong: a server that is not there proves it.
-	config := func(body string) string {
-		return providerConfig("http://127.0.0.1:1") + `
-resource "servicehub_implementation" "test" {
-  service = "payments"
-  version = "v1"
-  name    = "payments-v1"
-` + body + `
-}
-`
-	}
-	step := func(body, want string) resource.TestStep {
-		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: errorRE(want)}
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
-		Steps: []resource.TestStep{
-			step(`url = "invalid url"`, `Invalid url.*host: required field missing`),
-			step(`url = "ftp://files.internal/"`, `Invalid url.*protocol: expected one of`),
-			step(`url = "http://bad host/"`, `Invalid url`),
-			step("host = \"example.com\"\nport = 70000", `Attribute port value must be between 0 and 65535, got: 70000`),
-			step("host = \"example.com\"\nretries = -1", `Attribute retries value must be between 0 and 32767, got: -1`),
-			step("host = \"example.com\"\nconnect_timeout = 0", `Attribute connect_timeout value must be between 1 and 2147483646`),
-			step("host = \"example.com\"\ntls_verify = true", `tls_verify requires protocol https or tls.*"http"`),
-			step("url = \"http://example.com\"\nca_certificates = [\"6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a\"]", `ca_certificates requires protocol https or tls`),
-			step("host = \"example.com\"\nprotocol = \"grpc\"\npath = \"/x\"", `path not allowed with protocol grpc`),
-			step("url = \"http://example.com\"\nhost = \"example.com\"", `Invalid Attribute Combination`),
-			step("protocol = \"https\"", `Missing Attribute Configuration.*url,host`),
-			step("host = \"example.com:80\"", `Invalid host`),
-			step("host = \"example.com\"\npath = \"api\"", `Invalid path`),
-			step("host = \"example.com\"\nclient_certificate_id = \"nope\"", `expected a valid UUID`),
-			step("host = \"example.com\"\ntags = [\"servicehub:service=x\"]", `reserved for the provider`),
-			step("host = \"example.com\"\ntags = [\"a,b\"]", `Invalid tags`),
-		},
-	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
-		Steps: []resource.TestStep{{
-			Config: providerConfig("http://127.0.0.1:1") + `
-resource "servicehub_implementation" "test" {
-  service = "pay/ments"
-  version = "v1"
-  name    = "payments-v1"
-  host    = "example.com"
-}
-`,
-			PlanOnly:    true,
-			ExpectError: errorRE(`Invalid service.*must not contain ',' or '/'`),
-		}},
-	})
-}
-
-func TestAccImplementation_invalidName(t *testing.T) {
-	t.Parallel()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
-		Steps: []resource.TestStep{{
-			Config: providerConfig("http://127.0.0.1:1") + `
-resource "servicehub_implementation" "test" {
-  service = "payments"
-  version = "v1"
-  name    = "payments v1"
-  host    = "example.com"
-}
-`,
-			PlanOnly:    true,
-			ExpectError: errorRE(`Invalid name.*the only accepted ascii characters`),
-		}},
-	})
-}
-
-// errorRE compiles an expected-error pattern in which a space matches any
-// whitespace: Terraform wraps diagnostics to the terminal width.
-func errorRE(pattern string) *regexp.Regexp {
-	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
-}
-
-// sleepPastSecond makes a later updated_at observable: Kong timestamps
-// have one-second resolution.
-func sleepPastSecond() { time.Sleep(1100 * time.Millisecond) }
-
 func TestAccImplementation_urlKnownAfterApply(t *testing.T) {
 	t.Parallel()
 	srv := startKong(t, localkong.Options{})
@@ -518,6 +408,98 @@ resource "servicehub_implementation" "test" {
 				},
 			},
 			emptyPlanStep(config),
+		},
+	})
+}
+
+// TestAccImplementation_tlsSANs: tls_sans is created, updated in place,
+// read back on import, restored after an edit in Kong, and cleared in
+// Kong when removed from the configuration.
+func TestAccImplementation_tlsSANs(t *testing.T) {
+	t.Parallel()
+	srv := startKong(t, localkong.Options{})
+	kc := kongClient(t, srv.AdminURL, "", "")
+	ctx := context.Background()
+	config := func(sans string) string {
+		return providerConfig(srv.AdminURL) + fmt.Sprintf(`
+resource "servicehub_implementation" "test" {
+  service = "vault"
+  version = "v1"
+  name    = "vault-v1"
+  url     = "https://vault.internal:8200"
+  %s
+}
+`, sans)
+	}
+	sans := func(s *kong.Service) (dns, uris []string) {
+		if s.TLSSANs == nil {
+			return nil, nil
+		}
+		for _, d := range s.TLSSANs.DNSNames {
+			dns = append(dns, *d)
+		}
+		for _, u := range s.TLSSANs.Uris {
+			uris = append(uris, *u)
+		}
+		return dns, uris
+	}
+	wantKong := func(dns, uris []string) resource.TestCheckFunc {
+		return checkKong(kc, "vault-v1", func(s *kong.Service) error {
+			if d, u := sans(s); !slices.Equal(d, dns) || !slices.Equal(u, uris) {
+				return fmt.Errorf("tls_sans in Kong = %q %q, want %q %q", d, u, dns, uris)
+			}
+			return nil
+		})
+	}
+	first := `tls_sans = { dnsnames = ["vault.internal", "api.vault.internal"] }`
+	second := `tls_sans = { dnsnames = ["vault.internal"], uris = ["spiffe://cluster.local/ns/vault/sa/api"] }`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config(first),
+				Check: resource.ComposeTestCheckFunc(
+					wantKong([]string{"vault.internal", "api.vault.internal"}, nil),
+					resource.TestCheckResourceAttr(res, "tls_sans.dnsnames.1", "api.vault.internal"),
+					resource.TestCheckNoResourceAttr(res, "tls_sans.uris"),
+				),
+			},
+			{ResourceName: res, ImportState: true, ImportStateVerify: true},
+			{
+				Config: config(second),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate)},
+				},
+				Check: wantKong([]string{"vault.internal"}, []string{"spiffe://cluster.local/ns/vault/sa/api"}),
+			},
+			emptyPlanStep(config(second)),
+			{
+				// Someone changes the names in Kong: the plan shows it and
+				// apply restores them.
+				PreConfig: func() {
+					s, err := kc.Services.Get(ctx, kong.String("vault-v1"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					s.TLSSANs = &kong.SANs{DNSNames: kong.StringSlice("rogue.internal")}
+					if _, err := kc.Services.Create(ctx, s); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(second),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate)},
+				},
+				Check: wantKong([]string{"vault.internal"}, []string{"spiffe://cluster.local/ns/vault/sa/api"}),
+			},
+			{
+				Config: config(""),
+				Check: resource.ComposeTestCheckFunc(
+					wantKong(nil, nil),
+					resource.TestCheckNoResourceAttr(res, "tls_sans.%"),
+				),
+			},
+			emptyPlanStep(config("")),
 		},
 	})
 }

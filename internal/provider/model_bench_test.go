@@ -4,11 +4,11 @@ import (
 	"context"
 	"testing"
 
-	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
+	"github.com/kong/go-kong/kong"
 )
 
 // What one Read costs the provider once the cache has the entity: Kong's
-// shape to the domain (servicehub) and the domain to Terraform values here.
+// shape (go-kong's) to Terraform values, and back for a write.
 
 func BenchmarkImplementationFlattenExpand(b *testing.B) {
 	ctx := context.Background()
@@ -37,16 +37,16 @@ func BenchmarkImplementationFlattenExpand(b *testing.B) {
 
 func BenchmarkRouteFlattenExpand(b *testing.B) {
 	ctx := context.Background()
-	port := 443
-	r := servicehub.Route{
-		ID: "6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a", Name: "orders", ImplementationID: "11111111-1111-4111-8111-111111111111",
-		Protocols: []string{"http", "https"}, Methods: []string{"GET", "POST"},
-		Hosts: []string{"api.example.com"}, Paths: []string{"/orders", "~/orders/\\d+$"},
-		Headers: map[string][]string{"x-version": {"1", "2"}}, SNIs: []string{"api.example.com"},
-		Destinations: []servicehub.Peer{{IP: strPtr("10.0.0.0/8"), Port: &port}},
-		StripPath:    true, RegexPriority: 1, PathHandling: "v0", HTTPSRedirectStatusCode: 426,
-		RequestBuffering: true, ResponseBuffering: true, Tags: []string{"team"},
-		CreatedAt: 100, UpdatedAt: 200,
+	r := &kong.Route{
+		ID: kong.String("6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a"), Name: kong.String("orders"),
+		Service:   &kong.Service{ID: kong.String("11111111-1111-4111-8111-111111111111")},
+		Protocols: kong.StringSlice("http", "https"), Methods: kong.StringSlice("GET", "POST"),
+		Hosts: kong.StringSlice("api.example.com"), Paths: kong.StringSlice("/orders", "~/orders/\\d+$"),
+		Headers: map[string][]string{"x-version": {"1", "2"}}, SNIs: kong.StringSlice("api.example.com"),
+		Destinations: []*kong.CIDRPort{{IP: kong.String("10.0.0.0/8"), Port: kong.Int(443)}},
+		StripPath:    kong.Bool(true), RegexPriority: kong.Int(1), PathHandling: kong.String("v0"), HTTPSRedirectStatusCode: kong.Int(426),
+		RequestBuffering: kong.Bool(true), ResponseBuffering: kong.Bool(true), Tags: kong.StringSlice("team"),
+		CreatedAt: kong.Int(100), UpdatedAt: kong.Int(200),
 	}
 	prior, diags := flattenRoute(ctx, r, routeModel{})
 	if diags.HasError() {

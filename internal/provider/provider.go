@@ -21,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
 
@@ -30,7 +29,7 @@ var _ provider.Provider = (*servicehubProvider)(nil)
 type servicehubProvider struct {
 	version string
 	// tune adjusts the client configuration; tests use it to shrink backoff.
-	tune func(*kongapi.Config)
+	tune func(*servicehub.Config)
 }
 
 // New returns a constructor for the provider, as providerserver.Serve wants.
@@ -38,26 +37,18 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &servicehubProvider{version: version} }
 }
 
-// providerData is what resources receive from Configure.
-type providerData struct {
-	api             *kongapi.Client
-	implementations *servicehub.Implementations
-	routes          *servicehub.Routes
-	statuses        *servicehub.Statuses
-}
-
-// configuredData is what every resource and data source's Configure does with
-// the provider's data: nil before the provider is configured (validation
-// runs), *providerData after.
-func configuredData(data any, diags *diag.Diagnostics) *providerData {
+// configuredClient is what every resource and data source's Configure does
+// with the provider's data: nil before the provider is configured
+// (validation runs), the runtime group's *servicehub.Client after.
+func configuredClient(data any, diags *diag.Diagnostics) *servicehub.Client {
 	if data == nil {
 		return nil
 	}
-	pd, ok := data.(*providerData)
+	client, ok := data.(*servicehub.Client)
 	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", data))
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *servicehub.Client, got %T. Please report this issue to the provider developers.", data))
 	}
-	return pd
+	return client
 }
 
 type providerModel struct {
@@ -187,20 +178,19 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 		return
 	}
 
-	cfg := kongapi.Config{
-		AdminURL:             stringOrEnv(m.AdminURL, "KONG_ADMIN_URL", kongapi.DefaultAdminURL),
-		Workspace:            stringOrEnv(m.Workspace, "KONG_WORKSPACE", ""),
-		AdminToken:           stringOrEnv(m.AdminToken, "KONG_ADMIN_TOKEN", ""),
-		KonnectToken:         stringOrEnv(m.KonnectToken, "KONNECT_TOKEN", ""),
-		CACertificatePEM:     m.CACertificatePEM.ValueString(),
-		ClientCertificatePEM: m.ClientCertificatePEM.ValueString(),
-		ClientKeyPEM:         m.ClientKeyPEM.ValueString(),
-		MaxRetries:           kongapi.DefaultMaxRetries,
-		RequestTimeout:       kongapi.DefaultRequestTimeout,
-		UserAgent:            fmt.Sprintf("terraform-provider-servicehub/%s terraform/%s", p.version, req.TerraformVersion),
-	}
+	var cfg servicehub.Config
+	cfg.AdminURL = stringOrEnv(m.AdminURL, "KONG_ADMIN_URL", servicehub.DefaultAdminURL)
+	cfg.Workspace = stringOrEnv(m.Workspace, "KONG_WORKSPACE", "")
+	cfg.AdminToken = stringOrEnv(m.AdminToken, "KONG_ADMIN_TOKEN", "")
+	cfg.KonnectToken = stringOrEnv(m.KonnectToken, "KONNECT_TOKEN", "")
+	cfg.CACertificatePEM = m.CACertificatePEM.ValueString()
+	cfg.ClientCertificatePEM = m.ClientCertificatePEM.ValueString()
+	cfg.ClientKeyPEM = m.ClientKeyPEM.ValueString()
+	cfg.MaxRetries = servicehub.DefaultMaxRetries
+	cfg.RequestTimeout = servicehub.DefaultRequestTimeout
+	cfg.UserAgent = fmt.Sprintf("terraform-provider-servicehub/%s terraform/%s", p.version, req.TerraformVersion)
 
-	if _, err := kongapi.ParseAdminURL(cfg.AdminURL); err != nil {
+	if _, err := servicehub.ParseAdminURL(cfg.AdminURL); err != nil {
 		detail := err.Error()
 		if m.AdminURL.IsNull() {
 			detail += " (from the KONG_ADMIN_URL environment variable)"
@@ -251,7 +241,7 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 		}
 		cfg.RequestTimeout = d
 	}
-	statusCfg := statusConfig(m, cfg, &resp.Diagnostics)
+	cfg.Status = statusConfig(m, cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -260,33 +250,21 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 	if p.tune != nil {
 		p.tune(&cfg)
 	}
-	api, err := kongapi.New(cfg)
+	// Terraform configures the provider once per walk, so the client and
+	// its refresh cache live for one plan or one apply: a plan's reads
+	// share one listing of each kind, taken while it runs.
+	client, err := servicehub.New(cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create the Kong Admin API client", err.Error())
 		return
 	}
-	statuses, err := servicehub.NewStatuses(api, statusCfg)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to configure version status", err.Error())
-		return
-	}
-	// Terraform configures the provider once per walk, so the refresh cache
-	// lives for one plan or one apply: a plan's reads share one listing of
-	// each kind, taken while it runs.
-	cache := kongapi.NewCache(api)
-	data := &providerData{
-		api:             api,
-		implementations: servicehub.NewCachedImplementations(cache),
-		routes:          servicehub.NewCachedRoutes(cache),
-		statuses:        statuses,
-	}
-	resp.ResourceData = data
-	resp.DataSourceData = data
+	resp.ResourceData = client
+	resp.DataSourceData = client
 }
 
 // requestLogger sends kongapi's request log to tflog. kongapi never passes
 // headers; masking the secrets anyway keeps a future field from leaking one.
-func requestLogger(cfg kongapi.Config) func(context.Context, string, map[string]any) {
+func requestLogger(cfg servicehub.Config) func(context.Context, string, map[string]any) {
 	var secrets []string
 	for _, s := range []string{cfg.AdminToken, cfg.KonnectToken, cfg.ClientKeyPEM} {
 		if s != "" {
@@ -329,7 +307,7 @@ func (p *servicehubProvider) DataSources(_ context.Context) []func() datasource.
 
 // statusConfig resolves metrics_url and proxy_url, reporting bad values on
 // the attribute (or variable) they came from.
-func statusConfig(m providerModel, cfg kongapi.Config, diags *diag.Diagnostics) servicehub.StatusConfig {
+func statusConfig(m providerModel, cfg servicehub.Config, diags *diag.Diagnostics) servicehub.StatusConfig {
 	fromEnv := func(v types.String, env string) string {
 		if v.IsNull() {
 			return fmt.Sprintf(" (from the %s environment variable)", env)
@@ -339,8 +317,8 @@ func statusConfig(m providerModel, cfg kongapi.Config, diags *diag.Diagnostics) 
 	metricsURL := stringOrEnv(m.MetricsURL, "KONG_METRICS_URL", "")
 	if metricsURL == "" {
 		// A bad admin_url is reported on its own attribute.
-		metricsURL, _ = kongapi.MetricsURL(cfg.AdminURL)
-	} else if _, err := kongapi.ParseMetricsURL(metricsURL); err != nil {
+		metricsURL, _ = servicehub.MetricsURL(cfg.AdminURL)
+	} else if _, err := servicehub.ParseMetricsURL(metricsURL); err != nil {
 		diags.AddAttributeError(path.Root("metrics_url"), "Invalid metrics URL", err.Error()+fromEnv(m.MetricsURL, "KONG_METRICS_URL"))
 	}
 	proxyURL := stringOrEnv(m.ProxyURL, "KONG_PROXY_URL", servicehub.DefaultProxyURL)

@@ -24,15 +24,6 @@ import (
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
-const simpleImpl = `
-resource "servicehub_implementation" "test" {
-  service = "payments"
-  version = "v1"
-  name    = "payments-v1"
-  url     = "http://payments.internal/"
-}
-`
-
 func TestAccProvider_adminToken(t *testing.T) {
 	t.Parallel()
 	const token = "s3cret-admin-token"

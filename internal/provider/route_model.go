@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/kong/go-kong/kong"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
@@ -38,37 +39,34 @@ type routeModel struct {
 	UpdatedAt types.Int64 `tfsdk:"updated_at"`
 }
 
-// peerModel is one sources or destinations entry.
-type peerModel struct {
-	IP   types.String `tfsdk:"ip"`
-	Port types.Int64  `tfsdk:"port"`
-}
-
 var (
 	peerType    = types.ObjectType{AttrTypes: map[string]attr.Type{"ip": types.StringType, "port": types.Int64Type}}
 	headersType = types.ListType{ElemType: types.StringType}
 )
 
-// expand turns a planned model into the route to write. The plan is fully
-// known at apply time.
-func (m routeModel) expand(ctx context.Context) (servicehub.Route, diag.Diagnostics) {
+// expand turns a planned model into the route to write; attributes the
+// plan leaves null are left unset, so Kong applies its default. The plan is
+// fully known at apply time.
+func (m routeModel) expand(ctx context.Context) (kong.Route, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	r := servicehub.Route{
-		ID:                      m.ID.ValueString(),
-		Name:                    m.Name.ValueString(),
-		ImplementationID:        m.ImplementationID.ValueString(),
-		StripPath:               m.StripPath.ValueBool(),
-		PreserveHost:            m.PreserveHost.ValueBool(),
-		RegexPriority:           int(m.RegexPriority.ValueInt64()),
-		PathHandling:            m.PathHandling.ValueString(),
-		HTTPSRedirectStatusCode: int(m.HTTPSRedirectStatusCode.ValueInt64()),
-		RequestBuffering:        m.RequestBuffering.ValueBool(),
-		ResponseBuffering:       m.ResponseBuffering.ValueBool(),
-		CreatedAt:               m.CreatedAt.ValueInt64(),
+	r := kong.Route{
+		ID:                      m.ID.ValueStringPointer(),
+		Name:                    m.Name.ValueStringPointer(),
+		StripPath:               m.StripPath.ValueBoolPointer(),
+		PreserveHost:            m.PreserveHost.ValueBoolPointer(),
+		RegexPriority:           intPointer(m.RegexPriority),
+		PathHandling:            m.PathHandling.ValueStringPointer(),
+		HTTPSRedirectStatusCode: intPointer(m.HTTPSRedirectStatusCode),
+		RequestBuffering:        m.RequestBuffering.ValueBoolPointer(),
+		ResponseBuffering:       m.ResponseBuffering.ValueBoolPointer(),
+		CreatedAt:               intPointer(m.CreatedAt),
+	}
+	if !m.ImplementationID.IsNull() {
+		r.Service = &kong.Service{ID: m.ImplementationID.ValueStringPointer()}
 	}
 	for _, l := range []struct {
 		from types.List
-		to   *[]string
+		to   *[]*string
 	}{
 		{m.Protocols, &r.Protocols}, {m.Methods, &r.Methods}, {m.Paths, &r.Paths},
 		{m.Hosts, &r.Hosts}, {m.SNIs, &r.SNIs}, {m.Tags, &r.Tags},
@@ -86,17 +84,18 @@ func (m routeModel) expand(ctx context.Context) (servicehub.Route, diag.Diagnost
 	return r, diags
 }
 
-func expandPeers(ctx context.Context, s types.Set) ([]servicehub.Peer, diag.Diagnostics) {
+// peerModel is one sources or destinations entry.
+type peerModel struct {
+	IP   types.String `tfsdk:"ip"`
+	Port types.Int64  `tfsdk:"port"`
+}
+
+func expandPeers(ctx context.Context, s types.Set) ([]*kong.CIDRPort, diag.Diagnostics) {
 	var ms []peerModel
 	diags := s.ElementsAs(ctx, &ms, false)
-	var out []servicehub.Peer
+	var out []*kong.CIDRPort
 	for _, p := range ms {
-		peer := servicehub.Peer{IP: p.IP.ValueStringPointer()}
-		if !p.Port.IsNull() {
-			port := int(p.Port.ValueInt64())
-			peer.Port = &port
-		}
-		out = append(out, peer)
+		out = append(out, &kong.CIDRPort{IP: p.IP.ValueStringPointer(), Port: intPointer(p.Port)})
 	}
 	return out, diags
 }
@@ -105,25 +104,25 @@ func expandPeers(ctx context.Context, s types.Set) ([]servicehub.Peer, diag.Diag
 // update) or the state (read, import); it decides whether a collection Kong
 // reports as empty or null is shown as empty or as null, so neither form
 // in the configuration gives a perpetual diff.
-func flattenRoute(ctx context.Context, r servicehub.Route, prior routeModel) (routeModel, diag.Diagnostics) {
+func flattenRoute(ctx context.Context, r *kong.Route, prior routeModel) (routeModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m := routeModel{
-		ID:                      types.StringValue(r.ID),
-		ImplementationID:        optionalString(r.ImplementationID),
-		Name:                    optionalString(r.Name),
-		StripPath:               types.BoolValue(r.StripPath),
-		PreserveHost:            types.BoolValue(r.PreserveHost),
-		RegexPriority:           types.Int64Value(int64(r.RegexPriority)),
-		PathHandling:            types.StringValue(r.PathHandling),
-		HTTPSRedirectStatusCode: types.Int64Value(int64(r.HTTPSRedirectStatusCode)),
-		RequestBuffering:        types.BoolValue(r.RequestBuffering),
-		ResponseBuffering:       types.BoolValue(r.ResponseBuffering),
-		CreatedAt:               types.Int64Value(r.CreatedAt),
-		UpdatedAt:               types.Int64Value(r.UpdatedAt),
+		ID:                      types.StringPointerValue(r.ID),
+		ImplementationID:        optionalString(servicehub.ServiceID(r)),
+		Name:                    types.StringPointerValue(r.Name),
+		StripPath:               boolOr(r.StripPath, false),
+		PreserveHost:            boolOr(r.PreserveHost, false),
+		RegexPriority:           types.Int64Value(int64(intOr(r.RegexPriority, 0))),
+		PathHandling:            types.StringValue(stringOf(r.PathHandling)),
+		HTTPSRedirectStatusCode: types.Int64Value(int64(intOr(r.HTTPSRedirectStatusCode, 0))),
+		RequestBuffering:        boolOr(r.RequestBuffering, true),
+		ResponseBuffering:       boolOr(r.ResponseBuffering, true),
+		CreatedAt:               types.Int64Value(int64(intOr(r.CreatedAt, 0))),
+		UpdatedAt:               types.Int64Value(int64(intOr(r.UpdatedAt, 0))),
 	}
 	var d diag.Diagnostics
 	for _, l := range []struct {
-		vals  []string
+		vals  []*string
 		prior types.List
 		to    *types.List
 	}{
@@ -160,7 +159,7 @@ func flattenHeaders(ctx context.Context, h map[string][]string, prior types.Map)
 	return types.MapValueFrom(ctx, headersType, h)
 }
 
-func flattenPeers(ps []servicehub.Peer, prior types.Set) (types.Set, diag.Diagnostics) {
+func flattenPeers(ps []*kong.CIDRPort, prior types.Set) (types.Set, diag.Diagnostics) {
 	if len(ps) == 0 {
 		if isEmpty(prior) {
 			return types.SetValueMust(peerType, []attr.Value{}), nil
@@ -170,13 +169,9 @@ func flattenPeers(ps []servicehub.Peer, prior types.Set) (types.Set, diag.Diagno
 	var diags diag.Diagnostics
 	elems := make([]attr.Value, 0, len(ps))
 	for _, p := range ps {
-		port := types.Int64Null()
-		if p.Port != nil {
-			port = types.Int64Value(int64(*p.Port))
-		}
 		obj, d := types.ObjectValue(peerType.AttrTypes, map[string]attr.Value{
 			"ip":   types.StringPointerValue(p.IP),
-			"port": port,
+			"port": int64Value(p.Port),
 		})
 		diags.Append(d...)
 		elems = append(elems, obj)
@@ -203,4 +198,19 @@ func isEmpty(v interface {
 		return len(c.Elements()) == 0
 	}
 	return false
+}
+
+// boolOr reads a flag Kong always returns; def stands in when it does not.
+func boolOr(p *bool, def bool) types.Bool {
+	if p == nil {
+		return types.BoolValue(def)
+	}
+	return types.BoolValue(*p)
+}
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
 }

@@ -6,20 +6,19 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
-// routeConfigOf builds a servicehub_route configuration: attrs as given,
-// everything else null.
-func routeConfigOf(t *testing.T, attrs map[string]tftypes.Value) tfsdk.Config {
+// configOf builds a configuration of r: attrs as given, everything else
+// null.
+func configOf(t *testing.T, r fwresource.Resource, attrs map[string]tftypes.Value) tfsdk.Config {
 	t.Helper()
 	ctx := context.Background()
-	var sresp resource.SchemaResponse
-	NewRouteResource().Schema(ctx, resource.SchemaRequest{}, &sresp)
+	var sresp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sresp)
 	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	vals := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
@@ -56,14 +55,15 @@ func tfHeaders(name string, values ...string) tftypes.Value {
 	return tftypes.NewValue(tftypes.Map{ElementType: lt}, map[string]tftypes.Value{name: tfStrings(values...)})
 }
 
-// TestRouteValidateConfig checks which of Kong's errors the resource-level
-// check reports, where, and that it stays silent on what the attribute
-// validators already report and while values are unknown.
+// want is one diagnostic a plan-time check must report.
+type want struct {
+	path string // "" for the resource
+	text string
+}
+
+// TestRouteValidateConfig checks which of Kong's errors the plan-time check
+// reports, where, each once, and that it waits while values are unknown.
 func TestRouteValidateConfig(t *testing.T) {
-	type want struct {
-		path string // "" for the resource
-		text string
-	}
 	unknownList := tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, tftypes.UnknownValue)
 	for _, tc := range []struct {
 		name  string
@@ -98,102 +98,106 @@ func TestRouteValidateConfig(t *testing.T) {
 		{"header regex the router rejects", map[string]tftypes.Value{"headers": tfHeaders("x-id", "~*a(")}, []want{
 			{"", "Router Expression failed validation"},
 		}},
-		// The attribute validators report these; saying them again here
-		// would show each twice.
-		{"bad method left to its validator", map[string]tftypes.Value{"methods": tfStrings("get")}, nil},
-		{"bad regex left to its validator", map[string]tftypes.Value{"paths": tfStrings("~/a(")}, nil},
-		{"host header left to its validator", map[string]tftypes.Value{"headers": tfHeaders("Host", "x")}, nil},
-		{"bad ip left to its validator", map[string]tftypes.Value{"protocols": tfStrings("tcp"), "sources": tfPeers("nope")}, nil},
-		{"unknown protocol left to its validator", map[string]tftypes.Value{"protocols": tfStrings("ftp"), "paths": tfStrings("/a")}, nil},
-		// ...but other attributes' errors still are.
-		{"combination errors beside element errors", map[string]tftypes.Value{"methods": tfStrings("get"), "sources": tfPeers("10.0.0.1")}, []want{
+		{"bad method", map[string]tftypes.Value{"methods": tfStrings("get")}, []want{
+			{"methods[0]", "Kong would reject methods: invalid value: get."},
+		}},
+		{"bad regex", map[string]tftypes.Value{"paths": tfStrings("~/a(")}, []want{{"paths[0]", "invalid regex: '/a('"}}},
+		{"host header", map[string]tftypes.Value{"headers": tfHeaders("Host", "x")}, []want{{"headers", "cannot contain 'host' header"}}},
+		{"bad ip", map[string]tftypes.Value{"protocols": tfStrings("tcp"), "sources": tfPeers("nope")}, []want{
+			{"sources", "invalid ip or cidr range: 'nope'"},
+		}},
+		{"unknown protocol", map[string]tftypes.Value{"protocols": tfStrings("ftp"), "paths": tfStrings("/a")}, []want{
+			{"protocols", "Kong would reject protocols: unknown type: ftp. Kong's protocols are grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp."},
+		}},
+		{"element errors beside combination errors", map[string]tftypes.Value{"methods": tfStrings("get"), "sources": tfPeers("10.0.0.1")}, []want{
+			{"methods[0]", "invalid value: get"},
 			{"sources", "cannot set 'sources'"},
+		}},
+		{"unknown protocols: field rules still run", map[string]tftypes.Value{"protocols": unknownList, "paths": tfStrings("foo")}, []want{
+			{"paths[0]", "should start with: / (fixed path) or ~/ (regex path)"},
 		}},
 		{"unknown matcher: wait for apply", map[string]tftypes.Value{"paths": unknownList}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var resp resource.ValidateConfigResponse
-			(&routeResource{}).ValidateConfig(context.Background(), resource.ValidateConfigRequest{Config: routeConfigOf(t, tc.attrs)}, &resp)
-			got := resp.Diagnostics
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %d diagnostics, want %d:\n%s", len(got), len(tc.want), diagText(got))
-			}
-			for _, w := range tc.want {
-				found := false
-				for _, d := range got {
-					p := ""
-					if wp, ok := d.(diag.DiagnosticWithPath); ok {
-						p = wp.Path().String()
-					}
-					if p == w.path && strings.Contains(d.Detail(), w.text) && d.Severity() == diag.SeverityError {
-						found = true
-					}
-				}
-				if !found {
-					t.Errorf("no error at %q containing %q in:\n%s", w.path, w.text, diagText(got))
-				}
-			}
+			var resp fwresource.ValidateConfigResponse
+			(&routeResource{}).ValidateConfig(context.Background(), fwresource.ValidateConfigRequest{Config: configOf(t, &routeResource{}, tc.attrs)}, &resp)
+			checkDiags(t, resp.Diagnostics, tc.want)
 		})
 	}
 }
 
-func diagText(ds diag.Diagnostics) string {
-	var b strings.Builder
-	for _, d := range ds {
-		p := ""
-		if wp, ok := d.(diag.DiagnosticWithPath); ok {
-			p = wp.Path().String()
-		}
-		b.WriteString("  [" + p + "] " + d.Summary() + ": " + d.Detail() + "\n")
+// checkDiags asserts that got holds exactly the errors wanted.
+func checkDiags(t *testing.T, got diag.Diagnostics, wanted []want) {
+	t.Helper()
+	if len(got) != len(wanted) {
+		t.Fatalf("got %d diagnostics, want %d:\n%s", len(got), len(wanted), diagText(got))
 	}
-	return b.String()
+	for _, w := range wanted {
+		found := false
+		for _, d := range got {
+			p := ""
+			if wp, ok := d.(diag.DiagnosticWithPath); ok {
+				p = wp.Path().String()
+			}
+			if p == w.path && strings.Contains(d.Detail(), w.text) && d.Severity() == diag.SeverityError {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no error at %q containing %q in:\n%s", w.path, w.text, diagText(got))
+		}
+	}
 }
 
-// TestAddRouteError checks that Kong's errors at apply time land on the
-// attributes they concern.
-func TestAddRouteError(t *testing.T) {
-	var diags diag.Diagnostics
-	addRouteError(&diags, "create", &kongapi.Error{StatusCode: 400, Code: kongapi.CodeSchemaViolation, Message: "schema violation", Fields: map[string]any{
-		"@entity":    []any{"must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'"},
-		"methods":    []any{nil, "invalid value: get"},
-		"sources":    "cannot set 'sources' when 'protocols' is 'http' or 'https'",
-		"expression": "unknown field",
-	}})
-	want := []string{
-		"[] Unable to create route: Kong rejected the route: must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'. A route must say which requests it matches.",
-		// Not an attribute: reported on the resource, with the field.
-		"[] Unable to create route: Kong rejected the route: expression: unknown field.",
-		"[methods[1]] Unable to create route: Kong rejected methods: invalid value: get.",
-		"[sources] Unable to create route: Kong rejected sources: cannot set 'sources' when 'protocols' is 'http' or 'https'.",
+func TestAccRoute_planTimeValidation(t *testing.T) {
+	t.Parallel()
+	// Nothing may reach Kong: a server that is not there proves it.
+	config := func(body string) string {
+		return providerConfig("http://127.0.0.1:1") + `
+resource "servicehub_route" "test" {
+  implementation_id = "6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a"
+  name              = "r"
+` + body + `
+}
+`
 	}
-	got := strings.Split(strings.TrimSpace(diagText(diags)), "\n")
-	if len(got) != len(want) {
-		t.Fatalf("got:\n%s", diagText(diags))
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: errorRE(want)}
 	}
-	for i := range want {
-		if strings.TrimSpace(got[i]) != want[i] {
-			t.Errorf("diagnostic %d:\n got %s\nwant %s", i, strings.TrimSpace(got[i]), want[i])
-		}
-	}
-
-	diags = nil
-	addRouteError(&diags, "update", &kongapi.Error{StatusCode: 400, Code: kongapi.CodeForeignKey,
-		Message: "the foreign key '{id=\"x\"}' does not reference an existing 'services' entity.", Fields: map[string]any{"service": map[string]any{"id": "x"}}})
-	if len(diags) != 1 || !strings.Contains(diagText(diags), "[implementation_id] Implementation not found") {
-		t.Errorf("foreign key error:\n%s", diagText(diags))
-	}
-
-	diags = nil
-	addRouteError(&diags, "delete", &kongapi.Error{StatusCode: 403, Method: "DELETE", Path: "/routes/x", Message: "Forbidden"})
-	if len(diags) != 1 || !strings.Contains(diagText(diags), "Unable to delete route: permission denied") ||
-		!strings.Contains(diagText(diags), "lacks permission for Routes in this workspace") {
-		t.Errorf("403:\n%s", diagText(diags))
-	}
-
-	diags = nil
-	addRouteError(&diags, "read", &kongapi.Error{StatusCode: 401, Method: "GET", Path: "/routes/x", Message: "Unauthorized"})
-	if len(diags) != 1 || !strings.Contains(diagText(diags), "Unable to read route: Kong rejected the credentials") ||
-		!strings.Contains(diagText(diags), "admin_token") {
-		t.Errorf("401:\n%s", diagText(diags))
-	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			step(`methods = ["get"]`, `Invalid methods.*Kong would reject methods: invalid value: get`),
+			step(`paths = ["foo"]`, `Invalid paths.*should start with: / \(fixed path\) or ~/ \(regex path\)`),
+			step(`paths = ["~/a("]`, `Invalid paths.*invalid regex: '/a\('`),
+			step(`headers = { host = ["example.com"] }`, `cannot contain 'host' header, which must be specified in the 'hosts' attribute`),
+			step(`headers = { "x foo" = ["1"] }`, `bad header name 'x foo'`),
+			step("paths = [\"/a\"]\nsources = [{ ip = \"10.0.0.1\" }]", `Kong would reject sources: cannot set 'sources' when 'protocols' is 'http' or 'https'`),
+			step("protocols = [\"tcp\"]\npaths = [\"/a\"]\ndestinations = [{ port = 80 }]", `Kong would reject paths: cannot set 'paths' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'`),
+			step("protocols = [\"tcp\"]\nsources = [{}]", `at least one of these fields must be non-empty: 'ip', 'port'`),
+			step(`tags = ["x"]`, `must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'https'`),
+			step("protocols = [\"http\"]\nhosts = []", `must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'`),
+			step("protocols = [\"tls_passthrough\"]", `must set snis when 'protocols' is 'tls_passthrough'`),
+			step("protocols = [\"http\"]\npaths = [\"/a\"]\nsnis = [\"a.example.com\"]", `'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'`),
+			step("protocols = [\"http\", \"tcp\"]\npaths = [\"/a\"]", `these sets are mutually exclusive: \('http', 'https'\), \('tcp', 'tls', 'udp'\)`),
+			step("protocols = [\"grpc\"]\npaths = [\"/a\"]\nstrip_path = true", `cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'`),
+			step("protocols = [\"ftp\"]\npaths = [\"/a\"]", `Invalid protocols.*Kong would reject protocols: unknown type: ftp`),
+			step(`hosts = ["a.*.example.com"]`, `Invalid hosts.*invalid wildcard: must be placed at leftmost or rightmost label`),
+			step(`headers = { x-id = ["~*a("] }`, `Router Expression failed validation`),
+			step("paths = [\"/a\"]\nmethods = [\"GET\", \"GET\"]", `Duplicate List Value`),
+			step("paths = [\"/a\"]\nhttps_redirect_status_code = 300", `Invalid https_redirect_status_code.*expected one of: 426, 301, 302, 307, 308`),
+			step("paths = [\"/a\"]\npath_handling = \"v2\"", `Invalid path_handling.*expected one of: v0, v1`),
+			step("paths = [\"/a\"]\nsnis = [\"10.0.0.1\"]", `Invalid snis.*must not be an IP`),
+			step("protocols = [\"tcp\"]\nsources = [{ ip = \"300.0.0.1\" }]", `Invalid sources.*invalid ip or cidr range: '300.0.0.1'`),
+			step("paths = [\"/a\"]\ntags = [\"servicehub:x\"]", `reserved for the provider`),
+		},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config:      strings.Replace(config(`paths = ["/a"]`), `name              = "r"`, `name = "r 1"`, 1),
+			PlanOnly:    true,
+			ExpectError: errorRE(`Invalid name.*the only accepted ascii characters`),
+		}},
+	})
 }

@@ -3,11 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -40,25 +39,33 @@ type routeResource struct {
 	routes *servicehub.Routes
 }
 
+// routeKong maps the resource onto Kong's Route.
+var routeKong = kongEntity{
+	kind:     "routes",
+	noun:     "route",
+	resource: "servicehub_route",
+	refs: map[string]kongRef{"implementation_id": {
+		field: "service", title: "Implementation not found", noun: "Gateway Service",
+		advice: "Refer to an existing implementation, e.g. implementation_id = servicehub_implementation.<name>.id.",
+	}},
+	notes: map[string]string{
+		"must set ":      "A route must say which requests it matches.",
+		"unknown type: ": "Kong's protocols are " + strings.Join(kongschema.Protocols, ", ") + ".",
+	},
+	attrs: attributeTypes(routeSchema()),
+}
+
 func (r *routeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_route"
 }
 
-var (
-	methodRule    = kongRule{"must be an HTTP method in upper case, e.g. GET", kongschema.ValidateMethod}
-	routePathRule = kongRule{"must start with / (a prefix) or ~/ (a regex), normalized, and compile as a regex if ~/", kongschema.ValidateRoutePath}
-	routeHostRule = kongRule{"must be a hostname with an optional port and at most one leftmost or rightmost * wildcard", kongschema.ValidateRouteHost}
-	headerRule    = kongRule{"must be a header name of A-Z, a-z, 0-9, '_' and '-', other than host", kongschema.ValidateHeaderName}
-	sniRule       = kongRule{"must be a hostname, not an IP address, with an optional leftmost or rightmost * wildcard", kongschema.ValidateSNI}
-	ipRule        = kongRule{"must be an IP address or CIDR range", kongschema.ValidateIPOrCIDR}
-)
-
-var (
-	defaultRouteProtocols = []string{"http", "https"}
-	redirectCodes         = []int64{426, 301, 302, 307, 308}
-)
-
 func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = routeSchema()
+}
+
+// routeSchema describes the attributes; Kong's rules on their values are
+// checked by ValidateConfig, the provider's own here.
+func routeSchema() schema.Schema {
 	peers := func(what string) schema.SetNestedAttribute {
 		return schema.SetNestedAttribute{
 			Description: fmt.Sprintf("%s of stream (tcp, tls, udp) requests to match, each with an `ip` (address or CIDR range), a `port`, or both. "+
@@ -69,30 +76,30 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 					"ip": schema.StringAttribute{
 						Description: "IP address or CIDR range, e.g. `10.0.0.0/8`.",
 						Optional:    true,
-						Validators:  []validator.String{ipRule},
 					},
 					"port": schema.Int64Attribute{
 						Description: "Port, 0 to 65535.",
 						Optional:    true,
-						Validators:  []validator.Int64{int64validator.Between(0, 65535)},
 					},
 				},
 			},
 		}
 	}
-	list := func(desc string, rule validator.String, unique bool) schema.ListAttribute {
-		v := []validator.List{listvalidator.NoNullValues(), listvalidator.ValueStringsAre(rule)}
+	// Kong keeps a set's elements unique by dropping repeats, which would
+	// read back as drift: the provider refuses them instead.
+	list := func(desc string, unique bool, more ...validator.List) schema.ListAttribute {
+		v := append([]validator.List{listvalidator.NoNullValues()}, more...)
 		if unique {
 			v = append(v, listvalidator.UniqueValues())
 		}
 		return schema.ListAttribute{Description: desc, Optional: true, ElementType: types.StringType, Validators: v}
 	}
-	protocols := make([]attr.Value, len(defaultRouteProtocols))
-	for i, p := range defaultRouteProtocols {
+	protocols := make([]attr.Value, len(kongschema.RouteDefaultProtocols))
+	for i, p := range kongschema.RouteDefaultProtocols {
 		protocols[i] = types.StringValue(p)
 	}
 
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		Description: "A Route of an implementation: which requests Kong sends to the implementation's Gateway Service. " +
 			"An implementation can have any number of routes. For http and https a route must set at least one of `methods`, `hosts`, `headers` or `paths` " +
 			"(or `snis` with https).",
@@ -106,27 +113,22 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Description: "Id of the implementation (Gateway Service) the route sends requests to. Changing it moves the route in place. " +
 					"To move routes off an implementation and delete it in the same apply, give the implementation `lifecycle { create_before_destroy = true }`, " +
 					"so that Terraform deletes it only after the routes have moved.",
-				Required:   true,
-				Validators: []validator.String{uuidRule},
+				Required: true,
 			},
 			"name": schema.StringAttribute{
 				Description: "Route name, unique in the runtime group and case-sensitive: `foo` and `Foo` are two routes.",
 				Required:    true,
-				Validators:  []validator.String{nameRule},
 			},
-			"methods": list("HTTP methods to match, in upper case, e.g. `[\"GET\", \"POST\"]`.", methodRule, true),
+			"methods": list("HTTP methods to match, in upper case, e.g. `[\"GET\", \"POST\"]`.", true),
 			"paths": list("Paths to match, each a prefix starting with `/` or a regex starting with `~/`, e.g. `[\"/foo\", \"~/items/\\\\d+$\"]`. "+
-				"Order is kept.", routePathRule, false),
+				"Order is kept.", false),
 			"hosts": list("Host header values to match, with an optional port and one leftmost or rightmost `*` wildcard, e.g. `*.example.com`. "+
-				"Order is kept.", routeHostRule, false),
+				"Order is kept.", false),
 			"headers": schema.MapAttribute{
 				Description: "Request headers to match: header name to the values any of which matches. `host` is not allowed here; use `hosts`.",
 				Optional:    true,
 				ElementType: headersType,
-				Validators: []validator.Map{
-					mapvalidator.KeysAre(headerRule),
-					mapvalidator.ValueListsAre(listvalidator.NoNullValues(), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
-				},
+				Validators:  []validator.Map{mapvalidator.ValueListsAre(listvalidator.NoNullValues())},
 			},
 			"protocols": schema.ListAttribute{
 				Description: "Protocols the route accepts: `http` and `https`, or `grpc` and `grpcs`, or `tcp`, `tls` and `udp`, or `tls_passthrough`. " +
@@ -135,12 +137,7 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Computed:    true,
 				ElementType: types.StringType,
 				Default:     listdefault.StaticValue(types.ListValueMust(types.StringType, protocols)),
-				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
-					listvalidator.NoNullValues(),
-					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(stringvalidator.OneOf(kongschema.Protocols...)),
-				},
+				Validators:  []validator.List{listvalidator.NoNullValues(), listvalidator.UniqueValues()},
 			},
 			"strip_path": schema.BoolAttribute{
 				Description: "Whether to remove the matched path prefix from the request before proxying it. Defaults to `true`, " +
@@ -166,15 +163,13 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Optional:    true,
 				Computed:    true,
 				Default:     stringdefault.StaticString("v0"),
-				Validators:  []validator.String{stringvalidator.OneOf("v0", "v1")},
 			},
 			"https_redirect_status_code": schema.Int64Attribute{
 				Description: "Status Kong answers with when the route does not accept http and a request comes over http: " +
 					"`426`, `301`, `302`, `307` or `308`. Defaults to `426`.",
-				Optional:   true,
-				Computed:   true,
-				Default:    int64default.StaticInt64(426),
-				Validators: []validator.Int64{int64validator.OneOf(redirectCodes...)},
+				Optional: true,
+				Computed: true,
+				Default:  int64default.StaticInt64(426),
 			},
 			"request_buffering": schema.BoolAttribute{
 				Description: "Whether Kong buffers the request body before proxying it. Defaults to `true`.",
@@ -188,10 +183,10 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Computed:    true,
 				Default:     booldefault.StaticBool(true),
 			},
-			"snis":         list("TLS server names to match. Only with protocols https, grpcs, tls or tls_passthrough.", sniRule, true),
+			"snis":         list("TLS server names to match. Only with protocols https, grpcs, tls or tls_passthrough.", true),
 			"sources":      peers("Client addresses"),
 			"destinations": peers("Destination addresses"),
-			"tags":         list("Tags on the route.", tagRule, true),
+			"tags":         list("Tags on the route.", true, listvalidator.ValueStringsAre(userTagRule)),
 			"created_at":   createdAtAttribute(),
 			"updated_at":   updatedAtAttribute(),
 		},
@@ -199,8 +194,8 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 }
 
 func (r *routeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if data := configuredData(req.ProviderData, &resp.Diagnostics); data != nil {
-		r.routes = data.routes
+	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
+		r.routes = client.Routes
 	}
 }
 
@@ -217,10 +212,7 @@ func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	created, err := r.routes.Create(ctx, route)
 	if err != nil {
-		created, err = settleCreate(ctx, err, "Route", r.routes.Get)
-	}
-	if err != nil {
-		addRouteError(&resp.Diagnostics, "create", err)
+		addEntityError(&resp.Diagnostics, routeKong, "create", err)
 		resp.Diagnostics.Append(keepTainted(ctx, err, req.Plan, &resp.State)...)
 		return
 	}
@@ -242,7 +234,7 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	if err != nil {
-		addRouteError(&resp.Diagnostics, "read", err)
+		addEntityError(&resp.Diagnostics, routeKong, "read", err)
 		return
 	}
 	state, diags := flattenRoute(ctx, route, prior)
@@ -262,11 +254,14 @@ func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	route.ID = state.ID.ValueString()
-	route.CreatedAt = state.CreatedAt.ValueInt64()
-	updated, err := r.routes.Update(ctx, route)
+	prior, diags := state.expand(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updated, err := r.routes.Update(ctx, prior, route)
 	if err != nil {
-		addRouteError(&resp.Diagnostics, "update", err)
+		addEntityError(&resp.Diagnostics, routeKong, "update", err)
 		return
 	}
 	newState, diags := flattenRoute(ctx, updated, plan)
@@ -281,7 +276,7 @@ func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 		return
 	}
 	if err := r.routes.Delete(ctx, state.ID.ValueString()); err != nil {
-		addRouteError(&resp.Diagnostics, "delete", err)
+		addEntityError(&resp.Diagnostics, routeKong, "delete", err)
 	}
 }
 

@@ -18,8 +18,6 @@ import (
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
-const routeRes = "servicehub_route.test"
-
 // implConfig declares an implementation labelled label whose service and
 // Gateway Service are both called name.
 func implConfig(label, name, url string) string {

@@ -3,31 +3,30 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
-	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
-	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
 
-// kongRule adapts one of Kong's field rules (kongschema, servicehub) to a
-// plan-time string validator, so a plan fails with Kong's own message
-// before anything is sent.
-type kongRule struct {
+// The provider's own rules on single values. Kong's rules on entities are
+// not here: ValidateConfig applies them through kongschema.PlanCheck.
+
+// ruleValidator adapts a rule of the provider's domain (servicehub) to a
+// plan-time string validator.
+type ruleValidator struct {
 	desc  string
 	check func(string) error
 }
 
-var _ validator.String = kongRule{}
+var _ validator.String = ruleValidator{}
 
-func (v kongRule) Description(context.Context) string         { return v.desc }
-func (v kongRule) MarkdownDescription(context.Context) string { return v.desc }
+func (v ruleValidator) Description(context.Context) string         { return v.desc }
+func (v ruleValidator) MarkdownDescription(context.Context) string { return v.desc }
 
-func (v kongRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v ruleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -46,67 +45,10 @@ func attrName(p string) string {
 }
 
 var (
-	nameRule    = kongRule{"must be a valid Kong name: alphanumerics, '.', '-', '_', '~' or UTF-8 letters", kongschema.ValidateName}
-	hostRule    = kongRule{"must be a hostname, IPv4 or IPv6 address, without a port", kongschema.ValidateHost}
-	pathRule    = kongRule{"must be a Kong service path starting with '/'", kongschema.ValidateServicePath}
-	serviceRule = kongRule{"must be usable in a Kong tag", servicehub.ValidateServiceName}
-	versionRule = kongRule{"must be usable in a Kong tag", servicehub.ValidateVersion}
-	tagRule     = kongRule{"must be a valid Kong tag not starting with \"servicehub:\"", servicehub.ValidateUserTag}
-	uuidRule    = kongRule{"must be a UUID", validateUUID}
-	urlRule     = kongRule{"must be a url Kong accepts, e.g. http://example.com:8080/api", validateServiceURL}
+	serviceRule = ruleValidator{"must be usable in a Kong tag", servicehub.ValidateServiceName}
+	versionRule = ruleValidator{"must be usable in a Kong tag", servicehub.ValidateVersion}
+	userTagRule = ruleValidator{"must not start with \"servicehub:\"", servicehub.ValidateUserTag}
 )
-
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-func validateUUID(s string) error {
-	if !uuidRE.MatchString(s) {
-		return fmt.Errorf("expected a valid UUID")
-	}
-	return nil
-}
-
-// serviceProtocols are Kong's service protocols; ws and wss exist in Kong
-// Gateway Enterprise and Konnect only (OSS Kong rejects them itself).
-var serviceProtocols = []string{"grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp", "ws", "wss"}
-
-// validateServiceURL applies Kong's url shorthand and then the rules of the
-// fields it expands into, reporting every problem as Kong would.
-func validateServiceURL(u string) error {
-	ep, err := servicehub.ParseURL(u)
-	if err != nil {
-		return err
-	}
-	var problems []string
-	if !contains(serviceProtocols, ep.Protocol) {
-		problems = append(problems, fmt.Sprintf("protocol: expected one of: %s", strings.Join(serviceProtocols, ", ")))
-	}
-	if ep.Host == "" {
-		problems = append(problems, "host: required field missing")
-	} else if err := kongschema.ValidateHost(ep.Host); err != nil {
-		problems = append(problems, "host: "+err.Error())
-	}
-	if ep.Port < 0 || ep.Port > 65535 {
-		problems = append(problems, "port: value should be between 0 and 65535")
-	}
-	if ep.Path != nil {
-		if err := kongschema.ValidateServicePath(*ep.Path); err != nil {
-			problems = append(problems, "path: "+err.Error())
-		}
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s", strings.Join(problems, "; "))
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
 
 type adminURLValidator struct{}
 
@@ -119,7 +61,7 @@ func (adminURLValidator) ValidateString(_ context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := kongapi.ParseAdminURL(req.ConfigValue.ValueString()); err != nil {
+	if _, err := servicehub.ParseAdminURL(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Kong Admin API URL", err.Error())
 	}
 }

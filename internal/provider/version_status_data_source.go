@@ -2,16 +2,12 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
 
@@ -123,8 +119,8 @@ func (d *versionStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 }
 
 func (d *versionStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if data := configuredData(req.ProviderData, &resp.Diagnostics); data != nil {
-		d.statuses = data.statuses
+	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
+		d.statuses = client.Statuses
 	}
 }
 
@@ -152,10 +148,10 @@ func flattenVersionStatus(m versionStatusModel, st servicehub.VersionStatus) ver
 	m.Enabled = types.BoolNull()
 	m.UpstreamURL = types.StringNull()
 	if impl := st.Implementation; impl != nil {
-		m.ImplementationID = types.StringValue(impl.ID)
-		m.ImplementationName = types.StringValue(impl.Name)
-		m.Enabled = types.BoolValue(impl.Enabled)
-		m.UpstreamURL = types.StringValue(impl.Endpoint.URL())
+		m.ImplementationID = types.StringValue(impl.ID())
+		m.ImplementationName = types.StringValue(impl.Name())
+		m.Enabled = types.BoolValue(impl.Enabled())
+		m.UpstreamURL = types.StringValue(impl.UpstreamURL())
 	}
 	m.Routes = make([]versionRouteModel, 0, len(st.Routes))
 	for _, r := range st.Routes {
@@ -183,37 +179,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-func addStatusError(diags *diag.Diagnostics, err error) {
-	var ferr *servicehub.MetricsFormatError
-	switch {
-	case errors.As(err, &ferr):
-		diags.AddError("Malformed Kong metrics",
-			fmt.Sprintf("%s\n\nmetrics_url (or KONG_METRICS_URL) must point at Kong's Prometheus endpoint, such as the Admin API's "+
-				"/metrics or a data plane's Status API /metrics.", err))
-	case kongapi.IsUnauthorized(err):
-		diags.AddError("Unable to read version status: Kong rejected the credentials", fmt.Sprintf("%s\n\n%s", err, authHint(err)))
-	case kongapi.IsForbidden(err):
-		diags.AddError("Unable to read version status: permission denied",
-			fmt.Sprintf("%s\n\nThe token is valid but lacks permission to read Gateway Services and Routes in this workspace or control plane.", err))
-	default:
-		diags.AddError("Unable to read version status", err.Error())
-	}
-}
-
-// addMetricsWarning explains why status_codes is empty: the other results
-// stand, so this is no reason to fail a plan.
-func addMetricsWarning(diags *diag.Diagnostics, metricsURL string, err error) {
-	detail := fmt.Sprintf("status_codes and total_requests are empty: the runtime group's Prometheus metrics could not be read from %s: %s.", metricsURL, err)
-	switch {
-	case kongapi.IsNotFound(err):
-		detail += "\n\nThere is no metrics endpoint there. Kong serves /metrics on its Admin API while the prometheus plugin is loaded; " +
-			"Konnect control planes serve none. Set metrics_url (or KONG_METRICS_URL) to a data plane's Status API, such as http://<data-plane>:8100/metrics."
-	case kongapi.IsUnreachable(err):
-		detail += "\n\nNothing answers at that address. Check metrics_url (or KONG_METRICS_URL)."
-	case kongapi.IsUnauthorized(err), kongapi.IsForbidden(err):
-		detail += "\n\nThe metrics endpoint refused the provider's credentials (admin_token, konnect_token and headers are sent to it)."
-	}
-	diags.AddWarning("Status codes unavailable", detail)
 }
