@@ -23,6 +23,7 @@ type cli struct {
 	t   *testing.T
 	tf  string
 	dir string
+	bin string // the directory dev_overrides points at
 	env []string
 }
 
@@ -74,7 +75,7 @@ func newCLI(t *testing.T, extraEnv ...string) *cli {
 		env = append(env, kv)
 	}
 	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-	return &cli{t: t, tf: tf, dir: dir, env: append(env, extraEnv...)}
+	return &cli{t: t, tf: tf, dir: dir, bin: bin, env: append(env, extraEnv...)}
 }
 
 // provider block requirements for dev_overrides.
