@@ -26,6 +26,7 @@ func main() {
 	faults := faultFlags()
 	tlsOpts := tlsFlags()
 	debug := debugFlag()
+	seed := seedFlag()
 	flag.Parse()
 
 	fail := func(err error) {
@@ -41,6 +42,9 @@ func main() {
 	}
 	srv, err := localkong.Start(opts, *adminAddr, *proxyAddr)
 	if err != nil {
+		fail(err)
+	}
+	if err := seed(srv); err != nil {
 		fail(err)
 	}
 	fmt.Printf("localkong admin=%s proxy=%s\n", srv.AdminURL, srv.ProxyURL)
