@@ -33,16 +33,11 @@ func (r *implementationResource) ValidateConfig(ctx context.Context, req resourc
 //     80, no path) rather than their prior values, so removing one from the
 //     configuration clears it, and url is rendered from them.
 func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	config, plan, ok := planned[implementationModel](ctx, req, resp)
+	config, plan, ok := planned(ctx, implementationCodec, req, resp)
 	if !ok {
 		return
 	}
-	priorURL := ""
-	if !req.State.Raw.IsNull() {
-		var state implementationModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		priorURL = state.URL.ValueString()
-	}
+	priorURL := stringAttr(req.State.Raw, "url")
 
 	switch {
 	case config.URL.IsUnknown():
@@ -74,21 +69,28 @@ func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 	}
 
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	raw, diags := implementationCodec.set(ctx, plan)
 	// The framework only marks updated_at unknown when the configuration
 	// changed; the defaults above can plan a change on their own.
-	if !req.State.Raw.IsNull() && !resp.Plan.Raw.Equal(req.State.Raw) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_at"), types.Int64Unknown())...)
+	if !diags.HasError() && !req.State.Raw.IsNull() && !raw.Equal(req.State.Raw) {
+		plan.UpdatedAt = types.Int64Unknown()
+		raw, diags = implementationCodec.set(ctx, plan)
+	}
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Plan.Raw = raw
 	}
 }
 
 // planned reads the configuration and the proposed plan of a create or
 // update into models; ok is false for a destroy, or when either failed.
-func planned[T any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (config, plan T, ok bool) {
+func planned[T any](ctx context.Context, c *codec[T], req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (config, plan T, ok bool) {
 	if req.Plan.Raw.IsNull() {
 		return config, plan, false // destroy
 	}
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	config, diags := c.get(ctx, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
+	plan, diags = c.get(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
 	return config, plan, !resp.Diagnostics.HasError()
 }

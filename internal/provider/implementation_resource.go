@@ -39,6 +39,9 @@ type implementationResource struct {
 	impls *servicehub.Implementations
 }
 
+// implementationCodec reads and writes implementationModel.
+var implementationCodec = newCodec[implementationModel](implementationSchema())
+
 // implementationKong maps the resource onto Kong's Gateway Service.
 var implementationKong = kongEntity{
 	kind:     "services",
@@ -204,8 +207,8 @@ func (r *implementationResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *implementationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan implementationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := implementationCodec.get(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -222,12 +225,13 @@ func (r *implementationResource) Create(ctx context.Context, req resource.Create
 	}
 	state, diags := flatten(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.State.Raw, diags = implementationCodec.set(ctx, state)
+	resp.Diagnostics.Append(diags...)
 }
 
 func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var prior implementationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	prior, diags := implementationCodec.get(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -243,13 +247,15 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	state, diags := flatten(ctx, impl, prior)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.State.Raw, diags = implementationCodec.set(ctx, state)
+	resp.Diagnostics.Append(diags...)
 }
 
 func (r *implementationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state implementationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan, diags := implementationCodec.get(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	state, diags := implementationCodec.get(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -270,16 +276,12 @@ func (r *implementationResource) Update(ctx context.Context, req resource.Update
 	}
 	newState, diags := flatten(ctx, updated, plan)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	resp.State.Raw, diags = implementationCodec.set(ctx, newState)
+	resp.Diagnostics.Append(diags...)
 }
 
 func (r *implementationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state implementationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.impls.Delete(ctx, state.ID.ValueString()); err != nil {
+	if err := r.impls.Delete(ctx, stringAttr(req.State.Raw, "id")); err != nil {
 		addEntityError(&resp.Diagnostics, implementationKong, "delete", err)
 	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -24,7 +25,7 @@ func (r *routeResource) ValidateConfig(ctx context.Context, req resource.Validat
 // protocol is grpc or grpcs (Kong rejects true there), true otherwise. The
 // schema default cannot see the protocols.
 func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	config, plan, ok := planned[routeModel](ctx, req, resp)
+	config, plan, ok := planned(ctx, routeCodec, req, resp)
 	if !ok {
 		return
 	}
@@ -41,16 +42,28 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	// The framework marked updated_at unknown (or not) before strip_path
 	// was settled here; decide again, against the state.
 	if !req.State.Raw.IsNull() {
-		var state routeModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		plan.UpdatedAt = state.UpdatedAt
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-		if resp.Plan.Raw.Equal(req.State.Raw) {
+		v, err := types.Int64Type.ValueFromTerraform(ctx, attrOf(req.State.Raw, "updated_at"))
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("updated_at"), "Value Conversion Error", err.Error())
+			return
+		}
+		plan.UpdatedAt = v.(types.Int64)
+		raw, diags := routeCodec.set(ctx, plan)
+		resp.Diagnostics.Append(diags...)
+		if diags.HasError() {
+			return
+		}
+		if raw.Equal(req.State.Raw) {
+			resp.Plan.Raw = raw
 			return
 		}
 		plan.UpdatedAt = types.Int64Unknown()
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	raw, diags := routeCodec.set(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Plan.Raw = raw
+	}
 }
 
 // firstProtocol picks the protocol that selects Kong's subschema; unknown

@@ -39,6 +39,9 @@ type routeResource struct {
 	routes *servicehub.Routes
 }
 
+// routeCodec reads and writes routeModel.
+var routeCodec = newCodec[routeModel](routeSchema())
+
 // routeKong maps the resource onto Kong's Route.
 var routeKong = kongEntity{
 	kind:     "routes",
@@ -200,8 +203,8 @@ func (r *routeResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan routeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := routeCodec.get(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -218,12 +221,13 @@ func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	state, diags := flattenRoute(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.State.Raw, diags = routeCodec.set(ctx, state)
+	resp.Diagnostics.Append(diags...)
 }
 
 func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var prior routeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	prior, diags := routeCodec.get(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -239,13 +243,15 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	state, diags := flattenRoute(ctx, route, prior)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.State.Raw, diags = routeCodec.set(ctx, state)
+	resp.Diagnostics.Append(diags...)
 }
 
 func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state routeModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan, diags := routeCodec.get(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	state, diags := routeCodec.get(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -266,16 +272,12 @@ func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 	newState, diags := flattenRoute(ctx, updated, plan)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	resp.State.Raw, diags = routeCodec.set(ctx, newState)
+	resp.Diagnostics.Append(diags...)
 }
 
 func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state routeModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := r.routes.Delete(ctx, state.ID.ValueString()); err != nil {
+	if err := r.routes.Delete(ctx, stringAttr(req.State.Raw, "id")); err != nil {
 		addEntityError(&resp.Diagnostics, routeKong, "delete", err)
 	}
 }

@@ -1,0 +1,158 @@
+package provider
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/kong/go-kong/kong"
+)
+
+// The codecs must do exactly what the framework's Get and Set do, for
+// known, unknown and null values alike: compared here on full models, on
+// models holding unknowns (as plans do), and on zero models.
+
+func TestCodec_implementation(t *testing.T) {
+	ctx := context.Background()
+	impl := fullImplementation()
+	impl.Gateway.TLSSANs = &kong.SANs{DNSNames: kong.StringSlice("a.internal"), Uris: kong.StringSlice("spiffe://x/y")}
+	full, diags := flatten(ctx, impl, implementationModel{})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	checkCodec(t, implementationCodec, implementationSchema(), full, implementationModel{},
+		tftypes.NewAttributePath().WithAttributeName("id"),
+		tftypes.NewAttributePath().WithAttributeName("tags"),
+		tftypes.NewAttributePath().WithAttributeName("tls_sans").WithAttributeName("uris"))
+}
+
+func TestCodec_route(t *testing.T) {
+	ctx := context.Background()
+	r := &kong.Route{
+		ID: kong.String("6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a"), Name: kong.String("orders"),
+		Service:   &kong.Service{ID: kong.String("11111111-1111-4111-8111-111111111111")},
+		Protocols: kong.StringSlice("tcp", "tls"), SNIs: kong.StringSlice("api.example.com"),
+		Headers:      map[string][]string{"x-version": {"1", "2"}, "x-empty": {}},
+		Sources:      []*kong.CIDRPort{{IP: kong.String("10.0.0.0/8")}, {Port: kong.Int(80)}},
+		Destinations: []*kong.CIDRPort{{IP: kong.String("10.0.0.0/8"), Port: kong.Int(443)}},
+		StripPath:    kong.Bool(false), RegexPriority: kong.Int(1), PathHandling: kong.String("v1"), HTTPSRedirectStatusCode: kong.Int(301),
+		RequestBuffering: kong.Bool(true), ResponseBuffering: kong.Bool(false), Tags: kong.StringSlice("team"),
+		CreatedAt: kong.Int(100), UpdatedAt: kong.Int(200),
+	}
+	full, diags := flattenRoute(ctx, r, routeModel{Methods: listOf(), Hosts: listOf()})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	checkCodec(t, routeCodec, routeSchema(), full, routeModel{},
+		tftypes.NewAttributePath().WithAttributeName("updated_at"),
+		tftypes.NewAttributePath().WithAttributeName("headers"),
+		tftypes.NewAttributePath().WithAttributeName("paths"))
+}
+
+// checkCodec compares the codec with the framework on full, on full with
+// the values at unknown made unknown, and on zero.
+func checkCodec[T any](t *testing.T, c *codec[T], s schema.Schema, full, zero T, unknown ...*tftypes.AttributePath) {
+	t.Helper()
+	ctx := context.Background()
+	fw := func(m T) tftypes.Value {
+		st := tfsdk.State{Schema: s}
+		if diags := st.Set(ctx, m); diags.HasError() {
+			t.Fatal(diags)
+		}
+		return st.Raw
+	}
+	raw, diags := c.set(ctx, full)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if want := fw(full); !raw.Equal(want) {
+		t.Errorf("set\n got %s\nwant %s", raw, want)
+	}
+	// The framework cannot Set a model whose collections were never
+	// assigned; the codec writes them as nulls.
+	nulls, diags := c.set(ctx, zero)
+	if diags.HasError() || !nulls.IsKnown() || nulls.IsNull() {
+		t.Fatalf("zero model: %s, %v", nulls, diags)
+	}
+	partial, err := tftypes.Transform(raw, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		for _, u := range unknown {
+			if p.Equal(u) {
+				return tftypes.NewValue(v.Type(), tftypes.UnknownValue), nil
+			}
+		}
+		return v, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if partial.IsFullyKnown() {
+		t.Fatal("no value was made unknown")
+	}
+	for what, v := range map[string]tftypes.Value{"full": raw, "partly unknown": partial, "null attributes": nulls} {
+		var want T
+		if diags := (tfsdk.State{Schema: s, Raw: v}).Get(ctx, &want); diags.HasError() {
+			t.Fatal(diags)
+		}
+		got, diags := c.get(ctx, v)
+		if diags.HasError() {
+			t.Fatalf("%s: %v", what, diags)
+		}
+		gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
+		for i := range gv.NumField() {
+			g, w := gv.Field(i).Interface().(attr.Value), wv.Field(i).Interface().(attr.Value)
+			if !g.Equal(w) || reflect.TypeOf(g) != reflect.TypeOf(w) {
+				t.Errorf("%s: get %s = %s, want %s", what, gv.Type().Field(i).Name, g, w)
+			}
+		}
+		back, diags := c.set(ctx, got)
+		if diags.HasError() || !back.Equal(v) {
+			t.Errorf("%s: get then set does not give the value back (%v)", what, diags)
+		}
+	}
+}
+
+func listOf(vals ...string) types.List {
+	elems := make([]attr.Value, len(vals))
+	for i, v := range vals {
+		elems[i] = types.StringValue(v)
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
+
+// TestNewCodec_mismatch: a model that does not match its schema is caught
+// when the package loads, not at the first plan.
+func TestNewCodec_mismatch(t *testing.T) {
+	for what, f := range map[string]func(){
+		"unknown tag": func() {
+			newCodec[struct {
+				A types.String `tfsdk:"b"`
+			}](schema.Schema{Attributes: map[string]schema.Attribute{"a": schema.StringAttribute{Optional: true}}})
+		},
+		"wrong type": func() {
+			newCodec[struct {
+				A types.Int64 `tfsdk:"a"`
+			}](schema.Schema{Attributes: map[string]schema.Attribute{"a": schema.StringAttribute{Optional: true}}})
+		},
+		"missing field": func() {
+			newCodec[struct {
+				A types.String `tfsdk:"a"`
+			}](schema.Schema{Attributes: map[string]schema.Attribute{
+				"a": schema.StringAttribute{Optional: true}, "b": schema.StringAttribute{Optional: true},
+			}})
+		},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", what)
+				}
+			}()
+			f()
+		}()
+	}
+}
