@@ -7,17 +7,19 @@ import (
 	"github.com/kong/go-kong/kong"
 )
 
-// Cache is the refresh cache: it answers reads of Gateway Services and
-// Routes from one listing of each, taken on first use, instead of one GET
-// per entity.
+// Cache is the refresh cache: it sends a run's first few reads of Gateway
+// Services and Routes to Kong one by one and, once the run has read more
+// than that, answers the rest from one listing of each kind.
 //
 // Terraform starts a provider process per command and configures the
 // provider anew for each graph walk, then reads every resource of the state
 // during the plan's refresh, in parallel. Give each walk its own Cache (as
-// the provider's Configure does) and a plan of N services and N routes costs
-// two listings of ⌈entities/1000⌉ pages each, whatever N. The listing is
-// taken during the run, so out-of-band edits are in it; an entity missing
-// from it (deleted, or created since) is fetched with a direct GET, so an
+// the provider's Configure does). A configuration of a few resources then
+// costs a GET each, however many entities others keep in the runtime
+// group; a large one costs DirectReads GETs plus one listing of
+// ⌈entities/1000⌉ pages per kind, whatever its size. The listing is taken
+// during the run, so out-of-band edits are in it; an entity missing from it
+// (deleted, or created since) is fetched with a direct GET, so an
 // out-of-band delete still shows as Kong's 404. Writes through the Cache
 // replace the entity with the write's response, so nothing is read back
 // after a write, and later reads in the same process see the write.
@@ -25,29 +27,44 @@ import (
 // Listing everything, rather than only entities carrying the provider's
 // tags, keeps imported and untagged entities cached too and makes the
 // "one implementation per version" check see every tagged service. The
-// price is paid per runtime group: a run lists the whole group even when
-// the configuration holds a handful of resources.
+// price is paid by a configuration of more than DirectReads resources in a
+// large runtime group: its plan lists the whole group, ⌈entities/1000⌉
+// pages of each kind.
 type Cache struct {
 	api      *Client
 	services *snapshot[kong.Service]
 	routes   *snapshot[kong.Route]
 }
 
-// NewCache returns an empty Cache over api; nothing is listed until the
-// first read.
-func NewCache(api *Client) *Cache {
-	return &Cache{
+// DirectReads is how many reads a Cache sends to Kong one by one (by id or
+// name, or by tags; services and routes together) before it lists the kind
+// read next. The budget is shared and spent under a lock: however
+// Terraform's parallel reads interleave, a run sends at most DirectReads
+// of them, so a plan of many resources costs at most DirectReads requests
+// more than its two listings, and a configuration of up to DirectReads
+// resources never lists.
+const DirectReads = 4
+
+// NewCache returns an empty Cache over api; nothing is listed until a run
+// has read more than DirectReads entities.
+func NewCache(api *Client) *Cache { return newCache(api, DirectReads) }
+
+func newCache(api *Client, direct int) *Cache {
+	c := &Cache{
 		api:      api,
 		services: newSnapshot(logListing(api, "services", api.ListServices), serviceKey, (*kong.Service).DeepCopy),
 		routes:   newSnapshot(logListing(api, "routes", api.ListRoutes), routeKey, (*kong.Route).DeepCopy),
 	}
+	b := newBudget(direct)
+	c.services.direct, c.routes.direct = b, b
+	return c
 }
 
 // API is the client the Cache reads through.
 func (c *Cache) API() *Client { return c.api }
 
-// GetService returns a Gateway Service by id or name, from the listing when
-// it holds it and from Kong otherwise.
+// GetService returns a Gateway Service by id or name: from the listing
+// when the run has one and it holds the service, from Kong otherwise.
 func (c *Cache) GetService(ctx context.Context, idOrName string) (*kong.Service, error) {
 	if s, ok := c.services.get(ctx, idOrName); ok {
 		return s, nil
@@ -55,8 +72,9 @@ func (c *Cache) GetService(ctx context.Context, idOrName string) (*kong.Service,
 	return c.api.GetService(ctx, idOrName)
 }
 
-// ListServicesByTags returns every Gateway Service carrying all of tags,
-// from the listing (falling back to Kong's ?tags= filter if it failed).
+// ListServicesByTags returns every Gateway Service carrying all of tags:
+// from the listing when the run has one, from Kong's ?tags= filter while
+// it reads directly (or when listing failed).
 func (c *Cache) ListServicesByTags(ctx context.Context, tags ...string) ([]*kong.Service, error) {
 	if ss, ok := c.services.tagged(ctx, tags); ok {
 		return ss, nil
@@ -67,15 +85,7 @@ func (c *Cache) ListServicesByTags(ctx context.Context, tags ...string) ([]*kong
 // PutService is Client.PutService, recording the response.
 func (c *Cache) PutService(ctx context.Context, s *kong.Service) (*kong.Service, error) {
 	out, err := c.api.PutService(ctx, s)
-	if err != nil {
-		// Kong may or may not have applied it: let the next read ask.
-		if s != nil && s.ID != nil {
-			c.services.forget(*s.ID)
-		}
-		return nil, err
-	}
-	c.services.put(out)
-	return out, nil
+	return written(c.services, idOf(s, serviceKey), out, err)
 }
 
 // DeleteService is Client.DeleteService by id, dropping the service from
@@ -86,8 +96,8 @@ func (c *Cache) DeleteService(ctx context.Context, id string) error {
 	return err
 }
 
-// GetRoute returns a Route by id or name, from the listing when it holds
-// it and from Kong otherwise.
+// GetRoute returns a Route by id or name: from the listing when the run
+// has one and it holds the route, from Kong otherwise.
 func (c *Cache) GetRoute(ctx context.Context, idOrName string) (*kong.Route, error) {
 	if r, ok := c.routes.get(ctx, idOrName); ok {
 		return r, nil
@@ -98,14 +108,7 @@ func (c *Cache) GetRoute(ctx context.Context, idOrName string) (*kong.Route, err
 // PutRoute is Client.PutRoute, recording the response.
 func (c *Cache) PutRoute(ctx context.Context, r *kong.Route) (*kong.Route, error) {
 	out, err := c.api.PutRoute(ctx, r)
-	if err != nil {
-		if r != nil && r.ID != nil {
-			c.routes.forget(*r.ID)
-		}
-		return nil, err
-	}
-	c.routes.put(out)
-	return out, nil
+	return written(c.routes, idOf(r, routeKey), out, err)
 }
 
 // DeleteRoute is Client.DeleteRoute by id, dropping the route from the listing.
@@ -113,6 +116,29 @@ func (c *Cache) DeleteRoute(ctx context.Context, id string) error {
 	err := c.api.DeleteRoute(ctx, id)
 	c.routes.forget(id)
 	return err
+}
+
+// written records a write's outcome: the response replaces the entity;
+// after a failed write, which Kong may or may not have applied, the entity
+// is forgotten so that the next read asks Kong. Every write method of the
+// Cache ends here.
+func written[T any](s *snapshot[T], id string, out *T, err error) (*T, error) {
+	if err != nil {
+		if id != "" {
+			s.forget(id)
+		}
+		return nil, err
+	}
+	s.put(out)
+	return out, nil
+}
+
+// idOf is the id a write was sent with; "" when it had none.
+func idOf[T any](it *T, key func(*T) entityKey) string {
+	if it == nil {
+		return ""
+	}
+	return key(it).id
 }
 
 func serviceKey(s *kong.Service) entityKey {

@@ -3,16 +3,21 @@ package kongapi
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
-// snapshot holds every entity of one kind, listed once on first use and
-// kept current by this process's own writes. It never answers "not found":
-// an entity it does not hold is the caller's to fetch, so a delete made
-// behind our back still surfaces as Kong's 404.
+// snapshot holds every entity of one kind, listed once the run has read
+// more than a few of them, and kept current by this process's own writes.
+// It never answers "not found": an entity it does not hold is the caller's
+// to fetch, so a delete made behind our back still surfaces as Kong's 404.
 type snapshot[T any] struct {
 	list  func(context.Context) ([]*T, error)
 	key   func(*T) entityKey
 	clone func(*T) *T
+
+	// direct, when set, is the run's budget of reads that go to Kong one
+	// by one before a listing is taken (see DirectReads).
+	direct *budget
 
 	mu     sync.Mutex
 	state  snapshotState
@@ -43,6 +48,46 @@ type entityKey struct {
 
 func newSnapshot[T any](list func(context.Context) ([]*T, error), key func(*T) entityKey, clone func(*T) *T) *snapshot[T] {
 	return &snapshot[T]{list: list, key: key, clone: clone}
+}
+
+// listed reports whether a read should be answered from the listing, and
+// makes sure it has been taken if so. While the listing is not taken, a
+// read that gets a share of the direct budget is the caller's to send to
+// Kong; once the budget is spent, the next read takes the listing.
+func (s *snapshot[T]) listed(ctx context.Context) bool {
+	s.mu.Lock()
+	unloaded := s.state == unloaded
+	s.mu.Unlock()
+	if unloaded && s.direct.take() {
+		return false
+	}
+	return s.wait(ctx)
+}
+
+// budget counts down the reads left to send to Kong directly. Reads made
+// in parallel cannot overspend it.
+type budget struct{ left atomic.Int64 }
+
+func newBudget(n int) *budget {
+	b := &budget{}
+	b.left.Store(int64(n))
+	return b
+}
+
+// take spends one read; false once none is left (or b is nil).
+func (b *budget) take() bool {
+	if b == nil {
+		return false
+	}
+	for {
+		n := b.left.Load()
+		if n <= 0 {
+			return false
+		}
+		if b.left.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
 }
 
 // wait makes sure the listing has been taken, taking it if no one has, and
@@ -111,7 +156,7 @@ func (s *snapshot[T]) load(ctx context.Context) {
 // get returns a copy of the entity with this id, or with this name when
 // idOrName is not a UUID: the same rule Kong's /{kind}/{id or name} uses.
 func (s *snapshot[T]) get(ctx context.Context, idOrName string) (*T, bool) {
-	if !s.wait(ctx) {
+	if !s.listed(ctx) {
 		return nil, false
 	}
 	s.mu.Lock()
@@ -132,7 +177,7 @@ func (s *snapshot[T]) get(ctx context.Context, idOrName string) (*T, bool) {
 // tagged returns copies of the entities carrying all of tags, as Kong's
 // ?tags=a,b does; ok is false when the snapshot cannot answer.
 func (s *snapshot[T]) tagged(ctx context.Context, tags []string) (out []*T, ok bool) {
-	if !s.wait(ctx) {
+	if !s.listed(ctx) {
 		return nil, false
 	}
 	s.mu.Lock()

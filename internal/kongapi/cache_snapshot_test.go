@@ -119,6 +119,41 @@ func TestSnapshotConcurrentReadersShareOneListing(t *testing.T) {
 	}
 }
 
+// The direct budget is spent exactly, however many readers race for it:
+// that many are told to ask Kong, every other one gets the listing.
+func TestSnapshotDirectBudget(t *testing.T) {
+	f := &fakeList{items: []*item{{id: id1, name: "a", v: 1}}}
+	s := newSnapshot(f.list, itemKey, itemClone)
+	s.direct = newBudget(7)
+	var wg sync.WaitGroup
+	var direct, hits atomic.Int32
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var ok bool
+			if i%2 == 0 {
+				_, ok = s.get(context.Background(), "a")
+			} else {
+				_, ok = s.tagged(context.Background(), nil)
+			}
+			if ok {
+				hits.Add(1)
+			} else {
+				direct.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if direct.Load() != 7 || hits.Load() != 43 || f.calls.Load() != 1 {
+		t.Errorf("%d direct reads, %d from the listing, %d listings; want 7, 43, 1", direct.Load(), hits.Load(), f.calls.Load())
+	}
+	// Once listed, reads never go direct again.
+	if _, ok := s.get(context.Background(), id1); !ok {
+		t.Error("a read after the listing was not answered from it")
+	}
+}
+
 func TestSnapshotFailedListingFallsBack(t *testing.T) {
 	f := &fakeList{err: errors.New("403")}
 	s := newSnapshot(f.list, itemKey, itemClone)

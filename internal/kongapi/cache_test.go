@@ -64,6 +64,8 @@ func (f *cacheFixture) requests(t *testing.T, want int64) {
 	f.srv.ResetRequestCount()
 }
 
+// Many reads in parallel, as a plan's refresh makes them: DirectReads go
+// to Kong, then one listing of each kind answers the rest.
 func TestCacheReadsFromOneListingPerKind(t *testing.T) {
 	f := newCacheFixture(t, 25)
 	c := NewCache(f.api)
@@ -100,7 +102,55 @@ func TestCacheReadsFromOneListingPerKind(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	f.requests(t, 2)
+	f.requests(t, DirectReads+2)
+}
+
+// A few reads, as a small configuration's plan makes them, go to Kong one
+// by one: nothing is listed, however large the runtime group. The budget
+// is the run's, for both kinds: once it is spent, the next read of each
+// kind lists it.
+func TestCacheFewReadsGoToKong(t *testing.T) {
+	f := newCacheFixture(t, DirectReads)
+	if err := f.srv.Seed("other", 1500); err != nil {
+		t.Fatal(err)
+	}
+	c := NewCache(f.api)
+	ctx := context.Background()
+	for i := range DirectReads {
+		var got, want any
+		var err error
+		switch i % 3 {
+		case 0:
+			got, err = c.GetService(ctx, *f.services[i].ID)
+			want = f.services[i]
+		case 1:
+			got, err = c.GetService(ctx, *f.services[i].Name)
+			want = f.services[i]
+		case 2:
+			got, err = c.GetRoute(ctx, *f.routes[i].Name)
+			want = f.routes[i]
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("read %d = %+v, %v; want %+v", i, got, err, want)
+		}
+	}
+	f.requests(t, DirectReads)
+	// One more of each: the listings, two pages of 1000 each, answer them
+	// and every later read.
+	if _, err := c.GetService(ctx, *f.services[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetRoute(ctx, *f.routes[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	f.requests(t, 4)
+	if _, err := c.GetService(ctx, "other-1499"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetRoute(ctx, "other-3"); err != nil {
+		t.Fatal(err)
+	}
+	f.requests(t, 0)
 }
 
 // The listing is taken at the first read, so edits made before it are
@@ -125,7 +175,7 @@ func TestCacheSeesOutOfBandChanges(t *testing.T) {
 	}
 	f.srv.ResetRequestCount()
 
-	c := NewCache(f.api)
+	c := newCache(f.api, 0)
 	got, err := c.GetService(ctx, *f.services[0].ID)
 	if err != nil || *got.Host != "rogue.example.com" {
 		t.Fatalf("edited service: %v, %v", got, err)
@@ -146,7 +196,7 @@ func TestCacheSeesOutOfBandChanges(t *testing.T) {
 // answered with their responses.
 func TestCacheWritesReplaceEntries(t *testing.T) {
 	f := newCacheFixture(t, 2)
-	c := NewCache(f.api)
+	c := newCache(f.api, 0)
 	ctx := context.Background()
 	if _, err := c.GetService(ctx, *f.services[0].ID); err != nil {
 		t.Fatal(err)
@@ -203,7 +253,7 @@ func TestCacheWritesReplaceEntries(t *testing.T) {
 // A refused write may or may not have been applied: the next read asks Kong.
 func TestCacheFailedWriteForgets(t *testing.T) {
 	f := newCacheFixture(t, 2)
-	c := NewCache(f.api)
+	c := newCache(f.api, 0)
 	ctx := context.Background()
 	if _, err := c.GetService(ctx, *f.services[0].ID); err != nil {
 		t.Fatal(err)
@@ -223,11 +273,14 @@ func TestCacheFailedWriteForgets(t *testing.T) {
 	f.requests(t, 1)
 }
 
+// Lookups by tags count as reads: the first DirectReads use Kong's ?tags=
+// filter, later ones the listing, and both answer alike.
 func TestCacheTagsMatchKong(t *testing.T) {
 	f := newCacheFixture(t, 12)
 	c := NewCache(f.api)
 	ctx := context.Background()
-	for _, tags := range [][]string{{"s=0"}, {"s=1", "v=1"}, {"v=0"}, {"v=0", "s=2"}, {"s=7"}} {
+	sets := [][]string{{"s=0"}, {"s=1", "v=1"}, {"v=0"}, {"v=0", "s=2"}, {"s=7"}}
+	for _, tags := range append(sets, sets...) {
 		want, err := f.api.ListServicesByTags(ctx, tags...)
 		if err != nil {
 			t.Fatal(err)
@@ -240,6 +293,7 @@ func TestCacheTagsMatchKong(t *testing.T) {
 			t.Errorf("tags %q: cache %q, Kong %q", tags, g, w)
 		}
 	}
+	f.requests(t, 2*int64(len(sets))+DirectReads+1)
 }
 
 func names(ss []*kong.Service) []string {
@@ -257,7 +311,7 @@ func TestCacheListsEveryPage(t *testing.T) {
 		t.Skip("creates 1001 services")
 	}
 	f := newCacheFixture(t, 1001)
-	c := NewCache(f.api)
+	c := newCache(f.api, 0)
 	ctx := context.Background()
 	last := f.services[len(f.services)-1]
 	for _, s := range []*kong.Service{f.services[0], last} {

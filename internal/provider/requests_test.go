@@ -13,18 +13,24 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/kong/go-kong/kong"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
 // Admin API request budgets from the scale targets: a refresh is a handful
-// of listings whatever the number of resources, a change costs its writes,
+// of requests whatever the number of resources, a change costs its writes,
 // and applying or destroying N implementations with N routes costs one
-// request per entity plus a constant.
+// request per entity plus a constant. TestAccRequestBudget checks the exact
+// counts of the mechanism (kongapi.Cache) and that they are within these.
 const (
 	refreshBudget = 20
 	changeBudget  = 10
 	fixedBudget   = 10
 )
+
+// A refresh of many resources: the run's direct reads, then one listing of
+// each kind (a page for up to 1000 entities).
+const manyRefresh = kongapi.DirectReads + 2
 
 // fleetConfig is n implementations with one route each; changed moves the
 // paths of route 3.
@@ -53,8 +59,9 @@ resource "servicehub_route" "fleet" {
 }
 
 // TestAccRequestBudget counts the Admin API requests of each phase for 20
-// implementations and 20 routes. One GET per resource on refresh would be
-// 40, over the budget, so a regression to per-resource reads fails here.
+// implementations and 20 routes, exactly. One GET per resource on refresh
+// would be 40, over the budget, so a regression to per-resource reads
+// fails here, and so does any other change to what a phase sends.
 func TestAccRequestBudget(t *testing.T) {
 	t.Parallel()
 	const n = 20
@@ -62,12 +69,15 @@ func TestAccRequestBudget(t *testing.T) {
 	kc := kongClient(t, srv.AdminURL, "", "")
 	ctx := context.Background()
 	reset := func() { srv.ResetRequestCount() }
-	budget := func(what string, lo, hi int64) error {
+	budget := func(what string, want, limit int64) error {
 		got := srv.RequestCount()
 		t.Logf("%s: %d Admin API requests", what, got)
 		srv.ResetRequestCount()
-		if got < lo || got > hi {
-			return fmt.Errorf("%s: %d Admin API requests, want %d to %d", what, got, lo, hi)
+		if want > limit {
+			return fmt.Errorf("%s: the mechanism costs %d Admin API requests, over the budget of %d", what, want, limit)
+		}
+		if got != want {
+			return fmt.Errorf("%s: %d Admin API requests, want %d", what, got, want)
 		}
 		return nil
 	}
@@ -77,7 +87,7 @@ func TestAccRequestBudget(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		CheckDestroy: func(*terraform.State) error {
-			// terraform destroy, its refresh included.
+			// terraform destroy (the test framework's does not refresh).
 			return budget("destroy", 2*n, 2*n+fixedBudget)
 		},
 		Steps: []resource.TestStep{
@@ -87,8 +97,12 @@ func TestAccRequestBudget(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{checkFunc(func() error { return budget("plan of the create", 0, refreshBudget) })},
 				},
-				// One write per entity, nothing read back.
-				Check: func(*terraform.State) error { return budget("create", 2*n, 2*n+fixedBudget) },
+				// One write per entity, nothing read back; the version
+				// checks are the run's direct reads (Kong's ?tags=
+				// filter), then one listing of the services.
+				Check: func(*terraform.State) error {
+					return budget("create", 2*n+kongapi.DirectReads+1, 2*n+fixedBudget)
+				},
 			},
 			{
 				PreConfig: reset,
@@ -96,7 +110,7 @@ func TestAccRequestBudget(t *testing.T) {
 				PlanOnly:  true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPreRefresh:  []plancheck.PlanCheck{checkFunc(func() error { return budget("plan -refresh=false", 0, refreshBudget) })},
-					PostApplyPostRefresh: []plancheck.PlanCheck{checkFunc(func() error { return budget("no-op plan", 1, refreshBudget) })},
+					PostApplyPostRefresh: []plancheck.PlanCheck{checkFunc(func() error { return budget("no-op plan", manyRefresh, refreshBudget) })},
 				},
 			},
 			{
@@ -105,7 +119,7 @@ func TestAccRequestBudget(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						onlyChanges(map[string]plancheck.ResourceActionType{"servicehub_route.fleet[3]": plancheck.ResourceActionUpdate}),
-						checkFunc(func() error { return budget("plan of one change", 1, refreshBudget) }),
+						checkFunc(func() error { return budget("plan of one change", manyRefresh, refreshBudget) }),
 					},
 				},
 				Check: func(*terraform.State) error { return budget("apply of one change", 1, changeBudget) },
@@ -137,8 +151,9 @@ func TestAccRequestBudget(t *testing.T) {
 							"servicehub_implementation.fleet[5]": plancheck.ResourceActionUpdate,
 							"servicehub_route.fleet[11]":         plancheck.ResourceActionCreate,
 						}),
-						// The deleted route is read directly: Kong's 404.
-						checkFunc(func() error { return budget("plan after out-of-band changes", 2, refreshBudget+1) }),
+						// The deleted route is missing from the listing and
+						// read directly: Kong's 404.
+						checkFunc(func() error { return budget("plan after out-of-band changes", manyRefresh+1, refreshBudget+1) }),
 					},
 				},
 			},
@@ -159,6 +174,51 @@ func TestAccRequestBudget(t *testing.T) {
 						return fmt.Errorf("fleet-11 not recreated: %w", err)
 					}
 					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccRequestBudget_largeRuntimeGroup: a configuration of one
+// implementation and one route, in a runtime group where others keep
+// 20,000 Gateway Services and 20,000 Routes. What it costs must not depend
+// on them: a plan is a GET per resource (listing the group would be 42
+// requests). localkong is filled without HTTP (Seed, about a second).
+func TestAccRequestBudget_largeRuntimeGroup(t *testing.T) {
+	t.Parallel()
+	const others = 20000
+	srv := startKong(t, localkong.Options{})
+	if err := srv.Seed("other", others); err != nil {
+		t.Fatal(err)
+	}
+	count := func(what string, want int64) error {
+		got := srv.RequestCount()
+		t.Logf("%s: %d Admin API requests", what, got)
+		srv.ResetRequestCount()
+		if got != want {
+			return fmt.Errorf("%s among %d other services and routes: %d Admin API requests, want %d", what, others, got, want)
+		}
+		return nil
+	}
+	config := fleetConfig(srv.AdminURL, 1, false)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		CheckDestroy:             func(*terraform.State) error { return count("destroy", 2) },
+		Steps: []resource.TestStep{
+			{
+				PreConfig: srv.ResetRequestCount,
+				Config:    config,
+				// The version check (Kong's ?tags= filter) and two PUTs.
+				Check: func(*terraform.State) error { return count("create", 3) },
+			},
+			{
+				PreConfig: srv.ResetRequestCount,
+				Config:    config,
+				PlanOnly:  true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPreRefresh:  []plancheck.PlanCheck{checkFunc(func() error { srv.ResetRequestCount(); return nil })},
+					PostApplyPostRefresh: []plancheck.PlanCheck{checkFunc(func() error { return count("no-op plan", 2) })},
 				},
 			},
 		},

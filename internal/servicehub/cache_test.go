@@ -70,7 +70,8 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	k := newCachedKong(t)
 	ctx := context.Background()
 
-	// Apply: one write per entity, plus one listing for the version checks.
+	// Apply: one write per entity, plus the version checks: the first
+	// DirectReads with Kong's ?tags= filter, then one listing for the rest.
 	k.run()
 	impls := make([]Implementation, n)
 	routes := make([]*kong.Route, n)
@@ -83,9 +84,9 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 		routes[i], err = k.routes.Create(ctx, pathRoute(fmt.Sprintf("r%d", i), impls[i].ID()))
 		return err
 	})
-	k.requests(t, "create", 2*n+1)
+	k.requests(t, "create", 2*n+kongapi.DirectReads+1)
 
-	// Refresh: two listings.
+	// Refresh: DirectReads GETs, then one listing of each kind.
 	k.run()
 	parallel(t, n, func(i int) error {
 		got, err := k.impls.Get(ctx, impls[i].ID())
@@ -99,7 +100,7 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 		}
 		return nil
 	})
-	k.requests(t, "refresh", 2)
+	k.requests(t, "refresh", kongapi.DirectReads+2)
 
 	// One change: one write; reading it back later is free.
 	k.run()
@@ -112,7 +113,7 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	if r, err := k.routes.Get(ctx, *routes[3].ID); err != nil || !reflect.DeepEqual(strs(r.Paths), []string{"/changed"}) {
 		t.Errorf("read after update: %+v, %v", r, err)
 	}
-	k.requests(t, "read after update", 1) // the routes listing, taken now
+	k.requests(t, "read after update", 1) // a GET: the first read of this run
 
 	// Destroy: one DELETE each, routes first as Terraform orders them.
 	k.run()
@@ -187,8 +188,14 @@ func TestCachedConcurrentCreatesOfOneVersion(t *testing.T) {
 }
 
 // The check sees every tagged Gateway Service, also one made outside
-// Terraform before the run, and one moved onto the version by an update.
+// Terraform before the run, and one moved onto the version by an update,
+// whether it asks Kong (the run's first reads) or the listing (later ones).
 func TestCachedVersionCheck(t *testing.T) {
+	t.Run("direct", func(t *testing.T) { testCachedVersionCheck(t, false) })
+	t.Run("listed", func(t *testing.T) { testCachedVersionCheck(t, true) })
+}
+
+func testCachedVersionCheck(t *testing.T, listed bool) {
 	k := newCachedKong(t)
 	ctx := context.Background()
 	rogue := implOf("billing", "v1", "billing-rogue")
@@ -197,6 +204,17 @@ func TestCachedVersionCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	k.run()
+	var checks int64 = 5 // with Kong's ?tags= filter, one request each
+	if listed {
+		// Spend the run's direct reads; the checks then use the listing.
+		for range kongapi.DirectReads {
+			if _, err := k.impls.FindByVersion(ctx, "other", "v0"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		k.requests(t, "reads before the checks", kongapi.DirectReads)
+		checks = 1 // the listing
+	}
 	var vt *VersionTakenError
 	if _, err := k.impls.Create(ctx, implOf("billing", "v1", "billing-v1")); !errors.As(err, &vt) || vt.Existing.ID() != rogue.ID() {
 		t.Fatalf("create next to a hand-made implementation: %v", err)
@@ -217,7 +235,7 @@ func TestCachedVersionCheck(t *testing.T) {
 	if _, err := k.impls.Create(ctx, implOf("billing", "v2", "billing-v2-new")); err != nil {
 		t.Fatalf("create of the version an update left: %v", err)
 	}
-	k.requests(t, "checks and writes", 1+3) // one listing and three PUTs: refused creates write nothing
+	k.requests(t, "checks and writes", checks+3) // and three PUTs: refused creates write nothing
 }
 
 // Deleting an implementation is one DELETE; only when Kong refuses are its
