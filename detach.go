@@ -33,12 +33,15 @@ type frameworkServer interface {
 // optional RPC sets is served as it is.
 func detachServer(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 	if fs, ok := s.(frameworkServer); ok {
-		return detachedServer{fs}
+		return detachedServer{frameworkServer: fs, schemas: &stateSchemas{}}
 	}
 	return s
 }
 
-type detachedServer struct{ frameworkServer }
+type detachedServer struct {
+	frameworkServer
+	schemas *stateSchemas // for UpgradeResourceState, see upgrade.go
+}
 
 func (s detachedServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	ctx, release := detach(ctx)
@@ -49,6 +52,9 @@ func (s detachedServer) ValidateResourceConfig(ctx context.Context, req *tfproto
 func (s detachedServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	ctx, release := detach(ctx)
 	defer release()
+	if resp, ok := s.passthrough(ctx, req); ok {
+		return resp, nil
+	}
 	return s.frameworkServer.UpgradeResourceState(ctx, req)
 }
 
