@@ -1,22 +1,34 @@
 #!/usr/bin/env bash
-# make bench: Admin API requests and wall time of each phase of a
-# configuration of N implementations with one route each, applied with the
-# real terraform against localkong:
+# make bench: Admin API requests, wall time, and the provider's CPU time and
+# peak memory for each phase of a configuration of N implementations with
+# one route each, applied with the real terraform against localkong:
 #   create      terraform apply      (from nothing)
 #   no-op plan  terraform plan       (refresh only; must plan no changes)
 #   one change  terraform apply      (one route's paths changed; refresh included)
 #   destroy     terraform destroy    (refresh included)
+# Then a small configuration (one implementation, one route) in a large
+# runtime group: BENCH_BIG other services, each with a route.
 # localkong counts the requests (-debug-listen); the script checks the
-# targets of the scale issue and exits non-zero when one is missed.
+# targets of the performance issues and exits non-zero when one is missed.
 #
-#   BENCH_SIZES="100 500"  BENCH_LATENCIES="0s 20ms"  scripts/bench.sh
+#   BENCH_CASES="100@0s 500@20ms"  BENCH_BIG=20000  scripts/bench.sh
+#   BENCH_SIZES="100 500"  BENCH_LATENCIES="0s 20ms"  (every size at every latency)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . "$root/scripts/localkong-lib.sh"
 
-sizes=${BENCH_SIZES:-100 500}
-latencies=${BENCH_LATENCIES:-0s 20ms}
+# N@latency pairs: 100 and 500 with and without a remote control plane's
+# latency, and 2000 (4000 resources) for scale.
+cases=${BENCH_CASES:-}
+if [ -z "$cases" ] && { [ -n "${BENCH_SIZES:-}" ] || [ -n "${BENCH_LATENCIES:-}" ]; }; then
+	for lat in ${BENCH_LATENCIES:-0s 20ms}; do
+		for n in ${BENCH_SIZES:-100 500}; do cases+="$n@$lat "; done
+	done
+fi
+cases=${cases:-100@0s 500@0s 2000@0s 100@20ms 500@20ms}
+big=${BENCH_BIG:-20000}
+big_latency=${BENCH_BIG_LATENCY:-20ms}
 command -v jq >/dev/null || { echo "bench: jq is required" >&2; exit 1; }
 command -v curl >/dev/null || { echo "bench: curl is required" >&2; exit 1; }
 
@@ -35,19 +47,12 @@ trap cleanup EXIT INT TERM
 echo "==> building the provider and localkong"
 go build -trimpath -o "$work/provider" .
 go build -trimpath -o "$work/localkong" ./internal/localkong/cmd/localkong
-
-# Terraform runs the provider through this wrapper, which records the CPU
-# time each provider process used: wall time on a busy machine is mostly
+# Terraform runs the provider through tools/benchwrap, installed under the
+# provider's name: it runs the real binary and records the CPU time and
+# peak RSS of each provider process. Wall time on a busy machine is mostly
 # Terraform's own, and noisy; the provider's CPU time is neither.
 mkdir -p "$work/bin"
-cat >"$work/bin/terraform-provider-servicehub" <<'WRAP'
-#!/usr/bin/env bash
-"$BENCH_PROVIDER" "$@"
-rc=$?
-times >>"$BENCH_CPU_LOG" # two lines: this shell, then the provider
-exit $rc
-WRAP
-chmod +x "$work/bin/terraform-provider-servicehub"
+go build -trimpath -o "$work/bin/terraform-provider-servicehub" ./tools/benchwrap
 export BENCH_PROVIDER="$work/provider" BENCH_CPU_LOG="$work/provider-cpu.log"
 
 cat >"$work/bench.tfrc" <<TFRC
@@ -59,7 +64,8 @@ provider_installation {
 }
 TFRC
 export TF_CLI_CONFIG_FILE="$work/bench.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-unset TF_LOG TF_LOG_PROVIDER
+# As a user runs it: no log asked for. (Every TF_LOG* variable counts.)
+while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep '^TF_LOG' || true)
 
 # config N DIR: N implementations, one route each; var.changed moves route 0.
 config() {
@@ -98,8 +104,11 @@ resource "servicehub_route" "bench" {
 HCL
 }
 
+# start_kong LATENCY [FLAG...]
 start_kong() {
-	start_localkong "$work/localkong" "$work/localkong.log" -debug-listen 127.0.0.1:0 -admin-latency "$1"
+	local lat=$1
+	shift
+	start_localkong "$work/localkong" "$work/localkong.log" -debug-listen 127.0.0.1:0 -admin-latency "$lat" "$@"
 	kong_pid=$localkong_pid admin=$localkong_admin
 	# The debug address is printed after the admin one.
 	for _ in $(seq 1 100); do
@@ -123,21 +132,23 @@ now() { date +%s.%N; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 
-# provider_cpu: seconds of CPU the provider processes recorded since the
-# log was emptied (every second line: "0m1.234s 0m0.100s", user then system).
-provider_cpu() {
-	awk 'NR % 2 == 0 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } } END { printf "%.2f", s }' "$BENCH_CPU_LOG"
-}
+# The provider processes of a phase, from benchwrap's lines
+# "<user s> <system s> <peak RSS KiB> <wall s>": CPU seconds summed, the
+# largest peak RSS in MiB, and how many processes Terraform started.
+provider_cpu() { awk '{ s += $1 + $2 } END { printf "%.2f", s }' "$BENCH_CPU_LOG"; }
+provider_rss() { awk '$3 > m { m = $3 } END { printf "%.0f", m / 1024 }' "$BENCH_CPU_LOG"; }
+provider_procs() { wc -l <"$BENCH_CPU_LOG" | tr -d ' '; }
 
 failures=()
 warnings=()
 rows=()
 declare -A total secs pcpus
 
-# phase NAME TARGET-EXPR N LATENCY DIR -- terraform args...
+# phase NAME REQUESTS-TARGET CPU-TARGET N LATENCY DIR -- terraform args...
+# CPU-TARGET is "-" when the phase has none.
 phase() {
-	local name=$1 target=$2 n=$3 lat=$4 dir=$5
-	shift 6
+	local name=$1 target=$2 cpu_target=$3 n=$4 lat=$5 dir=$6
+	shift 7
 	curl -fsS -X DELETE "$debug/requests" >/dev/null
 	: >"$BENCH_CPU_LOG"
 	local t0 t1 k0 k1 rc=0
@@ -146,19 +157,21 @@ phase() {
 	"$tf" -chdir="$dir" "$@" -no-color -input=false -var "admin_url=$admin" >"$dir/$name.log" 2>&1 || rc=$?
 	t1=$(now)
 	k1=$(cpu_ticks "$kong_pid")
-	local pcpu kcpu
-	pcpu=$(provider_cpu)
+	local pcpu prss procs kcpu
+	pcpu=$(provider_cpu) prss=$(provider_rss) procs=$(provider_procs)
 	kcpu=$(awk -v a="$k0" -v b="$k1" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz }')
 	local counts
 	counts=$(curl -fsS "$debug/requests")
-	local req get put del wall
+	local req get put post del wall
 	req=$(jq -r '.total' <<<"$counts")
 	get=$(jq -r '.methods.GET // 0' <<<"$counts")
 	put=$(jq -r '.methods.PUT // 0' <<<"$counts")
+	post=$(jq -r '.methods.POST // 0' <<<"$counts")
 	del=$(jq -r '.methods.DELETE // 0' <<<"$counts")
 	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	total[$name,$n,$lat]=$req
 	secs[$name,$n,$lat]=$wall
+	pcpus[$name,$n,$lat]=$pcpu
 	local ok=yes
 	# plan -detailed-exitcode: 0 is "no changes", 2 would be a diff.
 	if [ "$rc" -ne 0 ]; then
@@ -166,39 +179,64 @@ phase() {
 		sed 's/^/    /' "$dir/$name.log" | tail -n 20 >&2
 	elif [ "$req" -gt "$target" ]; then
 		ok=NO
-	elif [ "$name" = one-change ] && [ "$put" -ne 1 ]; then
-		ok="NO ($put writes, want 1)"
+	elif [ "$name" = one-change ] && [ $((put + post)) -ne 1 ]; then
+		ok="NO ($((put + post)) writes, want 1)"
+	elif [ "$cpu_target" != - ] && awk -v c="$pcpu" -v t="$cpu_target" 'BEGIN { exit !(c > t) }'; then
+		ok="NO (CPU)"
 	fi
-	[ "$ok" = yes ] || failures+=("N=$n latency=$lat $name: $req requests (target <= $target), $ok")
-	pcpus[$name,$n,$lat]=$pcpu
-	rows+=("| $n | $lat | $name | $req | $get | $put | $del | ≤ $target | $ok | $wall s | $pcpu s | $kcpu s |")
-	printf '    %-10s %5d requests (GET %d, PUT %d, DELETE %d; target <= %d) %s; %ss, provider CPU %ss, localkong CPU %ss\n' \
-		"$name" "$req" "$get" "$put" "$del" "$target" "$ok" "$wall" "$pcpu" "$kcpu"
+	[ "$ok" = yes ] || failures+=("N=$n latency=$lat $name: $req requests (target <= $target), provider CPU ${pcpu}s (target $cpu_target), $ok")
+	local ct="–"
+	[ "$cpu_target" = - ] || ct="≤ $cpu_target s"
+	rows+=("| $n | $lat | $name | $req | $get | $put | $post | $del | ≤ $target | $ok | $wall s | $pcpu s | $ct | $prss MiB | $procs | $kcpu s |")
+	printf '    %-10s %5d requests (GET %d, PUT %d, POST %d, DELETE %d; target <= %d) %s; %ss, provider CPU %ss (%s processes, peak RSS %s MiB), localkong CPU %ss\n' \
+		"$name" "$req" "$get" "$put" "$post" "$del" "$target" "$ok" "$wall" "$pcpu" "$procs" "$prss" "$kcpu"
 }
 
-for lat in $latencies; do
-	for n in $sizes; do
-		echo "==> N=$n implementations + $n routes, Admin API latency $lat"
-		start_kong "$lat"
-		dir="$work/n$n-$lat"
-		mkdir -p "$dir"
-		config "$n" "$dir"
-		phase create $((2 * n + 10)) "$n" "$lat" "$dir" -- apply -auto-approve
-		phase no-op-plan 20 "$n" "$lat" "$dir" -- plan -detailed-exitcode
-		# One change: at most 10 requests beyond the refresh it starts with.
-		refresh=${total[no-op-plan,$n,$lat]}
-		phase one-change $((refresh + 10)) "$n" "$lat" "$dir" -- apply -auto-approve -var changed=true
-		phase destroy $((2 * n + 10)) "$n" "$lat" "$dir" -- destroy -auto-approve -var changed=true
-		stop_kong
-	done
+# The provider CPU targets of the performance issue, for N = 500 at 20 ms.
+cpu_target() {
+	if [ "$2" = 500 ] && [ "$3" = 20ms ]; then
+		case $1 in create) echo 7 ;; no-op-plan) echo 3.5 ;; destroy) echo 6 ;; *) echo - ;; esac
+	else
+		echo -
+	fi
+}
+
+for c in $cases; do
+	n=${c%@*} lat=${c#*@}
+	echo "==> N=$n implementations + $n routes, Admin API latency $lat"
+	start_kong "$lat"
+	dir="$work/n$n-$lat"
+	mkdir -p "$dir"
+	config "$n" "$dir"
+	phase create $((2 * n + 10)) "$(cpu_target create "$n" "$lat")" "$n" "$lat" "$dir" -- apply -auto-approve
+	phase no-op-plan 20 "$(cpu_target no-op-plan "$n" "$lat")" "$n" "$lat" "$dir" -- plan -detailed-exitcode
+	# One change: at most 10 requests beyond the refresh it starts with.
+	refresh=${total[no-op-plan,$n,$lat]}
+	phase one-change $((refresh + 10)) - "$n" "$lat" "$dir" -- apply -auto-approve -var changed=true
+	phase destroy $((2 * n + 10)) "$(cpu_target destroy "$n" "$lat")" "$n" "$lat" "$dir" -- destroy -auto-approve -var changed=true
+	stop_kong
 done
+
+# A small configuration in a large runtime group: what it costs must not
+# depend on how many entities others keep there.
+if [ "$big" -gt 0 ]; then
+	echo "==> N=1 implementation + 1 route among $big other services and $big other routes, Admin API latency $big_latency"
+	start_kong "$big_latency" -seed "$big"
+	dir="$work/big"
+	mkdir -p "$dir"
+	config 1 "$dir"
+	phase create 12 - "1 (+$big)" "$big_latency" "$dir" -- apply -auto-approve
+	phase no-op-plan 4 1 "1 (+$big)" "$big_latency" "$dir" -- plan -detailed-exitcode
+	phase destroy 12 - "1 (+$big)" "$big_latency" "$dir" -- destroy -auto-approve
+	stop_kong
+fi
 
 # Terraform on its own: the same number of resources of the built-in
 # terraform_data, in the same two tiers, no provider and no network. What
 # this costs is what Terraform itself adds to every wall time above.
 baseline=()
 if [ "${BENCH_BASELINE:-1}" != 0 ]; then
-	for n in $sizes; do
+	for n in $(for c in $cases; do echo "${c%@*}"; done | sort -nu); do
 		echo "==> Terraform alone: $((2 * n)) terraform_data resources"
 		dir="$work/baseline-$n"
 		mkdir -p "$dir"
@@ -226,20 +264,25 @@ HCL
 	done
 fi
 
-# No quadratic behaviour: from the smallest N to the largest, requests grow
-# at most in proportion to N (plans not at all), and so should wall time.
-read -r -a ns <<<"$sizes"
-lo=${ns[0]} hi=${ns[${#ns[@]}-1]}
+# No quadratic behaviour: from each N to the next at the same latency,
+# requests grow at most in proportion to N (plans not at all), and so
+# should the provider's CPU time.
 scaling=()
-if [ "$lo" != "$hi" ]; then
-	for lat in $latencies; do
+for lat in $(for c in $cases; do echo "${c#*@}"; done | sort -u); do
+	ns=$(for c in $cases; do [ "${c#*@}" = "$lat" ] && echo "${c%@*}"; done | sort -nu)
+	lo=
+	for hi in $ns; do
+		if [ -z "$lo" ]; then
+			lo=$hi
+			continue
+		fi
 		for p in create no-op-plan one-change destroy; do
 			a=${total[$p,$lo,$lat]} b=${total[$p,$hi,$lat]}
 			ta=${secs[$p,$lo,$lat]} tb=${secs[$p,$hi,$lat]}
 			ca=${pcpus[$p,$lo,$lat]} cb=${pcpus[$p,$hi,$lat]}
 			line=$(awk -v a="$a" -v b="$b" -v ta="$ta" -v tb="$tb" -v ca="$ca" -v cb="$cb" -v lo="$lo" -v hi="$hi" -v p="$p" -v lat="$lat" 'BEGIN {
 				r = (a > 0) ? b / a : 0; w = (ta > 0) ? tb / ta : 0; c = (ca > 0) ? cb / ca : 0
-				printf "| %s | %s | ×%.0f | %d → %d (×%.2f) | %.1f s → %.1f s (×%.2f) | %.1f s → %.1f s (×%.2f) |", lat, p, hi / lo, a, b, r, ca, cb, c, ta, tb, w
+				printf "| %s | %s | %d → %d (×%g) | %d → %d (×%.2f) | %.2f s → %.2f s (×%.2f) | %.1f s → %.1f s (×%.2f) |", lat, p, lo, hi, hi / lo, a, b, r, ca, cb, c, ta, tb, w
 			}')
 			scaling+=("$line")
 			if [ "$b" -gt $((a * hi / lo + 10)) ]; then
@@ -247,18 +290,19 @@ if [ "$lo" != "$hi" ]; then
 			fi
 			# CPU time is steadier than wall time on a shared machine, but
 			# not exact: a warning, not a failure.
-			if awk -v ca="$ca" -v cb="$cb" -v r=$((hi / lo)) 'BEGIN { exit !(ca > 0 && cb / ca > 1.5 * r) }'; then
-				warnings+=("latency=$lat $p: provider CPU ${ca}s → ${cb}s grows faster than N")
+			if awk -v ca="$ca" -v cb="$cb" -v r="$(awk -v a="$lo" -v b="$hi" 'BEGIN { print b / a }')" 'BEGIN { exit !(ca > 0 && cb / ca > 1.5 * r) }'; then
+				warnings+=("latency=$lat $p: provider CPU ${ca}s → ${cb}s from N=$lo to N=$hi grows faster than N")
 			fi
 		done
+		lo=$hi
 	done
-fi
+done
 
 echo
 echo "Machine: $(nproc) cores, $(go version | cut -d' ' -f3-), $("$tf" version | head -n1), $(uname -sm)"
 echo
-echo "| N | Admin API latency | phase | requests | GET | PUT | DELETE | target | met | wall time | provider CPU | localkong CPU |"
-echo "|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"
+echo "| N | Admin API latency | phase | requests | GET | PUT | POST | DELETE | target | met | wall time | provider CPU | CPU target | provider peak RSS | provider processes | localkong CPU |"
+echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 if [ ${#scaling[@]} -gt 0 ]; then
 	echo

@@ -179,12 +179,14 @@ func TestRegistryManifest(t *testing.T) {
 	if m.Version != 1 || !slices.Equal(m.Metadata.ProtocolVersions, []string{"6.0"}) {
 		t.Errorf("manifest = %+v, want version 1 and protocol_versions [6.0]", m)
 	}
-	// Protocol 6 is what the plugin framework's providerserver serves.
+	// Protocol 6 is what the plugin framework's providerserver serves, or
+	// its protocol 6 server served by tf6server.
 	src, err := os.ReadFile(filepath.Join(root, "main.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(src), "providerserver.Serve(") {
+	if !strings.Contains(string(src), "providerserver.Serve(") &&
+		!(strings.Contains(string(src), "tf6server.Serve(") && strings.Contains(string(src), "providerserver.NewProtocol6(")) {
 		t.Error("main.go does not serve the provider with providerserver (protocol 6)")
 	}
 }
