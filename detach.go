@@ -44,54 +44,48 @@ type detachedServer struct {
 }
 
 func (s detachedServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	ctx, release := detach(ctx)
-	defer release()
-	return s.frameworkServer.ValidateResourceConfig(ctx, req)
+	return serveDetached(ctx, req, s.frameworkServer.ValidateResourceConfig)
 }
 
 func (s detachedServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	ctx, release := detach(ctx)
-	defer release()
-	if resp, ok := s.passthrough(ctx, req); ok {
-		return resp, nil
-	}
-	return s.frameworkServer.UpgradeResourceState(ctx, req)
+	return serveDetached(ctx, req, func(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+		if resp, ok := s.passthrough(ctx, req); ok {
+			return resp, nil
+		}
+		return s.frameworkServer.UpgradeResourceState(ctx, req)
+	})
 }
 
 func (s detachedServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	ctx, release := detach(ctx)
-	defer release()
-	return s.frameworkServer.ReadResource(ctx, req)
+	return serveDetached(ctx, req, s.frameworkServer.ReadResource)
 }
 
 func (s detachedServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	ctx, release := detach(ctx)
-	defer release()
-	return s.frameworkServer.PlanResourceChange(ctx, req)
+	return serveDetached(ctx, req, s.frameworkServer.PlanResourceChange)
 }
 
 func (s detachedServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	ctx, release := detach(ctx)
-	defer release()
-	return s.frameworkServer.ApplyResourceChange(ctx, req)
+	return serveDetached(ctx, req, s.frameworkServer.ApplyResourceChange)
 }
 
 func (s detachedServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	ctx, release := detach(ctx)
-	defer release()
-	return s.frameworkServer.ImportResourceState(ctx, req)
+	return serveDetached(ctx, req, s.frameworkServer.ImportResourceState)
 }
 
 func (s detachedServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	ctx, release := detach(ctx)
-	defer release()
-	return s.frameworkServer.ValidateDataResourceConfig(ctx, req)
+	return serveDetached(ctx, req, s.frameworkServer.ValidateDataResourceConfig)
 }
 
 func (s detachedServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return serveDetached(ctx, req, s.frameworkServer.ReadDataSource)
+}
+
+// serveDetached serves one RPC with a context that lets go of the request's
+// values when the call returns.
+func serveDetached[Req, Resp any](ctx context.Context, req Req, serve func(context.Context, Req) (Resp, error)) (Resp, error) {
 	ctx, release := detach(ctx)
 	defer release()
-	return s.frameworkServer.ReadDataSource(ctx, req)
+	return serve(ctx, req)
 }
 
 // detached is a request's context until release, then an empty, cancelled
