@@ -21,12 +21,13 @@ import (
 // behind is a few hundred bytes.
 
 // frameworkServer is what the framework's server implements, optional
-// RPC sets included, so the wrapper hides none of them from tf6server.
+// RPC sets included, so the wrapper hides none of them from tf6server
+// (v0.31 still finds them by these deprecated interfaces).
 type frameworkServer interface {
 	tfprotov6.ProviderServer
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ProviderServerWithListResource //nolint:staticcheck // see above
+	tfprotov6.ProviderServerWithActions      //nolint:staticcheck // see above
+	tfprotov6.ProviderServerWithStateStores  //nolint:staticcheck // see above
 }
 
 // detachServer wraps the framework's server; a server lacking one of the

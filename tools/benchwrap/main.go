@@ -10,6 +10,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -39,7 +40,7 @@ func main() {
 	code := 0
 	if err != nil {
 		code = 1
-		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() >= 0 {
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) && ee.ExitCode() >= 0 {
 			code = ee.ExitCode()
 		}
 	}
