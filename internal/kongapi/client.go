@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -75,6 +76,12 @@ type Client struct {
 	// For error messages: the retry budget and the credentials sent.
 	maxRetries         int
 	konnect, tokenSent bool
+
+	// adminURL (redacted) and answered: until the Admin API has answered
+	// once, a refused connection or an unknown host is a wrong admin_url
+	// or a Kong that is not running, which no retry fixes (see unreachable.go).
+	adminURL string
+	answered atomic.Bool
 }
 
 // New builds a Client. It does not contact the server.
@@ -114,7 +121,7 @@ func New(cfg Config) (*Client, error) {
 
 	headers := requestHeaders(cfg)
 	c := &Client{
-		log: cfg.Log, timeout: cfg.RequestTimeout, maxRetries: cfg.MaxRetries,
+		log: cfg.Log, timeout: cfg.RequestTimeout, maxRetries: cfg.MaxRetries, adminURL: base.Redacted(),
 		konnect:   cfg.KonnectToken != "",
 		tokenSent: headers.Get("Kong-Admin-Token") != "" || headers.Get("Authorization") != "",
 	}
@@ -130,7 +137,7 @@ func New(cfg Config) (*Client, error) {
 		RetryWaitMin:   cfg.RetryWaitMin,
 		RetryWaitMax:   cfg.RetryWaitMax,
 		RetryMax:       cfg.MaxRetries,
-		CheckRetry:     checkRetry,
+		CheckRetry:     c.checkRetry,
 		Backoff:        backoff(cfg.MaxRetryAfter),
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: c.logRetry,
@@ -152,7 +159,7 @@ func New(cfg Config) (*Client, error) {
 // ParseAdminURL checks an Admin API URL: absolute http(s), a host, no query
 // or fragment. A trailing slash is dropped, as go-kong appends "/services".
 func ParseAdminURL(s string) (*url.URL, error) {
-	u, err := parseHTTPURL("Admin API URL", s)
+	u, err := ParseHTTPURL("Admin API URL", s)
 	if err != nil {
 		return nil, err
 	}

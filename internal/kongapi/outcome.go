@@ -139,6 +139,8 @@ func (c *Client) settle(ctx context.Context, req *http.Request, attempts int, er
 		return &TLSError{URL: req.URL.Redacted(), Err: err}
 	case isKong && kerr.StatusCode == http.StatusUnauthorized:
 		return &AuthError{Konnect: c.konnect, TokenSent: c.tokenSent, Err: kerr}
+	case !isKong && c.neverAnswered(err):
+		return &UnreachableError{AdminURL: c.adminURL, Err: err}
 	}
 	if ctx.Err() == nil && retryableFailure(err) {
 		err = &RetryError{Attempts: max(attempts, 1), MaxRetries: c.maxRetries, Err: err}
