@@ -245,7 +245,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
-			step(providerConfig("localhost:8001"), `Invalid Kong Admin API URL.*scheme must be http or https`),
+			step(providerConfig("localhost:8001"), `Invalid Kong Admin API URL.*a URL starts with http:// or https://, e.g. "http://localhost:8001"`),
 			step(providerConfig("http://kong:8001/?a=b"), `Invalid Kong Admin API URL.*query`),
 			step(providerConfig("http://kong:8001", fmt.Sprintf("client_certificate_pem = %q", certPEM)),
 				`Incomplete client certificate.*client_certificate_pem is set but client_key_pem is not`),
