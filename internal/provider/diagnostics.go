@@ -3,6 +3,8 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -92,7 +94,7 @@ func (e kongEntity) addFieldErrors(diags *diag.Diagnostics, summary, verb string
 		if f.Hint != "" {
 			msg += ". " + strings.TrimSuffix(strings.Replace(f.Hint, fieldName(f.Path)+" ", field+" ", 1), ".")
 		}
-		note := e.note(f.Message)
+		note := e.note(fieldName(f.Path), f.Message, set)
 		p, ok := e.attributePath(f.Path, set)
 		summary := summary
 		if summary == "" {
@@ -116,14 +118,29 @@ func (e kongEntity) addFieldErrors(diags *diag.Diagnostics, summary, verb string
 	}
 }
 
-// note is what e adds to Kong's entity-level message msg, if anything.
-func (e kongEntity) note(msg string) string {
-	for prefix, note := range e.notes {
-		if strings.HasPrefix(msg, prefix) {
-			return " " + note
+// note is what e adds to Kong's message msg about field ("" for the
+// entity), if anything. set is nil when the configuration is not known
+// (apply time).
+func (e kongEntity) note(field, msg string, set map[string]bool) string {
+	var out []string
+	for _, prefix := range slices.Sorted(maps.Keys(e.notes)) {
+		note := e.notes[prefix]
+		switch {
+		case strings.HasPrefix(msg, prefix):
+			out = append(out, note(strings.TrimPrefix(msg, prefix)))
+		case field != "" && strings.HasPrefix(field+": "+msg, prefix):
+			out = append(out, note(strings.TrimPrefix(field+": "+msg, prefix)))
 		}
 	}
-	return ""
+	for _, attr := range slices.Sorted(maps.Keys(e.defaults)) {
+		if def := e.defaults[attr]; set != nil && !set[attr] && strings.Contains(msg, "'"+attr+"'") {
+			out = append(out, def)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " " + strings.Join(out, " ")
 }
 
 // fieldName is the Kong field a path names, for messages: "paths" for

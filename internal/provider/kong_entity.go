@@ -33,12 +33,20 @@ type kongEntity struct {
 	shorthand     string
 	shorthandInto []string
 	// notes add what a user needs to a message of Kong's, by the
-	// message's start.
-	notes map[string]string
+	// message's start, or by "<field>: <start>" for one field's messages;
+	// each is given the rest of the message (the offending value, say).
+	notes map[string]func(rest string) string
+	// defaults are said when Kong's message names an attribute ('protocols')
+	// that the configuration leaves to its default, which the user may not
+	// know they chose.
+	defaults map[string]string
 	// attrs are the resource's attribute types, to turn Kong's error paths
 	// into attribute paths.
 	attrs map[string]attr.Type
 }
+
+// say is a note that does not depend on the value.
+func say(text string) func(string) string { return func(string) string { return text } }
 
 // attributeTypes lists a schema's attributes by name.
 func attributeTypes(s schema.Schema) map[string]attr.Type {
