@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -78,7 +76,6 @@ func implementationSchema() schema.Schema {
 			Default:     int64default.StaticInt64(defaultTimeout),
 		}
 	}
-	notWithURL := stringvalidator.ConflictsWith(path.MatchRoot("url"))
 
 	return schema.Schema{
 		Description: "An implementation of a Service Hub service version: the Kong Gateway Service that serves the version in this runtime group. " +
@@ -105,34 +102,31 @@ func implementationSchema() schema.Schema {
 			},
 			"url": schema.StringAttribute{
 				Description: "Upstream URL, shorthand for `protocol`, `host`, `port` and `path` (expanded as Kong does: without a port, 443 for https and 80 otherwise). " +
-					"Conflicts with those four. When they are used instead, `url` is computed from them.",
+					"Either `url` or `host` must be set. When `url` is set, the four are computed from it, and any of them also set must agree with it " +
+					"(as in the configuration `terraform plan -generate-config-out` writes); when they are used instead, `url` is computed from them.",
 				Optional: true,
 				Computed: true,
 			},
 			"protocol": schema.StringAttribute{
 				Description: "Protocol used to reach the upstream: one of `" + strings.Join(kongschema.ServiceProtocols(true), "`, `") + "` " +
 					"(`ws` and `wss` on Kong Gateway Enterprise and Konnect). Defaults to `http`, or to the scheme of `url`.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{notWithURL},
+				Optional: true,
+				Computed: true,
 			},
 			"host": schema.StringAttribute{
 				Description: "Upstream host name or IP address, without a port. Required unless `url` is set.",
 				Optional:    true,
 				Computed:    true,
-				Validators:  []validator.String{notWithURL},
 			},
 			"port": schema.Int64Attribute{
 				Description: "Upstream port. Defaults to `80`, or to the port of `url`.",
 				Optional:    true,
 				Computed:    true,
-				Validators:  []validator.Int64{int64validator.ConflictsWith(path.MatchRoot("url"))},
 			},
 			"path": schema.StringAttribute{
 				Description: "Path prefix of requests to the upstream, starting with `/`. Not allowed with protocols tcp, tls, udp, grpc and grpcs.",
 				Optional:    true,
 				Computed:    true,
-				Validators:  []validator.String{notWithURL},
 			},
 			"retries": schema.Int64Attribute{
 				Description: fmt.Sprintf("Retries on upstream failure, 0 to 32767. Defaults to `%d`.", defaultRetries),
