@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
-	"strings"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
@@ -87,13 +86,8 @@ func (s *Statuses) Version(ctx context.Context, service, version string) (Versio
 		return st, nil
 	case 1:
 	default:
-		names := make([]string, len(found))
-		for i, impl := range found {
-			names[i] = fmt.Sprintf("%q (id %s)", impl.Name(), impl.ID())
-		}
-		sort.Strings(names)
-		return VersionStatus{}, fmt.Errorf("version %q of service %q has %d implementations in this runtime group, where there should be one: "+
-			"the Gateway Services %s; remove the servicehub tags from all but one", version, service, len(found), strings.Join(names, ", "))
+		sortImplementations(found)
+		return VersionStatus{}, &AmbiguousImplementationError{Query: ImplementationQuery{Service: service, Version: version}, Found: found}
 	}
 	impl := found[0]
 	st.Implementation = &impl
