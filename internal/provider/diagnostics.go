@@ -217,6 +217,37 @@ func addStatusError(diags *diag.Diagnostics, err error) {
 	}
 }
 
+// addLookupError reports a lookup of implementations (the data sources)
+// that failed, found nothing, or found several where there must be one.
+func addLookupError(diags *diag.Diagnostics, err error) {
+	var (
+		none      *servicehub.NoImplementationError
+		ambiguous *servicehub.AmbiguousImplementationError
+		access    *servicehub.AccessError
+	)
+	switch {
+	case errors.As(err, &none):
+		attr, check := "id", "the id"
+		switch {
+		case none.Query.Name != "":
+			attr, check = "name", "the name"
+		case none.Query.Service != "":
+			attr, check = "version", "service and version"
+		}
+		diags.AddAttributeError(path.Root(attr), "No implementation found",
+			fmt.Sprintf("%s. Check %s; the data source servicehub_implementations lists the implementations in this runtime group, "+
+				"and the provider's admin_url and workspace say which runtime group that is.", capitalize(err.Error()), check))
+	case errors.As(err, &ambiguous):
+		diags.AddAttributeError(path.Root("version"), "Several implementations of one version",
+			fmt.Sprintf("%s, since a version has at most one implementation per runtime group. To read one of them, look it up by name or id.",
+				capitalize(err.Error())))
+	case errors.As(err, &access):
+		addAccessError(diags, "Unable to read implementations", "Gateway Services", access)
+	default:
+		diags.AddError("Unable to read implementations", err.Error())
+	}
+}
+
 // addMetricsWarning explains why status_codes is empty: the other results
 // stand, so this is no reason to fail a plan.
 func addMetricsWarning(diags *diag.Diagnostics, metricsURL string, err error) {

@@ -302,6 +302,8 @@ func (p *servicehubProvider) Resources(_ context.Context) []func() resource.Reso
 func (p *servicehubProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewVersionStatusDataSource,
+		NewImplementationDataSource,
+		NewImplementationsDataSource,
 	}
 }
 
