@@ -1,5 +1,6 @@
 // Command localkong runs localkong in the foreground: an in-memory Kong
-// 3.10-compatible Admin API and proxy, until SIGINT or SIGTERM.
+// 3.10-compatible Admin API and proxy, until SIGINT or SIGTERM (or, with
+// -stop-with-parent, until the process that started it exits).
 package main
 
 import (
@@ -26,6 +27,7 @@ func main() {
 	faults := faultFlags()
 	tlsOpts := tlsFlags()
 	debug := debugFlag()
+	parentGone := parentFlag()
 	flag.Parse()
 
 	fail := func(err error) {
@@ -62,7 +64,10 @@ func main() {
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	<-sig
+	select {
+	case <-sig:
+	case <-parentGone():
+	}
 	if err := srv.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "localkong:", err)
 	}
