@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -18,42 +17,21 @@ import (
 )
 
 // seedOutOfBand creates Gateway Services as the Konnect UI or decK would:
-// POST /services, ids chosen by Kong, servicehub: tags set by hand. Eight
-// at a time, so thousands take a second or two.
-func seedOutOfBand(t *testing.T, kc *kong.Client, svcs ...*kong.Service) []*kong.Service {
+// POST /services, ids chosen by Kong, servicehub: tags set by hand. It
+// returns their ids.
+func seedOutOfBand(t *testing.T, srv *localkong.Server, bodies ...map[string]any) []string {
 	t.Helper()
-	out := make([]*kong.Service, len(svcs))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				created, err := kc.Services.Create(context.Background(), svcs[i])
-				if err != nil {
-					t.Errorf("creating %s: %v", deref(svcs[i].Name), err)
-					continue
-				}
-				out[i] = created
-			}
-		}()
+	ids, err := srv.Seed("services", bodies...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i := range svcs {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
-	return out
+	return ids
 }
 
 // handMade is a Gateway Service tagged as an implementation by hand.
-func handMade(name, service, version string, more ...string) *kong.Service {
+func handMade(name, service, version string, more ...string) map[string]any {
 	tags := []string{"servicehub:service=" + service, "servicehub:version=" + version}
-	return &kong.Service{Name: kong.String(name), URL: kong.String("http://" + name + ".internal/api"), Tags: kong.StringSlice(append(tags, more...)...)}
+	return map[string]any{"name": name, "url": "http://" + name + ".internal/api", "tags": append(tags, more...)}
 }
 
 // The data source's attributes are the resource's, plus route_ids.
@@ -88,13 +66,13 @@ func TestAccImplementationDataSource(t *testing.T) {
 	ctx := context.Background()
 	// Made in the UI: an implementation with a route, and two Gateway
 	// Services tagged with the same version by mistake.
-	made := seedOutOfBand(t, kc,
+	made := seedOutOfBand(t, srv,
 		handMade("orders-v2", "orders", "v2", "team-a"),
 		handMade("orders-v3", "orders", "v3"),
 		handMade("refunds-a", "refunds", "v1"),
 		handMade("refunds-b", "refunds", "v1"),
 	)
-	uiRoute, err := kc.Routes.CreateInService(ctx, made[0].ID, &kong.Route{Name: kong.String("orders"), Paths: kong.StringSlice("/orders")})
+	uiRoute, err := kc.Routes.CreateInService(ctx, &made[0], &kong.Route{Name: kong.String("orders"), Paths: kong.StringSlice("/orders")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +146,7 @@ data "servicehub_implementation" "by_version" {
 					statecheck.CompareValuePairs(byID, jp("route_ids").AtSliceIndex(1), "servicehub_route.b", jp("id"), compare.ValuesSame()),
 					statecheck.ExpectKnownValue(byID, jp("route_ids"), knownvalue.ListSizeExact(2)),
 					// Made in the UI, found by name and by version.
-					statecheck.ExpectKnownValue(byName, jp("id"), knownvalue.StringExact(*made[0].ID)),
+					statecheck.ExpectKnownValue(byName, jp("id"), knownvalue.StringExact(made[0])),
 					statecheck.ExpectKnownValue(byName, jp("service"), knownvalue.StringExact("orders")),
 					statecheck.ExpectKnownValue(byName, jp("version"), knownvalue.StringExact("v2")),
 					statecheck.ExpectKnownValue(byName, jp("url"), knownvalue.StringExact("http://orders-v2.internal/api")),

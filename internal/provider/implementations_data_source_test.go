@@ -19,13 +19,11 @@ import (
 func TestAccImplementationsDataSource(t *testing.T) {
 	t.Parallel()
 	srv := startKong(t, localkong.Options{})
-	kc := kongClient(t, srv.AdminURL, "", "")
-	made := seedOutOfBand(t, kc,
+	made := seedOutOfBand(t, srv,
 		handMade("orders-v2", "orders", "v2"),
 		handMade("orders-v1", "orders", "v1"),
-		&kong.Service{Name: kong.String("legacy"), Host: kong.String("legacy.internal")}, // untagged: no implementation
-		&kong.Service{Name: kong.String("off"), Host: kong.String("off.internal"), Enabled: kong.Bool(false),
-			Tags: kong.StringSlice("servicehub:service=zeta")}, // no version tag
+		map[string]any{"name": "legacy", "host": "legacy.internal"}, // untagged: no implementation
+		map[string]any{"name": "off", "host": "off.internal", "enabled": false, "tags": []string{"servicehub:service=zeta"}}, // no version tag
 	)
 	config := providerConfig(srv.AdminURL) + `
 resource "servicehub_implementation" "test" {
@@ -62,8 +60,8 @@ data "servicehub_implementations" "none" {
 			"version": v, "url": knownvalue.StringExact(url), "enabled": knownvalue.Bool(enabled),
 		})
 	}
-	ordersV1 := entry(*made[1].ID, "orders-v1", "orders", "v1", "http://orders-v1.internal/api", true)
-	ordersV2 := entry(*made[0].ID, "orders-v2", "orders", "v2", "http://orders-v2.internal/api", true)
+	ordersV1 := entry(made[1], "orders-v1", "orders", "v1", "http://orders-v1.internal/api", true)
+	ordersV2 := entry(made[0], "orders-v2", "orders", "v2", "http://orders-v2.internal/api", true)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{{
@@ -73,7 +71,7 @@ data "servicehub_implementations" "none" {
 				statecheck.ExpectKnownValue(all, jp("implementations"), knownvalue.ListExact([]knownvalue.Check{
 					ordersV1, ordersV2,
 					entry("", "payments-v1", "payments", "v1", "https://payments.internal:8443/api", true),
-					entry(*made[3].ID, "off", "zeta", "", "http://off.internal", false),
+					entry(made[3], "off", "zeta", "", "http://off.internal", false),
 				})),
 				statecheck.CompareValuePairs(all, jp("implementations").AtSliceIndex(2).AtMapKey("id"), res, jp("id"), compare.ValuesSame()),
 				statecheck.ExpectKnownValue(orders, jp("implementations"), knownvalue.ListExact([]knownvalue.Check{ordersV1, ordersV2})),
@@ -91,12 +89,11 @@ func TestAccImplementationsDataSource_many(t *testing.T) {
 	t.Parallel()
 	const n, services = 2500, 10
 	srv := startKong(t, localkong.Options{})
-	kc := kongClient(t, srv.AdminURL, "", "")
-	svcs := make([]*kong.Service, n)
+	svcs := make([]map[string]any, n)
 	for i := range svcs {
 		svcs[i] = handMade(fmt.Sprintf("impl-%04d", i), fmt.Sprintf("svc-%d", i%services), fmt.Sprintf("v%d", i))
 	}
-	seedOutOfBand(t, kc, svcs...)
+	seedOutOfBand(t, srv, svcs...)
 
 	config := providerConfig(srv.AdminURL) + `
 data "servicehub_implementations" "all" {}
@@ -152,13 +149,13 @@ func TestAccImplementationDataSourceExamples(t *testing.T) {
 	}
 	srv := startKong(t, localkong.Options{})
 	kc := kongClient(t, srv.AdminURL, "", "")
-	made := seedOutOfBand(t, kc,
+	made := seedOutOfBand(t, srv,
 		handMade("payments-v1", "payments", "v1"),
 		handMade("orders-v2", "orders", "v2"),
-		&kong.Service{Name: kong.String("payments-v2"), URL: kong.String("https://payments-v2.internal"), Enabled: kong.Bool(false),
-			Tags: kong.StringSlice("servicehub:service=payments", "servicehub:version=v2")},
+		map[string]any{"name": "payments-v2", "url": "https://payments-v2.internal", "enabled": false,
+			"tags": []string{"servicehub:service=payments", "servicehub:version=v2"}},
 	)
-	route, err := kc.Routes.CreateInService(context.Background(), made[1].ID, &kong.Route{Name: kong.String("orders"), Paths: kong.StringSlice("/orders")})
+	route, err := kc.Routes.CreateInService(context.Background(), &made[1], &kong.Route{Name: kong.String("orders"), Paths: kong.StringSlice("/orders")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +173,7 @@ func TestAccImplementationDataSourceExamples(t *testing.T) {
 						"v2": knownvalue.StringExact("https://payments-v2.internal"),
 					})),
 					statecheck.ExpectKnownOutputValue("disabled_implementations", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("payments-v2")})),
-					statecheck.ExpectKnownValue("servicehub_route.payments_health", jp("implementation_id"), knownvalue.StringExact(*made[0].ID)),
+					statecheck.ExpectKnownValue("servicehub_route.payments_health", jp("implementation_id"), knownvalue.StringExact(made[0])),
 				},
 			},
 			emptyPlanStep(config),

@@ -5,49 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kong/go-kong/kong"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
-// outOfBand creates Gateway Services as the Konnect UI or decK would:
-// POST /services, Kong picks the id, the servicehub: tags set by hand.
-func outOfBand(t *testing.T, adminURL string, svcs ...*kong.Service) []*kong.Service {
+// seed creates Gateway Services as the Konnect UI or decK would: POST
+// /services, Kong picks the ids, the servicehub: tags set by hand.
+func seed(t *testing.T, srv *localkong.Server, bodies ...map[string]any) []string {
 	t.Helper()
-	kc, err := kong.NewClient(kong.String(adminURL), nil)
+	ids, err := srv.Seed("services", bodies...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make([]*kong.Service, len(svcs))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				created, err := kc.Services.Create(context.Background(), svcs[i])
-				if err != nil {
-					t.Errorf("creating %s: %v", str(svcs[i].Name), err)
-					continue
-				}
-				out[i] = created
-			}
-		}()
-	}
-	for i := range svcs {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
-	return out
+	return ids
 }
 
-func tagged(name, service, version string, more ...string) *kong.Service {
+func tagged(name, service, version string, more ...string) map[string]any {
 	var tags []string
 	if service != "" {
 		tags = append(tags, ServiceTag(service))
@@ -55,12 +30,12 @@ func tagged(name, service, version string, more ...string) *kong.Service {
 	if version != "" {
 		tags = append(tags, VersionTag(version))
 	}
-	return &kong.Service{Name: kong.String(name), URL: kong.String("http://" + name + ".internal/api"), Tags: kong.StringSlice(append(tags, more...)...)}
+	return map[string]any{"name": name, "url": "http://" + name + ".internal/api", "tags": append(tags, more...)}
 }
 
 func TestFindAndList(t *testing.T) {
 	k := newCachedKong(t)
-	made := outOfBand(t, k.srv.AdminURL,
+	made := seed(t, k.srv,
 		tagged("payments-v1", "payments", "v1", "team-a"),
 		tagged("payments-v2", "payments", "v2"),
 		tagged("orders-v1", "orders", "v1"),
@@ -75,7 +50,7 @@ func TestFindAndList(t *testing.T) {
 		q    ImplementationQuery
 		want string
 	}{
-		{ImplementationQuery{ID: str(made[0].ID)}, "payments-v1"},
+		{ImplementationQuery{ID: made[0]}, "payments-v1"},
 		{ImplementationQuery{Name: "payments-v2"}, "payments-v2"},
 		{ImplementationQuery{Service: "orders", Version: "v1"}, "orders-v1"},
 		{ImplementationQuery{Name: "legacy"}, "legacy"}, // any Gateway Service, by name
@@ -95,8 +70,8 @@ func TestFindAndList(t *testing.T) {
 		{Name: "nope"}: `no Gateway Service with name "nope" in this runtime group`,
 		{ID: "5d6b3c1e-0000-4000-8000-000000000000"}: `no Gateway Service with id "5d6b3c1e-0000-4000-8000-000000000000"`,
 		// An id is not a name, nor the other way round.
-		{ID: "payments-v1"}:     `no Gateway Service with id "payments-v1"`,
-		{Name: str(made[0].ID)}: `no Gateway Service with name "` + str(made[0].ID) + `"`,
+		{ID: "payments-v1"}: `no Gateway Service with id "payments-v1"`,
+		{Name: made[0]}:     `no Gateway Service with name "` + made[0] + `"`,
 		{Service: "payments", Version: "v3"}: `no implementation of version "v3" of service "payments" in this runtime group ` +
 			`(no Gateway Service tagged servicehub:service=payments and servicehub:version=v3); service "payments" has implementations of "v1", "v2"`,
 		{Service: "nobody", Version: "v1"}: `no implementation of version "v1" of service "nobody" in this runtime group (no Gateway Service tagged servicehub:service=nobody and servicehub:version=v1)`,
@@ -139,16 +114,16 @@ func TestFindAndList(t *testing.T) {
 
 	kc := kongClient(t, k.srv.AdminURL)
 	for _, r := range []string{"b", "a", "c"} {
-		if _, err := kc.Routes.CreateInService(ctx, made[0].ID, &kong.Route{Name: kong.String(r), Paths: kong.StringSlice("/" + r)}); err != nil {
+		if _, err := kc.Routes.CreateInService(ctx, &made[0], &kong.Route{Name: kong.String(r), Paths: kong.StringSlice("/" + r)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	k.srv.ResetRequestCount()
-	ids, err := k.routes.RouteIDs(ctx, str(made[0].ID))
+	ids, err := k.routes.RouteIDs(ctx, made[0])
 	if err != nil || len(ids) != 3 {
 		t.Fatalf("RouteIDs = %v, %v", ids, err)
 	}
-	if ids, err := k.routes.RouteIDs(ctx, str(made[1].ID)); err != nil || len(ids) != 0 {
+	if ids, err := k.routes.RouteIDs(ctx, made[1]); err != nil || len(ids) != 0 {
 		t.Errorf("RouteIDs without routes = %v, %v", ids, err)
 	}
 	k.requests(t, "route ids of two implementations", 2)
@@ -164,11 +139,11 @@ func TestFindAndList(t *testing.T) {
 func TestListManyImplementations(t *testing.T) {
 	const n, services = 2500, 10
 	k := newCachedKong(t)
-	svcs := make([]*kong.Service, n)
+	svcs := make([]map[string]any, n)
 	for i := range svcs {
 		svcs[i] = tagged(fmt.Sprintf("impl-%04d", i), fmt.Sprintf("svc-%d", i%services), fmt.Sprintf("v%d", i))
 	}
-	outOfBand(t, k.srv.AdminURL, svcs...)
+	seed(t, k.srv, svcs...)
 	ctx := context.Background()
 
 	k.run()
