@@ -219,17 +219,10 @@ func TestRetryConnectionReset(t *testing.T) {
 }
 
 func TestConnectionRefusedGivesUp(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-
-	cfg := fastConfig("http://" + addr)
+	cfg := fastConfig("http://" + freeAddr(t))
 	cfg.MaxRetries = 1
 	c := newTestClient(t, cfg)
-	_, err = c.GetService(context.Background(), "svc")
+	_, err := c.GetService(context.Background(), "svc")
 	if err == nil || !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("err = %v", err)
 	}
