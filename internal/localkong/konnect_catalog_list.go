@@ -303,11 +303,11 @@ func opt(s *string) []string {
 func (c *catalog) apiList() listSpec[*catAPI] {
 	return listSpec[*catAPI]{
 		fields: map[string]listField[*catAPI]{
-			"id":          {fieldUUID, func(a *catAPI) []string { return one(a.id) }},
-			"name":        {fieldString, func(a *catAPI) []string { return one(a.name) }},
-			"version":     {fieldString, func(a *catAPI) []string { return opt(a.version) }},
-			"created_at":  {fieldTime, func(a *catAPI) []string { return one(catalogTime(a.created)) }},
-			"updated_at":  {fieldTime, func(a *catAPI) []string { return one(catalogTime(a.updated)) }},
+			"id":         {fieldUUID, func(a *catAPI) []string { return one(a.id) }},
+			"name":       {fieldString, func(a *catAPI) []string { return one(a.name) }},
+			"version":    {fieldString, func(a *catAPI) []string { return opt(a.version) }},
+			"created_at": {fieldTime, func(a *catAPI) []string { return one(catalogTime(a.created)) }},
+			"updated_at": {fieldTime, func(a *catAPI) []string { return one(catalogTime(a.updated)) }},
 			"implementation_mode": {fieldString, func(a *catAPI) []string {
 				if c.implOf(a.id) != nil {
 					return one("gateway_entity_binding")

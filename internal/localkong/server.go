@@ -56,7 +56,6 @@ const DefaultControlPlaneID = "5ca1ab1e-0000-4000-8000-00000000c0de"
 // control plane's routes together.
 const AllControlPlanes = "*"
 
-
 // DefaultVersion is the Kong version localkong presents itself as.
 const DefaultVersion = "3.10.0"
 
