@@ -372,7 +372,7 @@ func TestKonnectImplementations(t *testing.T) {
 	k.problem("POST", "/v3/apis/"+other+"/implementations", obj{"service": obj{"id": "x", "name": "n"}}, 400, badParams(
 		obj{"field": "service.control_plane_id", "rule": "required", "reason": "service.control_plane_id is a required field"},
 		obj{"field": "service.id", "rule": "is_uuid", "reason": "service.id must be a UUID"},
-		obj{"field": "service.name", "rule": "unknown_property", "reason": "property service.name should not exist"}), "")
+		obj{"field": "service.name", "rule": "unknown_property", "reason": "property name should not exist"}), "")
 	k.problem("POST", "/v3/apis/"+other+"/implementations", obj{"control_plane": obj{"control_plane_id": cp}}, 400, badParams(
 		obj{"field": "control_plane", "rule": "invalid", "reason": "localkong links gateway services only: give service {control_plane_id, id}"}), "")
 	k.problem("POST", "/v3/apis/"+DefaultControlPlaneID+"/implementations", link, 404, notFound, "")
