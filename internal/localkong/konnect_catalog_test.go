@@ -311,11 +311,11 @@ func TestKonnectAPIList(t *testing.T) {
 
 	k.problem("GET", "/v3/apis?sort=colour", nil, 400, badParams(obj{"field": "sort", "rule": "enum",
 		"choices": []any{"name", "version", "created_at", "updated_at"},
-		"reason": `"sort" field must contain any of: [name, version, created_at, updated_at]`}), "")
+		"reason":  `"sort" field must contain any of: [name, version, created_at, updated_at]`}), "")
 	k.problem("GET", "/v3/apis?filter[colour][eq]=red", nil, 400, nil, "")
 	k.problem("GET", "/v3/apis?filter[name][lt]=x", nil, 400, badParams(obj{"field": "filter[name][lt]", "rule": "enum",
 		"choices": []any{"eq", "oeq", "neq", "contains", "ocontains"},
-		"reason": `"filter[name][lt]" field must contain any of: [eq, oeq, neq, contains, ocontains]`}), "")
+		"reason":  `"filter[name][lt]" field must contain any of: [eq, oeq, neq, contains, ocontains]`}), "")
 	k.problem("GET", "/v3/apis?filter[created_at][gt]=yesterday", nil, 400, badParams(obj{"field": "filter[created_at][gt]",
 		"rule": "is_date_time", "reason": "filter[created_at][gt] must be an RFC 3339 date-time"}), "")
 	k.problem("GET", "/v3/apis?page[size]=101", nil, 400, badParams(obj{"field": "page[size]", "rule": "max", "maximum": 100,
@@ -396,7 +396,7 @@ func TestKonnectImplementations(t *testing.T) {
 	list("", api+"/"+svc, other+"/"+svc2)
 	list("?filter[api_id][eq]="+other, other+"/"+svc2)
 	list("?filter[service_id][eq]="+svc+"&filter[control_plane_id][eq]="+cp, api+"/"+svc)
-	list("?filter[control_plane_id][eq]="+other)
+	list("?filter[control_plane_id][eq]=" + other)
 	list("?filter[id][neq]="+im2["id"].(string), api+"/"+svc)
 	list("?sort=service_id%20desc&page[size]=1", map[bool]string{true: api + "/" + svc, false: other + "/" + svc2}[svc > svc2])
 	// The brief's filter[service.id] is not the document's service_id.

@@ -214,7 +214,7 @@ func TestKonnectMetricsErrors(t *testing.T) {
 		"reason": `"datasource" field must contain any of: [api_usage]`})
 	bad(obj{"time_range": obj{"type": "relative", "time_range": "2h"}}, obj{"field": "time_range.time_range", "rule": "enum",
 		"choices": []any{"15m", "1h", "6h", "12h", "24h", "7d", "30d", "current_week", "current_month", "previous_week", "previous_month"},
-		"reason": `"time_range.time_range" field must contain any of: [15m, 1h, 6h, 12h, 24h, 7d, 30d, current_week, current_month, previous_week, previous_month]`})
+		"reason":  `"time_range.time_range" field must contain any of: [15m, 1h, 6h, 12h, 24h, 7d, 30d, current_week, current_month, previous_week, previous_month]`})
 	// The document's own 400 example: an absolute range with a relative one's field.
 	bad(obj{"time_range": obj{"type": "absolute", "time_range": "1h", "start": "soon"}},
 		obj{"field": "time_range.start", "rule": "is_date", "choices": []any{}, "reason": "start must be a valid date in ISO format"},
