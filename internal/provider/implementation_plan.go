@@ -25,7 +25,7 @@ func (r *implementationResource) ConfigValidators(context.Context) []resource.Co
 // ValidateConfig applies Kong's rules for Gateway Services at plan time,
 // and checks that url and its components agree when both are set.
 func (r *implementationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	implementationKong.checkConfig(ctx, req, resp)
+	implementationKong.checkConfig(req, resp)
 	var config implementationModel
 	if diags := req.Config.Get(ctx, &config); diags.HasError() {
 		resp.Diagnostics.Append(diags...)
