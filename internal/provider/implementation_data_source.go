@@ -143,6 +143,9 @@ func computedAttributes(attrs map[string]schema.Attribute) map[string]dschema.At
 		case schema.SetNestedAttribute:
 			out[name] = dschema.SetNestedAttribute{Description: desc, Computed: true,
 				NestedObject: dschema.NestedAttributeObject{Attributes: computedAttributes(a.NestedObject.Attributes)}}
+		case schema.ListNestedAttribute:
+			out[name] = dschema.ListNestedAttribute{Description: desc, Computed: true,
+				NestedObject: dschema.NestedAttributeObject{Attributes: computedAttributes(a.NestedObject.Attributes)}}
 		default:
 			panic(fmt.Sprintf("computedAttributes: attribute %q is a %T: add its kind", name, a))
 		}

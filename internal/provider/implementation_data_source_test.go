@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -187,4 +188,23 @@ func TestAccImplementationDataSource_unreachable(t *testing.T) {
 			ExpectError: errorRE(`connection refused: cannot reach the Admin API at http://127.0.0.1:[0-9]+: nothing accepts connections there. Check admin_url \(or the KONG_ADMIN_URL environment variable\)`),
 		}},
 	})
+}
+
+// computedAttributes covers every kind of attribute the two resources use,
+// so an attribute added to either reaches a data source built from it.
+func TestComputedAttributesCoverBothResources(t *testing.T) {
+	for name, s := range map[string]map[string]schema.Attribute{
+		"servicehub_implementation": implementationSchema().Attributes,
+		"servicehub_route":          routeSchema().Attributes,
+	} {
+		got := computedAttributes(s)
+		if len(got) != len(s) {
+			t.Errorf("%s: %d attributes, want %d", name, len(got), len(s))
+		}
+		for attr, a := range got {
+			if !a.IsComputed() || a.IsOptional() || !a.GetType().Equal(s[attr].GetType()) {
+				t.Errorf("%s.%s: computed %v, optional %v, type %v want %v", name, attr, a.IsComputed(), a.IsOptional(), a.GetType(), s[attr].GetType())
+			}
+		}
+	}
 }
