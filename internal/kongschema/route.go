@@ -13,9 +13,9 @@ import (
 // things changed in this flavour (Kong/kong, git diff 3.4.0 master --
 // kong/db/schema/entities/routes.lua): snis elements are typedefs.sni
 // before 3.7.0 and typedefs.wildcard_host since (FeatureWildcardSNIs), and
-// before 3.6.0 the ATC router validates only routes with paths (its check
-// has field_sources {"id", "paths"} and returns early without paths), since
-// 3.6.0 every route. Fields, defaults and the other checks are the same;
+// before 3.6.0 the ATC router validates only routes with paths, and sees
+// only their paths (its check has field_sources {"id", "paths"}, and Kong
+// passes a check no other field), since 3.6.0 every route, whole. Fields, defaults and the other checks are the same;
 // field order differs slightly in 3.6, which localkong does not follow.
 func routesSchema(v Version) *schema {
 	protocols := &Field{

@@ -122,6 +122,8 @@ func TestRulesByVersion(t *testing.T) {
 		_, v = r.ProcessRoute(Insert, obj(t, badHeader), nil)
 		wantFields(t, v, `{"@entity":["Router Expression failed validation: regex parse error: missing closing ): `+"`(`"+`"]}`)
 	}
+	_, v = v34.ProcessRoute(Insert, obj(t, `{"paths":["/a"],"headers":{"x":["~*("]}}`), nil)
+	wantNoViolation(t, v)
 	_, v = v34.ProcessRoute(Insert, obj(t, `{"paths":["~/a("]}`), nil)
 	if v.Empty() {
 		t.Error("3.4 accepted an invalid regex path")
