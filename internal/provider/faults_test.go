@@ -18,7 +18,7 @@ import (
 // kongHolds lists what Kong really holds, with fault injection paused so
 // the check itself cannot fail on one, and compares it with the expected
 // services (name → upstream host) and routes (name → service name, path).
-func kongHolds(t *testing.T, srv *localkong.Server, faults *localkong.Faults, services map[string]string, routes map[string][2]string) error {
+func kongHolds(t *testing.T, srv *testKong, faults *localkong.Faults, services map[string]string, routes map[string][2]string) error {
 	t.Helper()
 	if err := srv.SetFaults(nil); err != nil {
 		return err
