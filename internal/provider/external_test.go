@@ -218,3 +218,17 @@ func proxyGet(proxyURL, method, host, path string, ready func(status int, body [
 		time.Sleep(250 * time.Millisecond)
 	}
 }
+
+// startKongHaving gives a test a Kong that has feature f: a localkong
+// playing version, or the external Kong when it has f. An external Kong
+// without f skips the test; TestAccKongVersions checks its error there.
+func startKongHaving(t *testing.T, f kongschema.Feature, version string) *testKong {
+	t.Helper()
+	if extKong != nil && !f.In(extKong.version, extKong.flavor) {
+		t.Skipf("the Kong at KONG_ADMIN_URL (%s) lacks %s", extKong.version.Describe(), f.What)
+	}
+	if extKong != nil {
+		return startKong(t, localkong.Options{})
+	}
+	return startKong(t, localkong.Options{Version: version})
+}
