@@ -145,8 +145,15 @@ func localOnly(opts localkong.Options) string {
 func skipExternal(t *testing.T, why string) {
 	t.Helper()
 	if extKong != nil {
-		t.Skip("localkong only: " + why)
+		skipBecause(t, "localkong only: "+why)
 	}
+}
+
+// skipBecause skips with a one-line reason that names the test, so that
+// scripts/testacc-external.sh can list the reasons of a parallel run.
+func skipBecause(t *testing.T, why string) {
+	t.Helper()
+	t.Skipf("skipped %s: %s", t.Name(), why)
 }
 
 // uniqueSuffix is what a test appends to its names against a shared Kong.
@@ -161,7 +168,9 @@ func uniqueSuffix() string {
 func (k *testKong) n(name string) string { return name + k.sfx }
 
 // hcl makes the names registered with uses unique in a configuration:
-// quoted values (after "=", "[" or ",") equal to one, not block labels.
+// quoted values (after "=", "[" or ",") equal to one, not block labels. So
+// a name must be no other value of the configuration (a route "grpc"
+// would rename the protocol).
 func (k *testKong) hcl(config string) string {
 	if k.sfx == "" {
 		return config
@@ -225,7 +234,7 @@ func proxyGet(proxyURL, method, host, path string, ready func(status int, body [
 func startKongHaving(t *testing.T, f kongschema.Feature, version string) *testKong {
 	t.Helper()
 	if extKong != nil && !f.In(extKong.version, extKong.flavor) {
-		t.Skipf("the Kong at KONG_ADMIN_URL (%s) lacks %s", extKong.version.Describe(), f.What)
+		skipBecause(t, fmt.Sprintf("the Kong at KONG_ADMIN_URL (%s) lacks %s", extKong.version.Describe(), f.What))
 	}
 	if extKong != nil {
 		return startKong(t, localkong.Options{})

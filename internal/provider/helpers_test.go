@@ -154,7 +154,7 @@ func startKong(t *testing.T, opts localkong.Options) *testKong {
 	t.Helper()
 	if extKong != nil {
 		if why := localOnly(opts); why != "" {
-			t.Skip("localkong only: " + why)
+			skipBecause(t, "localkong only: "+why)
 		}
 		return &testKong{AdminURL: extKong.adminURL, ProxyURL: extKong.proxyURL,
 			Version: extKong.version, Flavor: extKong.flavor, sfx: uniqueSuffix()}

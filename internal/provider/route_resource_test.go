@@ -366,7 +366,7 @@ func TestAccRoute_updateInPlace(t *testing.T) {
 
 func TestAccRoute_streamAndGRPC(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{}).uses("tcp-v1", "grpc-v1", "db", "grpc", "passthrough")
+	srv := startKong(t, localkong.Options{}).uses("tcp-v1", "grpc-v1", "db", "grpc-route", "passthrough")
 	kc := kongClient(t, srv.AdminURL, "", "")
 	// Wildcard snis need Kong 3.7 (TestAccKongVersions).
 	snis := `["db.example.com", "*.db.example.org"]`
@@ -383,7 +383,7 @@ func TestAccRoute_streamAndGRPC(t *testing.T) {
   sources      = [`+sources+`]
   destinations = [{ ip = "10.1.0.0/16", port = 5432 }]
 `)+routeConfig("grpc", "grpc", `
-  name      = "grpc"
+  name      = "grpc-route"
   protocols = ["grpc"]
   paths     = ["/pkg.Service/"]
 `)+routeConfig("passthrough", "tcp", `
@@ -417,7 +417,7 @@ func TestAccRoute_streamAndGRPC(t *testing.T) {
 						}
 						return nil
 					}),
-					checkRoute(kc, srv.n("grpc"), func(r *kong.Route) error {
+					checkRoute(kc, srv.n("grpc-route"), func(r *kong.Route) error {
 						if *r.StripPath {
 							return fmt.Errorf("grpc route has strip_path true")
 						}
