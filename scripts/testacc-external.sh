@@ -5,7 +5,7 @@
 # process. Prints how many tests ran and skipped, each skip's reason, and
 # checks through localkong's request counter (-debug-listen) that the
 # tests' requests reached that process and not an in-process localkong.
-# KONG_PLAYED picks the version localkong plays (default 3.10.0).
+# LOCALKONG_VERSION picks the version localkong plays (default 3.10.0).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,7 +23,7 @@ unset $(compgen -e | grep -E '^(KONG|KONNECT)_') 2>/dev/null || true
 
 go build -o "$work/localkong" ./internal/localkong/cmd/localkong
 . "$root/scripts/localkong-lib.sh"
-start_localkong "$work/localkong" "$work/localkong.log" -debug-listen 127.0.0.1:0 -kong-version "${KONG_PLAYED:-3.10.0}"
+start_localkong "$work/localkong" "$work/localkong.log" -debug-listen 127.0.0.1:0 -kong-version "${LOCALKONG_VERSION:-3.10.0}"
 debug=""
 for _ in $(seq 1 50); do
 	debug=$(sed -n 's/^localkong debug=\(.*\)/\1/p' "$work/localkong.log")
@@ -34,7 +34,7 @@ done
 requests() { curl -fsS "$debug/requests" | sed -n 's/.*"total":\([0-9]*\).*/\1/p'; }
 
 export KONG_ADMIN_URL=$localkong_admin KONG_PROXY_URL=$localkong_proxy KONG_METRICS_URL=$localkong_admin/metrics
-echo "testacc-external: localkong (pid $localkong_pid, Kong ${KONG_PLAYED:-3.10.0}) at KONG_ADMIN_URL=$KONG_ADMIN_URL KONG_PROXY_URL=$KONG_PROXY_URL"
+echo "testacc-external: localkong (pid $localkong_pid, Kong ${LOCALKONG_VERSION:-3.10.0}) at KONG_ADMIN_URL=$KONG_ADMIN_URL KONG_PROXY_URL=$KONG_PROXY_URL"
 before=$(requests)
 
 log="$work/test.log"
