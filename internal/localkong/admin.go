@@ -61,7 +61,7 @@ func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	h := lw.Header()
-	h.Set("Server", "kong/"+a.srv.opts.Version)
+	h.Set("Server", serverToken(a.srv.version))
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Allow-Credentials", "true")
 
@@ -115,7 +115,7 @@ func (a *admin) serve(rq *request, ep endpoint) {
 	rq.query = q
 	switch method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:
-		body, err := parseBody(rq.r, formEntity(rq.segs))
+		body, err := parseBody(rq.r, a.srv.rules, formEntity(rq.segs))
 		if err != nil {
 			rq.fail(err)
 			return

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // Options configure a localkong server.
@@ -23,7 +24,13 @@ type Options struct {
 	AdminToken string
 	// Konnect serves Konnect's control-plane API instead of Kong's.
 	Konnect bool
-	// Version is reported by GET / and the Server header; default 3.10.0.
+	// Version is the Kong Gateway localkong plays, "3.4.0" to "3.10.x"
+	// (four numbers for Kong Gateway Enterprise, e.g. "3.10.0.6"); default
+	// 3.10.0. It is what GET / and the Server header report, and it selects
+	// the services and routes rules (kongschema.For): 3.4 and 3.5 take no
+	// wildcard snis and check route regexes only with paths, 3.6 takes no
+	// wildcard snis, Enterprise takes ws and wss and, from 3.10.0.6,
+	// tls_sans. With Konnect the rules are Konnect's whatever Version says.
 	Version string
 	// AdminLatency delays every Admin API request, to make round trips count.
 	AdminLatency time.Duration
@@ -73,6 +80,8 @@ type Server struct {
 	adminAddr string
 	proxyAddr string
 	store     *store
+	rules     *kongschema.Rules
+	version   kongschema.Version
 	metrics   *metrics
 	requests  atomic.Int64
 	byMethod  methodCounts
@@ -105,8 +114,19 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	if err := validAnalyticsFault(opts.AnalyticsUnavailable); err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, nodeID: uuid.NewString(), store: newStore(), metrics: newMetrics(), traffic: newTraffic()}
+	version, err := playedVersion(opts.Version)
+	if err != nil {
+		return nil, err
+	}
+	opts.Version = version.String()
+	s := &Server{opts: opts, nodeID: uuid.NewString(), version: version, metrics: newMetrics(), traffic: newTraffic()}
+	s.rules = kongschema.For(version)
+	if opts.Konnect {
+		s.rules = kongschema.For(kongschema.KonnectVersion)
+	}
+	s.store = newStore(s.rules)
 	s.metrics.nodeID = s.nodeID // one node: / and /metrics report the same node_id
+	s.metrics.version = version
 	if opts.Konnect {
 		if err := s.konnectProxy(opts.ControlPlaneID); err != nil {
 			return nil, err
@@ -143,6 +163,19 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	s.serve(adminLn, s.faults, adminTLS)
 	s.serve(proxyLn, newProxy(s.store.routeSource, s.metrics), nil)
 	return s, nil
+}
+
+// playedVersion checks a version localkong can play: Kong 3.4.0 to 3.10.x,
+// whose services and routes kongschema knows.
+func playedVersion(s string) (kongschema.Version, error) {
+	v, err := kongschema.ParseVersion(s)
+	if err != nil {
+		return v, fmt.Errorf("version: %w", err)
+	}
+	if v.Major != 3 || !v.AtLeast(kongschema.Version{Major: 3, Minor: 4}) || v.AtLeast(kongschema.Version{Major: 3, Minor: 11}) {
+		return v, fmt.Errorf("version %s: localkong plays Kong 3.4.0 to 3.10.x", s)
+	}
+	return v, nil
 }
 
 // NewTestServer starts a server on free loopback ports, for tests.

@@ -7,12 +7,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // store holds every entity in memory. Stored entity maps are never mutated
 // once saved (writes replace them), so readers may encode them after
 // releasing the lock and the proxy may keep them.
 type store struct {
+	rules  *kongschema.Rules // of the Kong version localkong plays
 	mu     sync.RWMutex
 	spaces map[string]*space // by namespace key, see nsWorkspace / nsControlPlane
 	gen    uint64            // bumped on every service or route write
@@ -47,8 +49,8 @@ const defaultWorkspace = "default"
 func nsWorkspace(name string) string  { return "ws:" + name }
 func nsControlPlane(id string) string { return "cp:" + id }
 
-func newStore() *store {
-	s := &store{spaces: map[string]*space{}, catalog: newCatalog()}
+func newStore(rules *kongschema.Rules) *store {
+	s := &store{rules: rules, spaces: map[string]*space{}, catalog: newCatalog()}
 	s.addSpace(nsWorkspace(defaultWorkspace), defaultWorkspace, "kong", workspaceEntity(uuid.NewString(), defaultWorkspace))
 	return s
 }

@@ -149,6 +149,9 @@ func TestAccBadInput(t *testing.T) {
 			srv := startKong(t, localkong.Options{})
 			var steps []resource.TestStep
 			untouched := func(after string) {
+				if srv.Server == nil {
+					return // only localkong counts requests
+				}
 				if n := srv.RequestCount(); n != 0 {
 					t.Errorf("%s: %d Admin API requests, want none", after, n)
 				}
@@ -180,9 +183,9 @@ func TestAccBadInput(t *testing.T) {
 // Kong, on the attribute, with Kong's message.
 func TestAccBadInput_knownAtApply(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("late", "late-v1")
 	config := func(late, body string) string {
-		return providerConfig(srv.AdminURL) + fmt.Sprintf(`
+		return providerConfig(srv.AdminURL) + srv.hcl(fmt.Sprintf(`
 resource "terraform_data" "late" {
   input = %q
 }
@@ -194,7 +197,7 @@ resource "servicehub_implementation" "test" {
   host    = "late.internal"
   %s
 }
-`, late, body)
+`, late, body))
 	}
 	const missing = "0c4c5bd4-52f5-4f39-9a6b-2d6a2f1c0a11"
 	resource.Test(t, resource.TestCase{

@@ -30,6 +30,7 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 		access       *servicehub.AccessError
 		missing      *servicehub.MissingReferenceError
 		rejected     *servicehub.RejectedError
+		unsupported  *servicehub.UnsupportedError
 	)
 	switch {
 	case errors.As(err, &versionTaken):
@@ -51,6 +52,8 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 			fmt.Sprintf("%s. Route names are unique in a runtime group and case-sensitive (\"foo\" and \"Foo\" are two routes). "+
 				"Choose another name, or manage the existing route by importing it:\n\n  terraform import %s.<name> %s",
 				capitalize(routeTaken.Error()), e.resource, routeTaken.Name))
+	case errors.As(err, &unsupported):
+		addUnsupported(diags, e, unsupported)
 	case errors.As(err, &access):
 		addAccessError(diags, summary, e.kongNoun(), access)
 	case errors.As(err, &missing) && e.refAttribute(missing.Field) != "":
@@ -115,6 +118,21 @@ func (e kongEntity) addFieldErrors(diags *diag.Diagnostics, summary, verb string
 		default:
 			diags.AddAttributeError(p, summary, verb+" "+field+": "+msg+"."+note)
 		}
+	}
+}
+
+// addUnsupported reports, on each attribute concerned, a value the
+// connected Kong has no field for: nothing was sent.
+func addUnsupported(diags *diag.Diagnostics, e kongEntity, err *servicehub.UnsupportedError) {
+	for _, f := range err.Features {
+		detail := fmt.Sprintf("%s needs %s. The runtime group's Kong is %s (GET / of admin_url), which would refuse it, "+
+			"so nothing was sent. Remove it from the configuration, or point admin_url at a Kong that has it.",
+			f.What, f.Since, err.Describe())
+		if p, ok := e.attributePath([]any{f.Field}, nil); ok {
+			diags.AddAttributeError(p, "Not available in this Kong: "+f.What, detail)
+			continue
+		}
+		diags.AddError("Not available in this Kong: "+f.What, detail)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // kongHolds lists what Kong really holds, with fault injection paused so
 // the check itself cannot fail on one, and compares it with the expected
 // services (name → upstream host) and routes (name → service name, path).
-func kongHolds(t *testing.T, srv *localkong.Server, faults *localkong.Faults, services map[string]string, routes map[string][2]string) error {
+func kongHolds(t *testing.T, srv *testKong, faults *localkong.Faults, services map[string]string, routes map[string][2]string) error {
 	t.Helper()
 	if err := srv.SetFaults(nil); err != nil {
 		return err
@@ -181,6 +181,7 @@ func TestAccFaults_fleet(t *testing.T) {
 // implementation.
 func TestAccFaults_retriesExhausted(t *testing.T) {
 	t.Parallel()
+	skipExternal(t, "injects faults (localkong SetFaults)")
 	down := &localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{localkong.Fault503}}
 	srv := startKong(t, localkong.Options{})
 	config := providerConfig(srv.AdminURL, "max_retries = 2") + simpleImpl
@@ -232,6 +233,7 @@ func TestAccFaults_lostResponses(t *testing.T) {
 // replaces it instead of creating a second one.
 func TestAccFaults_unconfirmedCreateIsTainted(t *testing.T) {
 	t.Parallel()
+	skipExternal(t, "injects faults (localkong SetFaults)")
 	// The version check's listing gets through; the create and the
 	// lookup of what it wrote do not.
 	dropAll := &localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{localkong.FaultDropAfter}, Match: func(r *http.Request) bool {

@@ -13,15 +13,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/kong/go-kong/kong"
-
-	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // seedOutOfBand creates Gateway Services as the Konnect UI or decK would:
 // POST /services, ids chosen by Kong, servicehub: tags set by hand. It
 // returns their ids.
-func seedOutOfBand(t *testing.T, srv *localkong.Server, bodies ...map[string]any) []string {
+func seedOutOfBand(t *testing.T, srv *testKong, bodies ...map[string]any) []string {
 	t.Helper()
+	if srv.Server == nil {
+		skipBecause(t, "localkong only: seeds Gateway Services into localkong directly")
+	}
 	ids, err := srv.Seed("services", bodies...)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +64,8 @@ func TestImplementationDataSourceSchema(t *testing.T) {
 
 func TestAccImplementationDataSource(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	// The resource read back sets every attribute, tls_sans included.
+	srv := startKongHaving(t, kongschema.FeatureTLSSANs, "3.10.0.6")
 	kc := kongClient(t, srv.AdminURL, "", "")
 	ctx := context.Background()
 	// Made in the UI: an implementation with a route, and two Gateway

@@ -189,7 +189,8 @@ func routeSchema() schema.Schema {
 				Computed:    true,
 				Default:     booldefault.StaticBool(true),
 			},
-			"snis":         list("TLS server names to match. Only with protocols https, grpcs, tls or tls_passthrough.", true),
+			"snis": list("TLS server names to match, e.g. `api.example.com`; a leftmost or rightmost `*` wildcard (`*.example.com`) needs Kong 3.7 or later. "+
+				"Only with protocols https, grpcs, tls or tls_passthrough.", true),
 			"sources":      peers("Client addresses"),
 			"destinations": peers("Destination addresses"),
 			"tags":         list("Tags on the route.", true, listvalidator.ValueStringsAre(userTagRule)),

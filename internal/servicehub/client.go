@@ -42,9 +42,13 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	cache := kongapi.NewCache(api)
+	impls, routes := NewCachedImplementations(cache), NewCachedRoutes(cache)
+	// One version read per Client: per Terraform run.
+	impls.gate = NewKongVersion(api, cfg.KonnectToken != "")
+	routes.gate = impls.gate
 	return &Client{
-		Implementations: NewCachedImplementations(cache),
-		Routes:          NewCachedRoutes(cache),
+		Implementations: impls,
+		Routes:          routes,
 		Statuses:        statuses,
 	}, nil
 }

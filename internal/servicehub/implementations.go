@@ -14,6 +14,7 @@ import (
 type Implementations struct {
 	api  *kongapi.Client
 	kong entities
+	gate *KongVersion // nil: no version check
 
 	// claims holds the versions being created or moved to in this process,
 	// so that two implementations of one version applied in parallel cannot
@@ -186,6 +187,9 @@ func (s *Implementations) claimVersion(ctx context.Context, impl Implementation)
 }
 
 func (s *Implementations) put(ctx context.Context, impl Implementation) (Implementation, error) {
+	if err := s.gate.CheckService(ctx, toKong(impl)); err != nil {
+		return Implementation{}, err
+	}
 	out, err := s.kong.PutService(ctx, toKong(impl))
 	if kongapi.IsUniqueViolation(err) {
 		taken := &NameTakenError{Name: impl.Name(), Err: err}

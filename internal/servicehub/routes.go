@@ -15,6 +15,7 @@ import (
 type Routes struct {
 	api  *kongapi.Client
 	kong entities
+	gate *KongVersion // nil: no version check
 }
 
 // NewRoutes returns the routes of the runtime group api talks to; every
@@ -99,6 +100,9 @@ func (s *Routes) ForImplementation(ctx context.Context, implementationID string)
 }
 
 func (s *Routes) put(ctx context.Context, r *kong.Route) (*kong.Route, error) {
+	if err := s.gate.CheckRoute(ctx, r); err != nil {
+		return nil, err
+	}
 	out, err := s.kong.PutRoute(ctx, r)
 	if kongapi.IsUniqueViolation(err) {
 		taken := &RouteNameTakenError{Name: str(r.Name), Err: err}

@@ -21,7 +21,9 @@ func main() {
 	proxyAddr := flag.String("proxy-listen", "127.0.0.1:8000", "proxy listen address (port 0 picks a free port)")
 	flag.StringVar(&opts.AdminToken, "admin-token", "", "require this Kong-Admin-Token (or bearer token with -konnect)")
 	flag.BoolVar(&opts.Konnect, "konnect", false, "serve Konnect's control-plane API instead of Kong's Admin API")
-	flag.StringVar(&opts.Version, "version", localkong.DefaultVersion, "Kong version to report")
+	flag.StringVar(&opts.Version, "kong-version", localkong.DefaultVersion,
+		"Kong Gateway version to play, 3.4.0 to 3.10.x (four numbers for Kong Gateway Enterprise, e.g. 3.10.0.6): what GET / reports and which service and route fields are accepted")
+	flag.StringVar(&opts.Version, "version", localkong.DefaultVersion, "same as -kong-version")
 	flag.DurationVar(&opts.AdminLatency, "admin-latency", 0, "added delay per Admin API request, e.g. 20ms")
 	konnect := konnectFlags(&opts)
 	upstreamAddr := flag.String("upstream-listen", "", "also serve a demo upstream here (200 with a JSON echo; /status/<code> answers that code)")
