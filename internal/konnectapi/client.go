@@ -169,7 +169,7 @@ func list[T any](ctx context.Context, c *Client, path string, query url.Values) 
 		q.Set("page[size]", strconv.Itoa(pageSize))
 		q.Set("page[number]", strconv.Itoa(n))
 		var page struct {
-			Data []T     `json:"data"`
+			Data []T      `json:"data"`
 			Meta pageMeta `json:"meta"`
 		}
 		if err := c.call(ctx, full, http.MethodGet, path, q, nil, &page); err != nil {
