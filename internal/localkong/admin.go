@@ -65,11 +65,19 @@ func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Allow-Credentials", "true")
 
+	raw, segs := splitPath(r.URL.EscapedPath())
+	if a.srv.opts.Konnect && isPlatformPath(segs) {
+		if msg := konnectAuthFailure(r, a.srv.opts.AdminToken); msg != "" {
+			newProblem(http.StatusUnauthorized, msg).write(lw)
+			return
+		}
+		a.servePlatform(lw, r, segs)
+		return
+	}
 	if err := a.authorize(r); err != nil {
 		writeError(lw, err)
 		return
 	}
-	raw, segs := splitPath(r.URL.EscapedPath())
 	rq := &request{w: lw, r: r, a: a, segs: segs, raw: raw}
 	var ep endpoint
 	if a.srv.opts.Konnect {

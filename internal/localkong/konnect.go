@@ -1,6 +1,7 @@
 package localkong
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -42,4 +43,31 @@ func (rq *request) nameFilter() func(map[string]any) bool {
 		}
 		return !hasContains || name != "" && strings.Contains(name, contains[0])
 	}
+}
+
+// konnectProxy scopes the proxy to one control plane and has it count
+// traffic for analytics.
+func (s *Server) konnectProxy(id string) error {
+	switch {
+	case id == "":
+		id = DefaultControlPlaneID
+	case id != AllControlPlanes && !isUUID(id):
+		return fmt.Errorf("control plane id %q is not a UUID", id)
+	}
+	s.ControlPlaneID = lowerID(id)
+	if id != AllControlPlanes {
+		s.store.proxied = nsControlPlane(s.ControlPlaneID)
+	}
+	s.metrics.traffic = s.traffic
+	return nil
+}
+
+// ControlPlaneURL is the core-entities base URL of a control plane on this
+// server (Konnect mode), the provider's admin_url; "" means the one the
+// proxy serves.
+func (s *Server) ControlPlaneURL(id string) string {
+	if id == "" {
+		id = s.ControlPlaneID
+	}
+	return s.AdminURL + "/v2/control-planes/" + id + "/core-entities"
 }

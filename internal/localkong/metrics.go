@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 	dto "github.com/prometheus/client_model/go"
@@ -24,6 +25,9 @@ type metrics struct {
 	status map[statusSeries]uint64
 
 	requests atomic.Uint64 // every request the proxy saw, matched or not
+
+	// traffic, in Konnect mode, also counts for analytics (POST /v2/metrics).
+	traffic *traffic
 }
 
 // statusSeries is one kong_http_requests_total series. consumer is always
@@ -55,6 +59,13 @@ func (m *metrics) record(r *proxyRoute, status int, fromService bool) {
 	}
 	if fromService {
 		s.source = "service"
+	}
+	if m.traffic != nil {
+		var svcID string
+		if r.service != nil {
+			svcID = entString(r.service["id"])
+		}
+		m.traffic.add(time.Now(), r.workspace, svcID, r.id, status, 1)
 	}
 	m.mu.Lock()
 	m.status[s]++

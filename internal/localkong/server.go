@@ -32,7 +32,29 @@ type Options struct {
 	Faults *Faults
 	// AdminTLS, when set, serves the Admin API over HTTPS.
 	AdminTLS *AdminTLS
+
+	// ControlPlaneID is, with Konnect, the control plane whose routes the
+	// proxy serves (a data plane belongs to one): DefaultControlPlaneID
+	// when empty, AllControlPlanes for every one (localkong before the
+	// catalog). The Admin API serves every control plane regardless.
+	ControlPlaneID string
+	// AnalyticsUnavailable makes Konnect's POST /v2/metrics fail as
+	// Konnect can: AnalyticsNoEntitlement (403), AnalyticsTimeout (408) or
+	// AnalyticsRateLimited (429); 0 serves it. See SetAnalyticsUnavailable.
+	AnalyticsUnavailable int
+	// AnalyticsRateLimit, when > 0, allows that many POST /v2/metrics a
+	// minute per token, then 429 with Retry-After (Konnect allows 10).
+	AnalyticsRateLimit int
 }
+
+// DefaultControlPlaneID is the control plane a Konnect-mode proxy serves
+// unless Options.ControlPlaneID says otherwise: fixed, so scripts can
+// build its core-entities URL.
+const DefaultControlPlaneID = "5ca1ab1e-0000-4000-8000-00000000c0de"
+
+// AllControlPlanes as Options.ControlPlaneID makes the proxy route every
+// control plane's routes together.
+const AllControlPlanes = "*"
 
 // DefaultVersion is the Kong version localkong presents itself as.
 const DefaultVersion = "3.10.0"
@@ -56,6 +78,13 @@ type Server struct {
 	byMethod  methodCounts
 	faults    *injector
 
+	// ControlPlaneID is the control plane the proxy serves in Konnect
+	// mode ("" otherwise, and AllControlPlanes for all).
+	ControlPlaneID string
+	traffic        *traffic
+	limiter        *rateLimiter
+	analyticsFault atomic.Int32
+
 	servers   []*http.Server
 	fresh     sync.Map // net.Conn → struct{}: accepted, no request read yet
 	closeOnce sync.Once
@@ -73,8 +102,20 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{opts: opts, nodeID: uuid.NewString(), store: newStore(), metrics: newMetrics()}
+	if err := validAnalyticsFault(opts.AnalyticsUnavailable); err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, nodeID: uuid.NewString(), store: newStore(), metrics: newMetrics(), traffic: newTraffic()}
 	s.metrics.nodeID = s.nodeID // one node: / and /metrics report the same node_id
+	if opts.Konnect {
+		if err := s.konnectProxy(opts.ControlPlaneID); err != nil {
+			return nil, err
+		}
+		s.analyticsFault.Store(int32(opts.AnalyticsUnavailable))
+		if opts.AnalyticsRateLimit > 0 {
+			s.limiter = &rateLimiter{n: opts.AnalyticsRateLimit}
+		}
+	}
 	var adminTLS *tls.Config
 	if opts.AdminTLS != nil {
 		var err error

@@ -1,6 +1,8 @@
 package localkong
 
 import (
+	"strings"
+
 	"github.com/google/uuid"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
@@ -109,6 +111,9 @@ func (s *store) remove(sp *space, k *kind, e map[string]any) *apiError {
 	}
 	sp.remove(k, e)
 	s.touched(k)
+	if id, ok := strings.CutPrefix(sp.group, "cp:"); ok && k == kindServices {
+		s.catalog.serviceRemoved(id, e["id"].(string))
+	}
 	return nil
 }
 
