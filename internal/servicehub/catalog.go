@@ -250,3 +250,14 @@ func (c *Catalog) DeleteVersion(ctx context.Context, id string) error {
 	}
 	return classifyCatalog(c.api.DeleteAPI(ctx, id))
 }
+
+// The catalog's rules on a version's fields, for plan-time checks.
+var (
+	ValidateCatalogName = konnectapi.ValidateName
+	ValidateSlug        = konnectapi.ValidateSlug
+	ValidateLabelKey    = konnectapi.ValidateLabelKey
+	ValidateLabelValue  = konnectapi.ValidateLabelValue
+)
+
+// MaxLabels is how many labels a version may have.
+const MaxLabels = konnectapi.MaxLabels

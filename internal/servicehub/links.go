@@ -221,7 +221,9 @@ func (c *Catalog) Link(ctx context.Context, v ServiceVersion, serviceID string) 
 		}
 		return Link{}, c.linkedElsewhere(ctx, serviceID, err)
 	case ke.Status == http.StatusBadRequest:
-		if _, ok := ke.Parameter("service.id", "missing_reference"); ok {
+		_, svc := ke.Parameter("service.id", "missing_reference")
+		_, cp := ke.Parameter("service.control_plane_id", "missing_reference")
+		if svc || cp {
 			return Link{}, &ServiceNotInCatalogError{ServiceID: serviceID, ControlPlaneID: c.api.ControlPlaneID, Err: err}
 		}
 	}
