@@ -23,6 +23,7 @@ func (r *implementationResource) ConfigValidators(context.Context) []resource.Co
 // ValidateConfig applies Kong's rules for Gateway Services at plan time.
 func (r *implementationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	implementationKong.checkConfig(ctx, req, resp)
+	validateLinkConfig(ctx, req, resp)
 }
 
 // ModifyPlan keeps url and its components in step, so either form plans
@@ -74,6 +75,7 @@ func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 	}
 
+	r.planLink(ctx, req, resp, config, &plan)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	// The framework only marks updated_at unknown when the configuration
 	// changed; the defaults above can plan a change on their own.

@@ -45,6 +45,7 @@ func catalogCall(t *testing.T, srv *localkong.Server, method, path string, body 
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer "+konnectToken)
+	req.Header.Set("X-Test", "1")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
