@@ -23,11 +23,11 @@ func (c *Client) Send(req *http.Request) (*http.Response, error) {
 	return c.do(req.Context(), c.std, req)
 }
 
-// SendOptional is Send with the smaller retry budget of metrics: for
-// queries whose failure is reported rather than fatal, which must not stall
-// a plan for the Admin API's full budget.
-func (c *Client) SendOptional(req *http.Request) (*http.Response, error) {
-	return c.do(req.Context(), c.metrics.StandardClient(), req)
+// SendOnce is Send without retries: for rate-limited queries whose failure
+// is reported rather than fatal (Konnect analytics allows about 10 a
+// minute, so waiting out a 429 inside a plan would only spend the budget).
+func (c *Client) SendOnce(req *http.Request) (*http.Response, error) {
+	return c.do(req.Context(), c.metrics.HTTPClient, req)
 }
 
 // Body is the response body of a failed request, as the server sent it (up

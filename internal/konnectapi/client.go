@@ -90,13 +90,13 @@ func ParseBaseURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
-// budget is how hard a request tries: the Admin API's retries, or the
-// smaller budget of optional reads (analytics).
+// budget is how hard a request tries: the Admin API's retries, or one
+// attempt for optional, rate-limited reads (analytics).
 type budget int
 
 const (
 	full budget = iota
-	optional
+	once
 )
 
 // call sends one JSON request to path (under the base URL) and decodes a
@@ -123,8 +123,8 @@ func (c *Client) call(ctx context.Context, b budget, method, path string, query 
 		req.Header.Set("Content-Type", "application/json")
 	}
 	send := c.wire.Send
-	if b == optional {
-		send = c.wire.SendOptional
+	if b == once {
+		send = c.wire.SendOnce
 	}
 	resp, err := send(req)
 	if err != nil {

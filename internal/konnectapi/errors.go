@@ -46,6 +46,21 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Summary is the answer alone, without the retries and settling around
+// it: "HTTP 429: Rate limit exceeded: 10 requests per minute".
+func (e *Error) Summary() string {
+	what := e.Detail
+	if what == "" || what == e.Title {
+		what = e.Title
+	} else if e.Title != "" {
+		what = e.Title + ": " + e.Detail
+	}
+	if what == "" {
+		what = http.StatusText(e.Status)
+	}
+	return fmt.Sprintf("HTTP %d: %s", e.Status, what)
+}
+
 // Parameter returns the invalid parameter naming field with rule (any
 // rule when rule is empty).
 func (e *Error) Parameter(field, rule string) (InvalidParameter, bool) {

@@ -53,8 +53,9 @@ type metricsResult struct {
 
 // StatusCodes queries analytics for q: request_count by status_code,
 // filtered on the Gateway Service as "<control_plane_id>:<service_id>"
-// (MET ScopedUuid). Analytics is optional to the provider, so the query
-// gets the smaller retry budget of optional reads. The status code of an
+// (MET ScopedUuid). Analytics is optional to the provider and allows about
+// 10 queries a minute, so the query is sent once: a failure is reported,
+// and the next plan asks again. The status code of an
 // event may come as a number or a string (the document does not say);
 // both are read.
 func (c *Client) StatusCodes(ctx context.Context, q StatusCodeQuery) (map[string]int64, error) {
@@ -68,7 +69,7 @@ func (c *Client) StatusCodes(ctx context.Context, q StatusCodeQuery) (map[string
 		Limit: 1000,
 	}
 	var res metricsResult
-	if err := c.call(ctx, optional, http.MethodPost, "/v2/metrics", nil, body, &res); err != nil {
+	if err := c.call(ctx, once, http.MethodPost, "/v2/metrics", nil, body, &res); err != nil {
 		return nil, err
 	}
 	out := map[string]int64{}

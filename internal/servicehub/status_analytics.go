@@ -2,6 +2,7 @@ package servicehub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -56,7 +57,13 @@ type AnalyticsUnavailableError struct {
 	Err    error
 }
 
-func (e *AnalyticsUnavailableError) Error() string { return e.Err.Error() }
+func (e *AnalyticsUnavailableError) Error() string {
+	var ke *konnectapi.Error
+	if errors.As(e.Err, &ke) {
+		return "POST /v2/metrics: " + ke.Summary()
+	}
+	return e.Err.Error()
+}
 func (e *AnalyticsUnavailableError) Unwrap() error { return e.Err }
 
 // Cause says in a few words why analytics was unavailable.
