@@ -52,9 +52,8 @@ resource "servicehub_route" "test" {
 // the version resource at versionAddr, and that no other link exists.
 func linkedTo(t *testing.T, srv *localkong.Server, versionAddr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		api, impl := stateAttr(s, versionAddr, "id"), stateAttr(s, res, "id")
-		if got := linkedService(t, srv, api); got != impl {
-			return fmt.Errorf("API %s (%s) is implemented by %q, want the implementation %s", api, versionAddr, got, impl)
+		if err := implementedBy(t, srv, versionAddr, res)(s); err != nil {
+			return err
 		}
 		if n := len(catalogLinks(t, srv, "")); n != 1 {
 			return fmt.Errorf("the catalog holds %d links, want 1", n)

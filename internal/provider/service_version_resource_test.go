@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -305,4 +306,55 @@ func TestAccServiceVersion_badInput(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccExamples_serviceVersion applies the documentation's catalog
+// examples (a version with its implementation; a UI-made version looked up
+// and implemented), so they cannot rot.
+func TestAccExamples_serviceVersion(t *testing.T) {
+	t.Parallel()
+	resourceExample, err := os.ReadFile("../../examples/resources/servicehub_service_version/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dataExample, err := os.ReadFile("../../examples/data-sources/servicehub_service_version/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startKonnect(t, localkong.Options{})
+	if status, out := catalogCall(t, srv, http.MethodPost, "/v3/apis", map[string]any{"name": "orders", "version": "v2"}); status != http.StatusCreated {
+		t.Fatalf("seeding the UI-made version: %d %v", status, out)
+	}
+	config := konnectProvider(srv) + string(resourceExample) + string(dataExample)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("servicehub_implementation.orders_v2", "service", "orders"),
+					resource.TestCheckResourceAttr("servicehub_implementation.payments_v1", "version", "v1"),
+					implementedBy(t, srv, "servicehub_service_version.payments_v1", "servicehub_implementation.payments_v1"),
+					implementedBy(t, srv, "data.servicehub_service_version.orders_v2", "servicehub_implementation.orders_v2"),
+				),
+			},
+			emptyPlanStep(config),
+			{
+				Config: config, ResourceName: "servicehub_service_version.payments_v1", ImportState: true, ImportStateId: "payments:v1",
+				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"spec_content"},
+			},
+		},
+	})
+}
+
+// implementedBy checks the catalog links the version at versionAddr to the
+// implementation at implAddr.
+func implementedBy(t *testing.T, srv *localkong.Server, versionAddr, implAddr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		api, impl := stateAttr(s, versionAddr, "id"), stateAttr(s, implAddr, "id")
+		if got := linkedService(t, srv, api); got != impl || impl == "" {
+			return fmt.Errorf("%s (%s) is implemented by %q, want %s (%s)", versionAddr, api, got, implAddr, impl)
+		}
+		return nil
+	}
 }
