@@ -359,7 +359,8 @@ resource "servicehub_implementation" "test" {
 	}
 }
 
-// A Kong Gateway has no catalog to link in: the plan fails.
+// A Kong Gateway has no catalog to link in, nor to read a version from:
+// the plan fails.
 func TestAccImplementationLink_needsKonnect(t *testing.T) {
 	t.Parallel()
 	kong := startKong(t, localkong.Options{})
@@ -384,6 +385,14 @@ resource "servicehub_implementation" "test" {
 `,
 			PlanOnly:    true,
 			ExpectError: errorRE(`Missing service.*service is required unless service_version_id is set.*Missing version`),
+		}, {
+			Config: providerConfig(kong.AdminURL) + `
+data "servicehub_version_status" "test" {
+  service_version_id = "9f5061ce-78f6-4452-9108-ad7c02821fd5"
+}
+`,
+			PlanOnly:    true,
+			ExpectError: errorRE(`The API catalog needs a Konnect control plane.*is not one`),
 		}},
 	})
 }

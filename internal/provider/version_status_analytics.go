@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -65,9 +66,7 @@ func (d *versionStatusDataSource) readKonnect(ctx context.Context, m versionStat
 	if d.analytics != nil {
 		st, v, err := d.analytics.Version(ctx, q)
 		if err != nil {
-			if !catalogError(&resp.Diagnostics, "Unable to read version status", path.Root("service_version_id"), err) {
-				addStatusError(&resp.Diagnostics, err)
-			}
+			addKonnectStatusError(&resp.Diagnostics, err)
 			return
 		}
 		if v.ID != "" {
@@ -87,9 +86,7 @@ func (d *versionStatusDataSource) readKonnect(ctx context.Context, m versionStat
 	if q.VersionID != "" {
 		v, err := d.catalog.GetVersion(ctx, q.VersionID)
 		if err != nil {
-			if !catalogError(&resp.Diagnostics, "Unable to read version status", path.Root("service_version_id"), err) {
-				addStatusError(&resp.Diagnostics, err)
-			}
+			addKonnectStatusError(&resp.Diagnostics, err)
 			return
 		}
 		m.Service, m.Version = types.StringValue(v.Service), optionalString(v.Version)
@@ -99,14 +96,13 @@ func (d *versionStatusDataSource) readKonnect(ctx context.Context, m versionStat
 			"time_range applies to Konnect analytics; this version status is read from Prometheus, whose counts are totals since Kong started. "+
 				"On a Konnect control plane, leave metrics_url (and KONG_METRICS_URL) unset to read analytics.")
 	}
-	st, err := d.statuses.Version(ctx, m.Service.ValueString(), m.Version.ValueString())
-	if err != nil {
-		addStatusError(&resp.Diagnostics, err)
-		return
+	d.readPrometheus(ctx, m, resp)
+}
+
+// addKonnectStatusError reports the catalog's errors on service_version_id,
+// and the others as for any version status.
+func addKonnectStatusError(diags *diag.Diagnostics, err error) {
+	if !catalogError(diags, "Unable to read version status", path.Root("service_version_id"), err) {
+		addStatusError(diags, err)
 	}
-	if st.MetricsErr != nil {
-		addMetricsWarning(&resp.Diagnostics, d.statuses.MetricsURL(), st.MetricsErr)
-	}
-	m.StatusSource = types.StringValue(servicehub.SourcePrometheus)
-	resp.Diagnostics.Append(resp.State.Set(ctx, flattenVersionStatus(m, st))...)
 }

@@ -149,6 +149,11 @@ func (d *versionStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 		d.readKonnect(ctx, m, resp)
 		return
 	}
+	d.readPrometheus(ctx, m, resp)
+}
+
+// readPrometheus reads the status with traffic from Prometheus.
+func (d *versionStatusDataSource) readPrometheus(ctx context.Context, m versionStatusModel, resp *datasource.ReadResponse) {
 	st, err := d.statuses.Version(ctx, m.Service.ValueString(), m.Version.ValueString())
 	if err != nil {
 		addStatusError(&resp.Diagnostics, err)
