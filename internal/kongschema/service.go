@@ -14,9 +14,8 @@ func timeoutField() *Field {
 // published on the Kong/kong branch FTI-6378): ws and
 // wss are protocols, and wss may carry client_certificate and tls_verify,
 // though not tls_verify_depth or ca_certificates. Its url shorthand also
-// defaults wss to port 443 (OSS: 80), which no rule depends on, so
-// urlShorthand and ExpandURL stay OSS; a client that predicts the port Kong
-// Enterprise stores for "wss://host" must not take it from ExpandURL.
+// defaults wss to port 443 (OSS: 80); ExpandURL follows Enterprise there
+// (see defaultURLPort), which OSS cannot observe since it rejects wss.
 func servicesSchema(enterprise bool) *schema {
 	mustBeNull := &Field{EqNull: true}
 	tlsOnly := func(field string, tls ...string) Check {

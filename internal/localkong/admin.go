@@ -171,20 +171,14 @@ func (rq *request) options(ep endpoint) {
 // its result once the lock is released. A 204 sends no body.
 func (rq *request) tx(write bool, fn func(sp *space) (int, any, *apiError)) {
 	s := rq.a.store
-	status, body, err := func() (int, any, *apiError) {
-		if write {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-		} else {
-			s.mu.RLock()
-			defer s.mu.RUnlock()
+	var status int
+	var body any
+	err := errNotFound()
+	s.locked(write, func() {
+		if sp := s.lookup(rq.ns, write); sp != nil {
+			status, body, err = fn(sp)
 		}
-		sp := s.lookup(rq.ns, write)
-		if sp == nil {
-			return 0, nil, errNotFound()
-		}
-		return fn(sp)
-	}()
+	})
 	switch {
 	case err != nil:
 		rq.fail(err)
@@ -193,6 +187,18 @@ func (rq *request) tx(write bool, fn func(sp *space) (int, any, *apiError)) {
 	default:
 		rq.send(status, body)
 	}
+}
+
+// locked runs fn under the store's write lock, or its read lock.
+func (s *store) locked(write bool, fn func()) {
+	if write {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	} else {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
+	fn()
 }
 
 // lookup finds a namespace. Control planes spring into existence on first

@@ -98,6 +98,23 @@ type platformRequest struct {
 
 func (p *platformRequest) fail(pr *problem) { pr.write(p.w) }
 
+// object reads the JSON body, listing as unknown the properties that
+// allowed (or extra) does not name; false means it already failed.
+func (p *platformRequest) object(allowed map[string]bool, extra string) (map[string]any, []invalidParam, bool) {
+	body, pr := readJSONObject(p.r)
+	if pr != nil {
+		p.fail(pr)
+		return nil, nil, false
+	}
+	var bad []invalidParam
+	for k := range body {
+		if !allowed[k] && k != extra {
+			bad = append(bad, unknownProperty(k))
+		}
+	}
+	return body, bad, true
+}
+
 // isPlatformPath tells the catalog's and analytics' paths from the
 // control planes' core entities.
 func isPlatformPath(segs []string) bool {
@@ -148,16 +165,10 @@ func (a *admin) servePlatform(w http.ResponseWriter, r *http.Request, segs []str
 // locked runs fn under the store lock and sends its result afterwards.
 func (p *platformRequest) locked(write bool, fn func(s *store) (int, any, *problem)) {
 	s := p.a.store
-	status, body, pr := func() (int, any, *problem) {
-		if write {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-		} else {
-			s.mu.RLock()
-			defer s.mu.RUnlock()
-		}
-		return fn(s)
-	}()
+	var status int
+	var body any
+	var pr *problem
+	s.locked(write, func() { status, body, pr = fn(s) })
 	switch {
 	case pr != nil:
 		p.fail(pr)

@@ -32,16 +32,9 @@ var (
 )
 
 func (p *platformRequest) createAPI() {
-	body, pr := readJSONObject(p.r)
-	if pr != nil {
-		p.fail(pr)
+	body, bad, ok := p.object(apiFields, "spec_content")
+	if !ok {
 		return
-	}
-	var bad []invalidParam
-	for k := range body {
-		if !apiFields[k] && k != "spec_content" {
-			bad = append(bad, unknownProperty(k))
-		}
 	}
 	a := &catAPI{labels: map[string]string{}, attributes: map[string][]string{}}
 	if _, ok := body["name"]; !ok {
@@ -99,16 +92,9 @@ func (p *platformRequest) readAPI(id string) {
 // default follows a new name or version; one set by hand stays. The spec
 // is silent on all three.
 func (p *platformRequest) patchAPI(id string) {
-	body, pr := readJSONObject(p.r)
-	if pr != nil {
-		p.fail(pr)
+	body, bad, ok := p.object(apiFields, "")
+	if !ok {
 		return
-	}
-	var bad []invalidParam
-	for k := range body {
-		if !apiFields[k] {
-			bad = append(bad, unknownProperty(k))
-		}
 	}
 	name, hasName := stringField(body, "name", 255, false, &bad)
 	description := optString(body, "description", 0, &bad)

@@ -110,6 +110,7 @@ func (p *platformRequest) metrics() {
 			// The metrics document lists no 415.
 			pr = badRequest(ruleParam("body", "invalid", "the request body must be application/json"))
 		}
+		pr.params = withChoices(pr.params)
 		p.fail(pr)
 		return
 	}

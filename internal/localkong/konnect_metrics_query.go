@@ -30,8 +30,7 @@ type metricsFilter struct {
 }
 
 var (
-	// The spec's enums, for telling "unsupported" from "invalid".
-	specDatasources = []string{"api_usage", "llm_usage", "agentic_usage", "managed_cache_usage"}
+	// The spec's enums that localkong takes in full.
 	specGranularity = []string{"tenSecondly", "thirtySecondly", "minutely", "fiveMinutely", "tenMinutely",
 		"thirtyMinutely", "hourly", "twoHourly", "twelveHourly", "daily", "weekly"}
 	specRelative = []string{"15m", "1h", "6h", "12h", "24h", "7d", "30d",

@@ -149,8 +149,12 @@ func ruleParam(field, rule, reason string) invalidParam {
 	return invalidParam{field: field, rule: rule, reason: reason}
 }
 
+// unknownProperty names the property by its own name, as the metrics
+// document's example does (time_range.time_range: "property time_range
+// should not exist").
 func unknownProperty(field string) invalidParam {
-	return ruleParam(field, "unknown_property", fmt.Sprintf("property %s should not exist", field))
+	name := field[strings.LastIndex(field, ".")+1:]
+	return ruleParam(field, "unknown_property", fmt.Sprintf("property %s should not exist", name))
 }
 
 func enumParam(field string, choices []string) invalidParam {

@@ -123,15 +123,15 @@ func flatten(ctx context.Context, impl servicehub.Implementation, prior implemen
 		Service:        optionalString(impl.Service),
 		Version:        optionalString(impl.Version),
 		Name:           types.StringPointerValue(s.Name),
-		Retries:        types.Int64Value(int64(intOr(s.Retries, 0))),
-		ConnectTimeout: types.Int64Value(int64(intOr(s.ConnectTimeout, 0))),
-		WriteTimeout:   types.Int64Value(int64(intOr(s.WriteTimeout, 0))),
-		ReadTimeout:    types.Int64Value(int64(intOr(s.ReadTimeout, 0))),
+		Retries:        types.Int64Value(int64(intOrZero(s.Retries))),
+		ConnectTimeout: types.Int64Value(int64(intOrZero(s.ConnectTimeout))),
+		WriteTimeout:   types.Int64Value(int64(intOrZero(s.WriteTimeout))),
+		ReadTimeout:    types.Int64Value(int64(intOrZero(s.ReadTimeout))),
 		TLSVerify:      types.BoolPointerValue(s.TLSVerify),
 		TLSVerifyDepth: int64Value(s.TLSVerifyDepth),
 		Enabled:        types.BoolValue(impl.Enabled()),
-		CreatedAt:      types.Int64Value(int64(intOr(s.CreatedAt, 0))),
-		UpdatedAt:      types.Int64Value(int64(intOr(s.UpdatedAt, 0))),
+		CreatedAt:      types.Int64Value(int64(intOrZero(s.CreatedAt))),
+		UpdatedAt:      types.Int64Value(int64(intOrZero(s.UpdatedAt))),
 	}
 	ep := kongschema.URLParts{Protocol: stringOf(s.Protocol), Host: stringOf(s.Host), Path: s.Path}
 	if s.Port != nil {

@@ -22,7 +22,7 @@ func (r *implementationResource) ConfigValidators(context.Context) []resource.Co
 
 // ValidateConfig applies Kong's rules for Gateway Services at plan time.
 func (r *implementationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	implementationKong.checkConfig(ctx, req, resp)
+	implementationKong.checkConfig(req, resp)
 	validateLinkConfig(ctx, req, resp)
 }
 

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"math/big"
 	"slices"
 
@@ -58,7 +57,7 @@ type kongRef struct {
 // checkConfig is the plan-time check of both resources: the configuration
 // as the entity Kong would receive, through kongschema.PlanCheck, Kong's
 // own rules. Values not known yet are left to apply time.
-func (e kongEntity) checkConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (e kongEntity) checkConfig(req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	body, unknown, set := e.configBody(req.Config.Raw)
 	e.addFieldErrors(&resp.Diagnostics, "", "Kong would reject", kongschema.PlanCheck(e.kind, body, unknown), set)
 }

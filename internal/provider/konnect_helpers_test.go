@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -128,5 +127,3 @@ func checkCatalog(t *testing.T, srv *localkong.Server, addr string, check func(a
 		return check(api)
 	}
 }
-
-func hcl(s string) string { return strings.TrimSpace(s) + "\n" }

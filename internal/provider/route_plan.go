@@ -17,7 +17,7 @@ import (
 // forbids, snis without a TLS protocol, mixed protocol families), and the
 // regexes its router compiles.
 func (r *routeResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	routeKong.checkConfig(ctx, req, resp)
+	routeKong.checkConfig(req, resp)
 }
 
 // ModifyPlan plans strip_path as Kong defaults it: false when the first

@@ -22,6 +22,7 @@ func main() {
 	flag.BoolVar(&opts.Konnect, "konnect", false, "serve Konnect's control-plane API instead of Kong's Admin API")
 	flag.StringVar(&opts.Version, "version", localkong.DefaultVersion, "Kong version to report")
 	flag.DurationVar(&opts.AdminLatency, "admin-latency", 0, "added delay per Admin API request, e.g. 20ms")
+	konnect := konnectFlags(&opts)
 	upstreamAddr := flag.String("upstream-listen", "", "also serve a demo upstream here (200 with a JSON echo; /status/<code> answers that code)")
 	faults := faultFlags()
 	tlsOpts := tlsFlags()
@@ -44,6 +45,7 @@ func main() {
 		fail(err)
 	}
 	fmt.Printf("localkong admin=%s proxy=%s\n", srv.AdminURL, srv.ProxyURL)
+	konnect(srv)
 	if err := tlsOpts.report(srv); err != nil {
 		fail(err)
 	}
