@@ -46,12 +46,12 @@ export TF_CLI_CONFIG_FILE="$work/demo.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATIO
 
 upstream_url=${DEMO_UPSTREAM_URL:-http://127.0.0.1:9000}
 if [ -z "${KONG_ADMIN_URL:-}" ]; then
-	# localkong's proxy serves this control plane (localkong.DefaultControlPlaneID).
+	# The control plane localkong's proxy serves (its default, made explicit).
 	cp_id=5ca1ab1e-0000-4000-8000-00000000c0de
 	export KONNECT_TOKEN=kpat_demo0123456789abcdefghijklmnopqrstuvwxyzABC
 	echo "==> starting localkong -konnect (admin 127.0.0.1:8001, proxy 127.0.0.1:8000, upstream 127.0.0.1:9000)"
 	go build -o bin/localkong ./internal/localkong/cmd/localkong
-	bin/localkong -konnect -admin-token "$KONNECT_TOKEN" -admin-listen 127.0.0.1:8001 -proxy-listen 127.0.0.1:8000 \
+	bin/localkong -konnect -control-plane-id "$cp_id" -admin-token "$KONNECT_TOKEN" -admin-listen 127.0.0.1:8001 -proxy-listen 127.0.0.1:8000 \
 		-upstream-listen 127.0.0.1:9000 >"$work/localkong.log" 2>&1 &
 	pids+=($!)
 	export KONG_ADMIN_URL=http://127.0.0.1:8001/v2/control-planes/$cp_id/core-entities KONG_PROXY_URL=http://127.0.0.1:8000
