@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -170,6 +171,44 @@ func TestVersionStatusAnalyticsWarning(t *testing.T) {
 		// A rate limit is not waited out: Konnect allows 10 queries a minute.
 		if d := time.Since(start); d > 900*time.Millisecond {
 			t.Errorf("%d: the read took %v", c.status, d)
+		}
+	}
+}
+
+// The real terraform, with analytics unavailable each way: the apply
+// succeeds, prints the warning naming the cause, and the other results
+// are set.
+func TestAccVersionStatus_analyticsWarningCLI(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	srv := startKonnect(t, localkong.Options{})
+	if _, err := konnectKong(t, srv).Services.Create(context.Background(), &kong.Service{
+		Name: kong.String("payments-v1"), URL: kong.String("http://payments.internal"),
+		Tags: kong.StringSlice("servicehub:service=payments", "servicehub:version=v1"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c.write("main.tf", cliRequiredProviders+konnectProvider(srv)+`
+data "servicehub_version_status" "test" {
+  service = "payments"
+  version = "v1"
+}
+
+output "implemented" {
+  value = data.servicehub_version_status.test.implemented
+}
+`)
+	for status, want := range map[int]string{
+		localkong.AnalyticsNoEntitlement: `Warning: Status codes unavailable: Konnect refused the analytics query (403): the organization has no Advanced Analytics`,
+		localkong.AnalyticsTimeout:       `Warning: Status codes unavailable: the analytics query took longer than Konnect's 10 seconds (408)`,
+		localkong.AnalyticsRateLimited:   `Warning: Status codes unavailable: Konnect's analytics rate limit (about 10 queries a minute) was reached (429)`,
+	} {
+		if err := srv.SetAnalyticsUnavailable(status); err != nil {
+			t.Fatal(err)
+		}
+		out := c.mustRun(time.Minute, "apply", "-auto-approve", "-input=false", "-no-color")
+		if !errorRE(regexp.QuoteMeta(want)).MatchString(out) || !strings.Contains(out, "implemented = true") {
+			t.Errorf("%d: the apply output lacks the warning or the result:\n%s", status, out)
 		}
 	}
 }
