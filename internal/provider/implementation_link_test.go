@@ -136,6 +136,18 @@ func TestAccImplementationLink_lifecycle(t *testing.T) {
 				Check: linkedTo(t, srv, "servicehub_service_version.v2"),
 			},
 			emptyPlanStep(onV2),
+			// The Gateway Service (and its route) deleted out of band: the
+			// catalog drops its link; the plan recreates both, linked again.
+			recreatedStep(onV2, res, &implID, func() {
+				ctx := context.Background()
+				if err := kc.Routes.Delete(ctx, kong.String("payments-impl")); err != nil {
+					t.Fatal(err)
+				}
+				if err := kc.Services.Delete(ctx, kong.String(implID)); err != nil {
+					t.Fatal(err)
+				}
+			}),
+			{Config: onV2, Check: resource.ComposeAggregateTestCheckFunc(recordID(res, &implID), linkedTo(t, srv, "servicehub_service_version.v2"))},
 			{
 				// An import cannot tell which link the configuration wants;
 				// the first apply after it checks the link.
@@ -394,5 +406,54 @@ data "servicehub_version_status" "test" {
 			PlanOnly:    true,
 			ExpectError: errorRE(`The API catalog needs a Konnect control plane.*is not one`),
 		}},
+	})
+}
+
+// A version replaced (its spec_content changed) takes its implementation's
+// link along: the new API is linked to the same Gateway Service, which is
+// updated in place, and the catalog holds one API.
+func TestAccImplementationLink_versionReplaced(t *testing.T) {
+	t.Parallel()
+	srv := startKonnect(t, localkong.Options{})
+	config := func(title string) string {
+		return konnectProvider(srv) + fmt.Sprintf(`
+resource "servicehub_service_version" "v1" {
+  service      = "specced"
+  version      = "v1"
+  spec_content = jsonencode({ openapi = "3.0.3", info = { title = %q, version = "v1" }, paths = {} })
+}
+
+resource "servicehub_implementation" "test" {
+  service_version_id = servicehub_service_version.v1.id
+  name               = "specced-v1"
+  url                = "http://specced.internal/"
+}
+`, title)
+	}
+	var implID, apiID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{Config: config("A"), Check: resource.ComposeAggregateTestCheckFunc(
+				recordID(res, &implID), recordID("servicehub_service_version.v1", &apiID), linkedTo(t, srv, "servicehub_service_version.v1"))},
+			{
+				Config: config("B"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("servicehub_service_version.v1", plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr(res, "id", &implID),
+					linkedTo(t, srv, "servicehub_service_version.v1"),
+					func(s *terraform.State) error {
+						if id := stateAttr(s, "servicehub_service_version.v1", "id"); id == apiID || len(catalogAPIs(t, srv, "specced")) != 1 {
+							return fmt.Errorf("the API was not replaced by exactly one (old %s, new %s)", apiID, id)
+						}
+						return nil
+					},
+				),
+			},
+			emptyPlanStep(config("B")),
+		},
 	})
 }
