@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -150,4 +152,64 @@ func TestAccCatalogFaults(t *testing.T) {
 		}
 	}
 	t.Logf("faults injected on catalog writes: %v", counts)
+}
+
+// TestAccCatalogRequestBudget counts the catalog requests of a no-op plan
+// over 2n versions and n implementations linked to n of them: each
+// version's read (GET /v3/apis/{id}), and per implementation its version's
+// check at plan time (GET /v3/apis/{id}) and its link's read (one
+// filtered list). Nothing else, and no write.
+func TestAccCatalogRequestBudget(t *testing.T) {
+	t.Parallel()
+	srv := startKonnect(t, localkong.Options{})
+	var mu sync.Mutex
+	counts := map[string]int{}
+	counting := &localkong.Faults{Latency: time.Nanosecond, Match: func(r *http.Request) bool {
+		if strings.HasPrefix(r.URL.Path, "/v3/") {
+			key := r.Method + " " + r.URL.Path
+			if strings.HasPrefix(r.URL.Path, "/v3/apis/") {
+				key = r.Method + " /v3/apis/{id}"
+			}
+			mu.Lock()
+			counts[key]++
+			mu.Unlock()
+		}
+		return false
+	}}
+	const n = 5
+	config := catalogFleet(konnectProvider(srv), n, false, "a")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					if err := srv.SetFaults(counting); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+			{
+				PreConfig: func() {
+					if err := srv.SetFaults(nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	// A PlanOnly step runs two plans: without refresh (n implementations
+	// check their version) and with it (2n versions read, n links read, n
+	// versions checked). One refreshing plan is therefore 3n + n.
+	want := map[string]int{"GET /v3/apis/{id}": n + 3*n, "GET /v3/api-implementations": n}
+	if fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Fatalf("catalog requests of a no-op plan: %v, want %v", counts, want)
+	}
+	t.Logf("catalog requests of a no-op plan over %d linked implementations: %v", n, counts)
 }
