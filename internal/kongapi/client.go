@@ -70,6 +70,7 @@ type Client struct {
 	Kong *kong.Client
 
 	metrics *retryablehttp.Client // see metrics.go
+	std     *http.Client          // the retrying client, for Send (wire.go)
 	log     func(ctx context.Context, msg string, fields map[string]any)
 	timeout time.Duration
 
@@ -143,8 +144,9 @@ func New(cfg Config) (*Client, error) {
 		RequestLogHook: c.logRetry,
 	}
 	c.metrics = c.metricsClient(cfg, rc.HTTPClient)
+	c.std = rc.StandardClient()
 
-	kc, err := kong.NewClient(kong.String(base.String()), rc.StandardClient())
+	kc, err := kong.NewClient(kong.String(base.String()), c.std)
 	if err != nil {
 		return nil, fmt.Errorf("creating Kong client: %w", err)
 	}

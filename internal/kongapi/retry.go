@@ -31,6 +31,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	if noReplay(ctx) && !refused(resp, err) {
+		return false, nil // see NoReplay (wire.go)
+	}
 	if err != nil {
 		return !permanent(err), nil
 	}

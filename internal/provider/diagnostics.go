@@ -297,3 +297,115 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// Konnect's API catalog and analytics.
+
+// addCatalogError reports a failed catalog operation; ref is the attribute
+// naming the catalog version (service_version_id), or path.Empty() on the
+// version's own resource.
+func addCatalogError(diags *diag.Diagnostics, summary string, err error) {
+	if !catalogError(diags, summary, path.Empty(), err) {
+		diags.AddError(summary, err.Error())
+	}
+}
+
+// catalogError reports err when it is the catalog's; false otherwise, for
+// the caller's own reporting.
+func catalogError(diags *diag.Diagnostics, summary string, ref path.Path, err error) bool {
+	var (
+		none        *servicehub.NoCatalogError
+		exists      *servicehub.VersionExistsError
+		missing     *servicehub.VersionNotFoundError
+		rejected    *servicehub.CatalogRejectedError
+		implemented *servicehub.VersionImplementedError
+		linked      *servicehub.ServiceLinkedError
+		notIn       *servicehub.ServiceNotInCatalogError
+		unimpl      *servicehub.UnimplementableError
+		undone      *servicehub.UndoneError
+		access      *servicehub.AccessError
+	)
+	at := func(title, detail string) {
+		if ref.Equal(path.Empty()) {
+			diags.AddError(title, detail)
+		} else {
+			diags.AddAttributeError(ref, title, detail)
+		}
+	}
+	switch {
+	case errors.As(err, &undone):
+		note := "\n\nNothing was kept: the Gateway Service written before the link was deleted again, and Terraform state holds nothing of it."
+		if undone.UndoErr != nil {
+			note = fmt.Sprintf("\n\nThe Gateway Service written before the link (id %s) could not be deleted again (%v). "+
+				"Terraform records it as tainted, so the next apply deletes it.", undone.ServiceID, undone.UndoErr)
+		}
+		var inner diag.Diagnostics
+		if !catalogError(&inner, summary, ref, undone.Err) {
+			inner.AddError(summary, undone.Err.Error())
+		}
+		for _, d := range inner {
+			if wp, ok := d.(diag.DiagnosticWithPath); ok {
+				diags.AddAttributeError(wp.Path(), d.Summary(), d.Detail()+note)
+			} else {
+				diags.AddError(d.Summary(), d.Detail()+note)
+			}
+		}
+	case errors.As(err, &none):
+		diags.AddError("The API catalog needs a Konnect control plane", capitalize(none.Error())+".")
+	case errors.As(err, &exists):
+		key := exists.ID
+		if key == "" {
+			key = exists.Service + ":" + exists.Version
+		}
+		diags.AddAttributeError(path.Root("version"), "Service version already in the catalog",
+			fmt.Sprintf("%s. The catalog keeps one API per service and version. Choose another version, or manage the existing one by importing it:\n\n"+
+				"  terraform import servicehub_service_version.<name> %s", capitalize(exists.Error()), key))
+	case errors.As(err, &missing):
+		at("Service version not found", capitalize(missing.Error())+
+			". It may have been deleted in Konnect; look it up with the servicehub_service_version data source, or create it with the resource.")
+	case errors.As(err, &implemented):
+		detail := capitalize(implemented.Error()) + ". A version has one implementation in the catalog. "
+		if implemented.ByName != "" {
+			detail += fmt.Sprintf("To manage it, import it:\n\n  terraform import servicehub_implementation.<name> %s", implemented.ByName)
+		} else {
+			detail += "That Gateway Service is in another control plane: unlink it there first."
+		}
+		at("Service version already implemented", detail)
+	case errors.As(err, &linked):
+		at("Gateway Service linked to another API", capitalize(linked.Error())+
+			". Remove that link first (in Konnect, or change or remove the service_version_id that made it), then apply again.")
+	case errors.As(err, &notIn):
+		at("Gateway Service not found by the catalog", capitalize(notIn.Error())+
+			".\n\nThe catalog looks the Gateway Service up in the control plane of admin_url. Check that konnect_url (or KONNECT_SERVER_URL), "+
+			"when set, names the same Konnect organization and region as admin_url.")
+	case errors.As(err, &unimpl):
+		at("Service version cannot be implemented", capitalize(unimpl.Error())+".")
+	case errors.As(err, &rejected):
+		for _, f := range rejected.Fields {
+			p, ok := catalogFieldPath(f.Field)
+			if ok && ref.Equal(path.Empty()) {
+				diags.AddAttributeError(p, summary, "The API catalog rejected "+f.Field+": "+strings.TrimSuffix(f.Reason, ".")+".")
+			} else {
+				diags.AddError(summary, "The API catalog rejected "+f.Field+": "+strings.TrimSuffix(f.Reason, ".")+".")
+			}
+		}
+	case errors.As(err, &access):
+		addAccessError(diags, summary, "the API catalog", access)
+	default:
+		return false
+	}
+	return true
+}
+
+// addAnalyticsWarning explains empty status codes on Konnect: analytics
+// gave none, the other results stand.
+func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
+	cause := err.Error()
+	var un *servicehub.AnalyticsUnavailableError
+	if errors.As(err, &un) {
+		cause = un.Cause()
+	}
+	diags.AddWarning("Status codes unavailable: "+cause,
+		fmt.Sprintf("status_codes and total_requests are empty: Konnect analytics gave no counts (%s). "+
+			"The implementation and its routes are still read. Analytics needs Konnect Advanced Analytics and allows about 10 queries a minute; "+
+			"the next plan tries again.", err))
+}

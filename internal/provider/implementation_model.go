@@ -18,6 +18,8 @@ type implementationModel struct {
 	Service types.String `tfsdk:"service"`
 	Version types.String `tfsdk:"version"`
 	Name    types.String `tfsdk:"name"`
+	// ServiceVersionID is not Kong's: the catalog link (implementation_link.go).
+	ServiceVersionID types.String `tfsdk:"service_version_id"`
 
 	URL      types.String `tfsdk:"url"`
 	Protocol types.String `tfsdk:"protocol"`

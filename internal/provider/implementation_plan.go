@@ -26,6 +26,7 @@ func (r *implementationResource) ConfigValidators(context.Context) []resource.Co
 // and checks that url and its components agree when both are set.
 func (r *implementationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	implementationKong.checkConfig(req, resp)
+	validateLinkConfig(ctx, req, resp)
 	var config implementationModel
 	if diags := req.Config.Get(ctx, &config); diags.HasError() {
 		resp.Diagnostics.Append(diags...)
@@ -122,6 +123,7 @@ func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 	}
 
+	r.planLink(ctx, req, resp, config, &plan)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	// The framework only marks updated_at unknown when the configuration
 	// changed; the defaults above can plan a change on their own.

@@ -34,7 +34,8 @@ var (
 func NewImplementationResource() resource.Resource { return &implementationResource{} }
 
 type implementationResource struct {
-	impls *servicehub.Implementations
+	impls   *servicehub.Implementations
+	catalog *servicehub.Catalog // for service_version_id (implementation_link.go)
 }
 
 // implementationKong maps the resource onto Kong's Gateway Service.
@@ -46,7 +47,7 @@ var implementationKong = kongEntity{
 		field: "client_certificate", title: "Certificate not found", noun: "certificate",
 		advice: "Upload the client certificate to Kong first, or refer to an existing one.",
 	}},
-	local:         []string{"service", "version"},
+	local:         []string{"service", "version", "service_version_id"},
 	shorthand:     "url",
 	shorthandInto: []string{"protocol", "host", "port", "path"},
 	attrs:         attributeTypes(implementationSchema()),
@@ -87,15 +88,20 @@ func implementationSchema() schema.Schema {
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"service": schema.StringAttribute{
-				Description: "Service Hub service this implements, e.g. `payments`. Recorded on the Gateway Service as the tag `servicehub:service=<service>`.",
-				Required:    true,
-				Validators:  []validator.String{serviceRule},
+				Description: "Service Hub service this implements, e.g. `payments`. Recorded on the Gateway Service as the tag `servicehub:service=<service>`. " +
+					"Required unless `service_version_id` is set, which computes it.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{serviceRule},
 			},
 			"version": schema.StringAttribute{
-				Description: "Version of the service this implements, e.g. `v1`. Recorded as the tag `servicehub:version=<version>`.",
-				Required:    true,
-				Validators:  []validator.String{versionRule},
+				Description: "Version of the service this implements, e.g. `v1`. Recorded as the tag `servicehub:version=<version>`. " +
+					"Required unless `service_version_id` is set, which computes it.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{versionRule},
 			},
+			"service_version_id": serviceVersionIDAttribute(),
 			"name": schema.StringAttribute{
 				Description: "Gateway Service name, unique in the runtime group. Renaming updates the service in place.",
 				Required:    true,
@@ -194,6 +200,7 @@ func implementationSchema() schema.Schema {
 func (r *implementationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
 		r.impls = client.Implementations
+		r.catalog = client.Catalog
 	}
 }
 
@@ -206,6 +213,10 @@ func (r *implementationResource) Create(ctx context.Context, req resource.Create
 	impl, diags := plan.expand(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.ServiceVersionID.IsNull() {
+		r.createLinked(ctx, impl, plan, req, resp)
 		return
 	}
 	created, err := r.impls.Create(ctx, impl)
@@ -237,6 +248,7 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	state, diags := flatten(ctx, impl, prior)
 	resp.Diagnostics.Append(diags...)
+	r.readLink(ctx, impl.ID(), prior, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -257,6 +269,9 @@ func (r *implementationResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !r.checkMove(ctx, plan, state, &resp.Diagnostics) {
+		return
+	}
 	updated, err := r.impls.Update(ctx, prior, impl)
 	if err != nil {
 		addEntityError(&resp.Diagnostics, implementationKong, "update", err)
@@ -264,6 +279,7 @@ func (r *implementationResource) Update(ctx context.Context, req resource.Update
 	}
 	newState, diags := flatten(ctx, updated, plan)
 	resp.Diagnostics.Append(diags...)
+	r.moveLink(ctx, updated.ID(), plan, &newState, &resp.Diagnostics, state.ServiceVersionID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 }
 
@@ -271,6 +287,10 @@ func (r *implementationResource) Delete(ctx context.Context, req resource.Delete
 	var state implementationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !state.ServiceVersionID.IsNull() {
+		r.deleteLinked(ctx, state, &resp.Diagnostics)
 		return
 	}
 	if err := r.impls.Delete(ctx, state.ID.ValueString()); err != nil {

@@ -572,7 +572,9 @@ func TestVersionStatusWarning(t *testing.T) {
 	}{
 		{"no endpoint", map[string]string{"admin_url": srv.AdminURL, "metrics_url": srv.AdminURL + "/nothing"},
 			[]string{srv.AdminURL + "/nothing", "HTTP 404", "There is no metrics endpoint there", "KONG_METRICS_URL"}},
-		{"konnect", map[string]string{"admin_url": cp, "konnect_token": "kpat_x"},
+		// Prometheus on Konnect is asked for with metrics_url; without it
+		// analytics is read (version_status_analytics_test.go).
+		{"konnect", map[string]string{"admin_url": cp, "konnect_token": "kpat_x", "metrics_url": cp + "/metrics"},
 			[]string{cp + "/metrics", "HTTP 404", "Konnect control planes serve none"}},
 		{"refused", map[string]string{"admin_url": srv.AdminURL, "metrics_url": refused},
 			[]string{refused, "connection refused", "Nothing answers at that address"}},

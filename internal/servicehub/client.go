@@ -11,7 +11,8 @@ import (
 // defaults below.
 type Config struct {
 	kongapi.Config
-	Status StatusConfig
+	Status  StatusConfig
+	Konnect KonnectConfig // see konnect.go
 }
 
 // Defaults of the wire settings, for documentation and configuration.
@@ -27,6 +28,11 @@ type Client struct {
 	Implementations *Implementations
 	Routes          *Routes
 	Statuses        *Statuses
+	// Catalog is Konnect's API catalog; off Konnect its methods say
+	// there is none. Analytics is set on Konnect unless Prometheus was
+	// asked for (see konnect.go).
+	Catalog   *Catalog
+	Analytics *Analytics
 }
 
 // New connects to the runtime group cfg describes; it sends nothing yet.
@@ -46,11 +52,15 @@ func New(cfg Config) (*Client, error) {
 	// One version read per Client: per Terraform run.
 	impls.gate = NewKongVersion(api, cfg.KonnectToken != "")
 	routes.gate = impls.gate
-	return &Client{
+	c := &Client{
 		Implementations: impls,
 		Routes:          routes,
 		Statuses:        statuses,
-	}, nil
+	}
+	if err := c.connectKonnect(api, cfg); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // ParseAdminURL checks an Admin API URL: absolute http(s) with a host, no
