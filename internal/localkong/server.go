@@ -55,6 +55,7 @@ type Server struct {
 	requests  atomic.Int64
 	byMethod  methodCounts
 	faults    *injector
+	pauses    *pauser
 
 	servers   []*http.Server
 	fresh     sync.Map // net.Conn → struct{}: accepted, no request read yet
@@ -99,7 +100,8 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	}
 
 	s.faults = newInjector(&admin{srv: s, store: s.store}, opts.Faults)
-	s.serve(adminLn, s.faults, adminTLS)
+	s.pauses = &pauser{next: s.faults}
+	s.serve(adminLn, s.pauses, adminTLS)
 	s.serve(proxyLn, newProxy(s.store.routeSource, s.metrics), nil)
 	return s, nil
 }
@@ -142,6 +144,7 @@ func (s *Server) track(c net.Conn, state http.ConnState) {
 // Close stops both listeners, waiting briefly for requests in flight.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.pauses.releaseAll()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		// Shutdown stops accepting at once and then waits for requests in
