@@ -199,9 +199,11 @@ func (s *Implementations) Delete(ctx context.Context, prior Implementation) erro
 		}
 	}
 	err := s.deleteExactly(ctx, id, func(cur *kong.Service) bool {
-		// Still ours unless both its name and its creation differ: another
-		// run's new holder of the slot.
-		return str(cur.Name) == prior.Name() || (cur.CreatedAt != nil && prior.Gateway.CreatedAt != nil && *cur.CreatedAt == *prior.Gateway.CreatedAt)
+		// Ours while name and creation are prior's; else another run's new
+		// holder of the slot, which is not ours to delete (were it ours,
+		// renamed behind our back, it is left for the next plan to see).
+		created := prior.Gateway.CreatedAt == nil || cur.CreatedAt == nil || *cur.CreatedAt == *prior.Gateway.CreatedAt
+		return str(cur.Name) == prior.Name() && created
 	})
 	if kongapi.IsReferencedBy(err, "routes") {
 		return routesRemain(ctx, s.api, id, err)

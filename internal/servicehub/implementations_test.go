@@ -26,6 +26,7 @@ import (
 type fakeKong struct {
 	mu       sync.Mutex
 	services map[string]map[string]any
+	hidden   map[string]bool // ids taken where this client cannot see them
 	requests []string
 	now      int64
 }
@@ -98,7 +99,7 @@ func (f *fakeKong) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(404, map[string]any{"message": "Not found"})
 	case r.Method == http.MethodPost && r.URL.Path == "/services":
 		key, _ = body["id"].(string)
-		if _, taken := f.services[key]; taken || key == "" {
+		if _, taken := f.services[key]; taken || f.hidden[key] || key == "" {
 			reply(400, map[string]any{"code": 3, "name": "primary key violation",
 				"message": fmt.Sprintf("primary key violation on key '{id=%q}'", key), "fields": map[string]any{"id": key}})
 			return

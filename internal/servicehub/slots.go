@@ -114,8 +114,8 @@ func (e *VersionReservedError) Error() string {
 			"The claim is a disabled Gateway Service without routes; delete it (DELETE /services/%s on the Admin API) and apply again", e.OwnerID, e.ClaimID)
 	default:
 		msg += fmt.Sprintf("of the implementation %q (id %s), which implements %q version %q: it is moving to this version, "+
-			"or its move was interrupted or undone. Applying that implementation's configuration again finishes or releases the claim; "+
-			"if nothing manages it any more, delete the claim (DELETE /services/%s on the Admin API)",
+			"or a move of it here was interrupted. Applying that implementation's configuration again finishes the move; "+
+			"if the move was abandoned, delete the claim, a disabled Gateway Service without routes (DELETE /services/%s on the Admin API)",
 			e.Owner.Name(), e.OwnerID, e.Owner.Service, e.Owner.Version, e.ClaimID)
 	}
 	return msg
@@ -130,7 +130,13 @@ func (s *Implementations) holderError(ctx context.Context, cur *kong.Service, se
 		if owner == "" {
 			return e
 		}
-		o, err := s.Get(ctx, owner)
+		// Read fresh, not from the run's listing: the owner may have
+		// moved since it was taken.
+		svc, err := s.api.GetService(ctx, owner)
+		var o Implementation
+		if err == nil {
+			o = fromKong(svc)
+		}
 		switch {
 		case err == nil && o.Service == service && o.Version == version:
 			return &VersionTakenError{Service: service, Version: version, Existing: o}
