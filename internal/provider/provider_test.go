@@ -18,5 +18,6 @@ func TestMain(m *testing.M) {
 	os.Setenv("TF_CLI_CONFIG_FILE", rc.Name())
 	code := m.Run()
 	os.Remove(rc.Name())
+	removeProviderBinary()
 	os.Exit(code)
 }
