@@ -83,12 +83,7 @@ func (e *NameTakenError) Unwrap() error { return e.Err }
 func (s *Implementations) Create(ctx context.Context, impl Implementation) (Implementation, error) {
 	impl.Gateway.ID, impl.Gateway.CreatedAt, impl.Gateway.UpdatedAt = nil, nil, nil
 	if impl.Service == "" || impl.Version == "" {
-		impl.Gateway.ID = kong.String(kongapi.NewID())
-		created, err := s.put(ctx, impl)
-		if err != nil {
-			return settle(ctx, err, "Gateway Service", s.Get)
-		}
-		return created, nil
+		return Implementation{}, fmt.Errorf("implementation %q: a service and a version are required", impl.Name())
 	}
 	if err := s.checkOthers(ctx, impl); err != nil {
 		return Implementation{}, err
