@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -54,6 +55,36 @@ func together(ws []*cli, timeout time.Duration, args ...string) []tfResult {
 }
 
 func applyArgs() []string { return []string{"apply", "-auto-approve", "-input=false"} }
+
+// raced applies setup(i) in every workspace i, then race(i) in all at
+// once, each run's first request with method on a path ending in suffix
+// held until every run has sent its own.
+func raced(t *testing.T, srv *localkong.Server, ws []*cli, setup, race func(i int) string, method, suffix string) []tfResult {
+	t.Helper()
+	for i, c := range ws {
+		c.write("main.tf", setup(i))
+	}
+	allApplied(t, ws)
+	for i, c := range ws {
+		c.write("main.tf", race(i))
+	}
+	complete := barrier(srv, len(ws), func(i int) func(*http.Request) bool { return runRequest(runName(i), method, suffix) })
+	res := together(ws, 3*time.Minute, applyArgs()...)
+	if !complete() {
+		t.Fatalf("not every run sent its %s", method)
+	}
+	return res
+}
+
+// allApplied applies every workspace at once, for a test's setup.
+func allApplied(t *testing.T, ws []*cli) {
+	t.Helper()
+	for i, r := range together(ws, 3*time.Minute, applyArgs()...) {
+		if r.err != nil {
+			t.Fatalf("setup of %s: %v\n%s", runName(i), r.err, r.out)
+		}
+	}
+}
 
 // runName is workspace i's name, as its X-Run header carries it.
 func runName(i int) string { return string(rune('a' + i)) }
@@ -118,8 +149,8 @@ func freshState(t *testing.T, c *cli) {
 	}
 }
 
-// kongServices lists the Gateway Services (and routes) whose names start
-// with prefix.
+// kongEntities lists the Gateway Services and routes whose names start
+// with prefix, and every claim.
 func kongEntities(t *testing.T, kc *kong.Client, prefix string) (svcs []*kong.Service, routes []*kong.Route) {
 	t.Helper()
 	ctx := context.Background()
@@ -161,8 +192,12 @@ func names[T any](items []*T, name func(*T) *string) []string {
 	return out
 }
 
-func svcNames(s []*kong.Service) []string { return names(s, func(s *kong.Service) *string { return s.Name }) }
-func routeNames(r []*kong.Route) []string { return names(r, func(r *kong.Route) *string { return r.Name }) }
+func svcNames(s []*kong.Service) []string {
+	return names(s, func(s *kong.Service) *string { return s.Name })
+}
+func routeNames(r []*kong.Route) []string {
+	return names(r, func(r *kong.Route) *string { return r.Name })
+}
 
 // raceConfig: workspace name implements version of service "race", with a
 // route.
@@ -355,23 +390,9 @@ resource "servicehub_route" "ren" {
 }
 `, runName(i), name)
 	}
-	for i, c := range ws {
-		c.write("main.tf", config(i, "ren-"+runName(i)))
-	}
-	for i, r := range together(ws, 3*time.Minute, applyArgs()...) {
-		if r.err != nil {
-			t.Fatalf("setup of %s: %v\n%s", runName(i), r.err, r.out)
-		}
-	}
-	for i, c := range ws {
-		c.write("main.tf", config(i, "ren-shared"))
-	}
 	// Both runs' first writes wait until both have read.
-	complete := barrier(srv, 2, func(i int) func(*http.Request) bool { return runRequest(runName(i), http.MethodPut, "") })
-	res := together(ws, 3*time.Minute, applyArgs()...)
-	if !complete() {
-		t.Fatal("not both runs reached their writes")
-	}
+	res := raced(t, srv, ws, func(i int) string { return config(i, "ren-"+runName(i)) }, func(i int) string { return config(i, "ren-shared") },
+		http.MethodPut, "")
 	svcs, routes := kongEntities(t, kc, "ren-")
 	for _, kind := range []struct {
 		noun, summary string
@@ -640,22 +661,9 @@ resource "servicehub_implementation" "vm" {
 }
 `, version, runName(i))
 	}
-	for i, c := range ws {
-		c.write("main.tf", config(i, "v1"+runName(i)))
-	}
-	for i, r := range together(ws, 3*time.Minute, applyArgs()...) {
-		if r.err != nil {
-			t.Fatalf("setup of %s: %v\n%s", runName(i), r.err, r.out)
-		}
-	}
-	for i, c := range ws {
-		c.write("main.tf", config(i, "v3"))
-	}
-	complete := barrier(srv, 2, func(i int) func(*http.Request) bool { return runRequest(runName(i), http.MethodPost, "/services") })
-	res := together(ws, 3*time.Minute, applyArgs()...)
-	if !complete() {
-		t.Fatal("not both runs reached their claims")
-	}
+	// Both runs' claims wait until both have passed the lookup.
+	res := raced(t, srv, ws, func(i int) string { return config(i, "v1"+runName(i)) }, func(i int) string { return config(i, "v3") },
+		http.MethodPost, "/services")
 	refused := errorRE(`(Version already has an implementation|Version reserved by another implementation's claim)`)
 	winner := -1
 	for i, r := range res {
@@ -713,27 +721,10 @@ func TestAccConcurrent_disjointFleets(t *testing.T) {
 	srv := startKong(t, localkong.Options{Faults: faults})
 	services, routes := map[string]string{}, map[string][2]string{}
 	for i, c := range ws {
-		c.write("main.tf", runProvider(srv.AdminURL, runName(i))+fmt.Sprintf(`
-resource "servicehub_implementation" "fleet" {
-  count   = %[2]d
-  service = "fleet-%[1]s"
-  version = "v${count.index}"
-  name    = "fleet-%[1]s-${count.index}"
-  url     = "http://fleet-%[1]s-${count.index}.internal"
-}
-
-resource "servicehub_route" "fleet" {
-  count             = %[2]d
-  implementation_id = servicehub_implementation.fleet[count.index].id
-  name              = "fleet-%[1]s-${count.index}"
-  paths             = ["/fleet/%[1]s/${count.index}"]
-}
-`, runName(i), n))
-		for j := 0; j < n; j++ {
-			name := fmt.Sprintf("fleet-%s-%d", runName(i), j)
-			services[name] = name + ".internal"
-			routes[name] = [2]string{name, fmt.Sprintf("/fleet/%s/%d", runName(i), j)}
-		}
+		config, svcs, rts := namedFleet("fleet"+runName(i), srv.AdminURL, n, "v1", fmt.Sprintf(`headers = { "X-Run" = %q }`, runName(i)))
+		c.write("main.tf", cliRequiredProviders+config)
+		maps.Copy(services, svcs)
+		maps.Copy(routes, rts)
 	}
 	start := time.Now()
 	for i, r := range together(ws, 8*time.Minute, applyArgs()...) {

@@ -88,27 +88,33 @@ func kongHolds(t *testing.T, srv *localkong.Server, faults *localkong.Faults, se
 // faultFleet is n implementations with a route each. Version v2 moves every
 // upstream and path, so that an update rewrites every entity.
 func faultFleet(adminURL string, n int, version string, extra ...string) (config string, services map[string]string, routes map[string][2]string) {
-	services, routes = map[string]string{}, map[string][2]string{}
-	for i := 0; i < n; i++ {
-		services[fmt.Sprintf("ff-%d", i)] = fmt.Sprintf("ff-%d-%s.internal", i, version)
-		routes[fmt.Sprintf("ff-%d", i)] = [2]string{fmt.Sprintf("ff-%d", i), fmt.Sprintf("/%s/ff-%d", version, i)}
-	}
-	config = providerConfig(adminURL, extra...) + fmt.Sprintf(`
-resource "servicehub_implementation" "ff" {
-  count   = %[1]d
-  service = "ff-${count.index}"
-  version = "v1"
-  name    = "ff-${count.index}"
-  url     = "http://ff-${count.index}-%[2]s.internal:8080/api"
+	return namedFleet("ff", adminURL, n, version, extra...)
 }
 
-resource "servicehub_route" "ff" {
-  count             = %[1]d
-  implementation_id = servicehub_implementation.ff[count.index].id
-  name              = "ff-${count.index}"
-  paths             = ["/%[2]s/ff-${count.index}"]
+// namedFleet is faultFleet with names, services and paths starting with
+// prefix (a Terraform identifier).
+func namedFleet(prefix, adminURL string, n int, version string, extra ...string) (config string, services map[string]string, routes map[string][2]string) {
+	services, routes = map[string]string{}, map[string][2]string{}
+	for i := 0; i < n; i++ {
+		services[fmt.Sprintf("%s-%d", prefix, i)] = fmt.Sprintf("%s-%d-%s.internal", prefix, i, version)
+		routes[fmt.Sprintf("%s-%d", prefix, i)] = [2]string{fmt.Sprintf("%s-%d", prefix, i), fmt.Sprintf("/%s/%s-%d", version, prefix, i)}
+	}
+	config = providerConfig(adminURL, extra...) + fmt.Sprintf(`
+resource "servicehub_implementation" "%[3]s" {
+  count   = %[1]d
+  service = "%[3]s-${count.index}"
+  version = "v1"
+  name    = "%[3]s-${count.index}"
+  url     = "http://%[3]s-${count.index}-%[2]s.internal:8080/api"
 }
-`, n, version)
+
+resource "servicehub_route" "%[3]s" {
+  count             = %[1]d
+  implementation_id = servicehub_implementation.%[3]s[count.index].id
+  name              = "%[3]s-${count.index}"
+  paths             = ["/%[2]s/%[3]s-${count.index}"]
+}
+`, n, version, prefix)
 	return config, services, routes
 }
 

@@ -66,6 +66,27 @@ func async(f func() error) (wait func() error) {
 	}
 }
 
+// interleave forces an order: held runs until p holds its request, other
+// runs to its end, then held goes on. It returns both errors.
+func interleave(t *testing.T, p *localkong.Paused, held, other func() error) (heldErr, otherErr error) {
+	t.Helper()
+	wait := async(held)
+	arrived(t, p)
+	otherErr = other()
+	p.Release()
+	return wait(), otherErr
+}
+
+// mustCreate creates an implementation or ends the test.
+func mustCreate(t *testing.T, r *run, service, version, name string) Implementation {
+	t.Helper()
+	impl, err := r.impls.Create(context.Background(), implOf(service, version, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return impl
+}
+
 func arrived(t *testing.T, p *localkong.Paused) {
 	t.Helper()
 	select {
@@ -141,23 +162,13 @@ func TestRaceCreates(t *testing.T) {
 			var errA, errB error
 			switch tc.name {
 			case "both checked, a inserts first":
-				p := srv.Pause(localkong.BeforeHandling, b.its(http.MethodPost, "/services"))
-				waitB := async(create(b))
-				arrived(t, p)
-				errA = create(a)()
-				p.Release()
-				errB = waitB()
+				errB, errA = interleave(t, srv.Pause(localkong.BeforeHandling, b.its(http.MethodPost, "/services")), create(b), create(a))
 			default:
 				phase := localkong.BeforeHandling
 				if tc.name == "a answered late" {
 					phase = localkong.AfterHandling
 				}
-				p := srv.Pause(phase, a.its(http.MethodPost, "/services"))
-				waitA := async(create(a))
-				arrived(t, p)
-				errB = create(b)()
-				p.Release()
-				errA = waitA()
+				errA, errB = interleave(t, srv.Pause(phase, a.its(http.MethodPost, "/services")), create(a), create(b))
 			}
 			if tc.winner == "race-a" {
 				if errA != nil {
@@ -199,12 +210,9 @@ func TestRaceLostResponse(t *testing.T) {
 			if err := srv.SetFaults(&localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{tc.fault}, MaxConsecutive: 1, Match: posts}); err != nil {
 				t.Fatal(err)
 			}
-			p := srv.Pause(localkong.BeforeHandling, nth(2, posts))
-			waitA := async(func() error { _, err := a.impls.Create(ctx, implOf("race", "v1", "race-a")); return err })
-			arrived(t, p)
-			_, errB := b.impls.Create(ctx, implOf("race", "v1", "race-b"))
-			p.Release()
-			errA := waitA()
+			errA, errB := interleave(t, srv.Pause(localkong.BeforeHandling, nth(2, posts)),
+				func() error { _, err := a.impls.Create(ctx, implOf("race", "v1", "race-a")); return err },
+				func() error { _, err := b.impls.Create(ctx, implOf("race", "v1", "race-b")); return err })
 			if tc.winner == "race-a" {
 				if errA != nil {
 					t.Fatalf("a: %v", errA)
@@ -233,23 +241,14 @@ func TestRaceMoveAgainstCreate(t *testing.T) {
 			srv := startLocalKong(t, localkong.Options{})
 			a, b := newRun(t, srv, "a", 0), newRun(t, srv, "b", 0)
 			ctx := context.Background()
-			x, err := a.impls.Create(ctx, implOf("race", "v1", "race-x"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			x := mustCreate(t, a, "race", "v1", "race-x")
 			moved := x
 			moved.Version = "v2"
 			move := func() error { _, err := a.impls.Update(ctx, x, moved); return err }
 			create := func() error { _, err := b.impls.Create(ctx, implOf("race", "v2", "race-y")); return err }
-			var errMove, errCreate error
 			if first == "create" {
 				// a's claim waits until b's create has finished.
-				p := srv.Pause(localkong.BeforeHandling, a.its(http.MethodPost, "/services"))
-				wait := async(move)
-				arrived(t, p)
-				errCreate = create()
-				p.Release()
-				errMove = wait()
+				errMove, errCreate := interleave(t, srv.Pause(localkong.BeforeHandling, a.its(http.MethodPost, "/services")), move, create)
 				if errCreate != nil {
 					t.Fatal(errCreate)
 				}
@@ -258,12 +257,7 @@ func TestRaceMoveAgainstCreate(t *testing.T) {
 				wantOne(t, srv, "race", "v2", "race-y")
 			} else {
 				// b's insert waits until a's move (claim and PUT) is done.
-				p := srv.Pause(localkong.BeforeHandling, b.its(http.MethodPost, "/services"))
-				wait := async(create)
-				arrived(t, p)
-				errMove = move()
-				p.Release()
-				errCreate = wait()
+				errCreate, errMove := interleave(t, srv.Pause(localkong.BeforeHandling, b.its(http.MethodPost, "/services")), create, move)
 				if errMove != nil {
 					t.Fatal(errMove)
 				}
@@ -287,23 +281,14 @@ func TestRaceTwoMoves(t *testing.T) {
 	srv := startLocalKong(t, localkong.Options{})
 	a, b := newRun(t, srv, "a", 0), newRun(t, srv, "b", 0)
 	ctx := context.Background()
-	x, err := a.impls.Create(ctx, implOf("race", "v1", "race-x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, err := b.impls.Create(ctx, implOf("race", "v2", "race-y"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, y := mustCreate(t, a, "race", "v1", "race-x"), mustCreate(t, b, "race", "v2", "race-y")
 	to3 := func(i Implementation) Implementation { i.Version = "v3"; return i }
 	// b's claim is committed but answered only after a has tried.
-	p := srv.Pause(localkong.AfterHandling, b.its(http.MethodPost, "/services"))
-	waitB := async(func() error { _, err := b.impls.Update(ctx, y, to3(y)); return err })
-	arrived(t, p)
-	_, errA := a.impls.Update(ctx, x, to3(x))
-	p.Release()
-	if err := waitB(); err != nil {
-		t.Fatal(err)
+	errB, errA := interleave(t, srv.Pause(localkong.AfterHandling, b.its(http.MethodPost, "/services")),
+		func() error { _, err := b.impls.Update(ctx, y, to3(y)); return err },
+		func() error { _, err := a.impls.Update(ctx, x, to3(x)); return err })
+	if errB != nil {
+		t.Fatal(errB)
 	}
 	var vt *VersionTakenError
 	var vr *VersionReservedError
@@ -318,8 +303,8 @@ func TestRaceTwoMoves(t *testing.T) {
 		t.Fatalf("claims %v, want only y's", c)
 	}
 	// Now that y has moved, a is told v3 is taken, by y.
-	_, errA = a.impls.Update(ctx, x, to3(x))
-	wantTaken(t, errA, "race-y")
+	_, err := a.impls.Update(ctx, x, to3(x))
+	wantTaken(t, err, "race-y")
 }
 
 // The slot walk: a Gateway Service made for a version that moved on leaves
@@ -330,13 +315,11 @@ func TestMovedAwaySlots(t *testing.T) {
 	a := newRun(t, srv, "a", 0)
 	ctx := context.Background()
 	group := a.api.Group()
-	x, err := a.impls.Create(ctx, implOf("walk", "v1", "walk-x"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := mustCreate(t, a, "walk", "v1", "walk-x")
 	away := x
 	away.Version = "v2"
-	if away, err = a.impls.Update(ctx, x, away); err != nil {
+	away, err := a.impls.Update(ctx, x, away)
+	if err != nil {
 		t.Fatal(err)
 	}
 	z, err := a.impls.Create(ctx, implOf("walk", "v1", "walk-z"))
@@ -379,10 +362,7 @@ func TestLeftoverClaims(t *testing.T) {
 	srv := startLocalKong(t, localkong.Options{})
 	a := newRun(t, srv, "a", 0)
 	ctx := context.Background()
-	x, err := a.impls.Create(ctx, implOf("left", "v1", "left-x"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := mustCreate(t, a, "left", "v1", "left-x")
 	// x's move to v2 is interrupted after its claim: the claim exists, x
 	// still implements v1.
 	claim := claimFor(slotID(a.api.Group(), "left", "v2", 0), x.ID(), "left", "v2")
@@ -390,7 +370,7 @@ func TestLeftoverClaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	var vr *VersionReservedError
-	_, err = a.impls.Create(ctx, implOf("left", "v2", "left-y"))
+	_, err := a.impls.Create(ctx, implOf("left", "v2", "left-y"))
 	if !errors.As(err, &vr) || vr.Owner == nil || vr.Owner.Name() != "left-x" || !strings.Contains(err.Error(), "configuration again finishes the move") {
 		t.Fatalf("create onto a claimed version: %v", err)
 	}
@@ -422,26 +402,19 @@ func TestDeleteNotRetriedOntoNewHolder(t *testing.T) {
 	srv := startLocalKong(t, localkong.Options{})
 	a, b := newRun(t, srv, "a", 3), newRun(t, srv, "b", 0)
 	ctx := context.Background()
-	x, err := a.impls.Create(ctx, implOf("del", "v1", "del-x"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := mustCreate(t, a, "del", "v1", "del-x")
 	// a's DELETE is applied and its response lost; a's look at the slot
 	// waits until b has created v1 there again.
 	if err := srv.SetFaults(&localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{localkong.FaultDropAfter}, MaxConsecutive: 1,
 		Match: a.its(http.MethodDelete, "/services/")}); err != nil {
 		t.Fatal(err)
 	}
-	p := srv.Pause(localkong.BeforeHandling, a.its(http.MethodGet, "/services/"+x.ID()))
-	waitA := async(func() error { return a.impls.Delete(ctx, x) })
-	arrived(t, p)
-	y, err := b.impls.Create(ctx, implOf("del", "v1", "del-y"))
-	if err != nil || y.ID() != x.ID() {
-		t.Fatalf("b's create: %v at %s, want the slot %s", err, y.ID(), x.ID())
-	}
-	p.Release()
-	if err := waitA(); err != nil {
-		t.Fatal(err)
+	var y Implementation
+	errA, errB := interleave(t, srv.Pause(localkong.BeforeHandling, a.its(http.MethodGet, "/services/"+x.ID())),
+		func() error { return a.impls.Delete(ctx, x) },
+		func() (err error) { y, err = b.impls.Create(ctx, implOf("del", "v1", "del-y")); return err })
+	if errA != nil || errB != nil || y.ID() != x.ID() {
+		t.Fatalf("a's delete: %v; b's create: %v at %s, want the slot %s", errA, errB, y.ID(), x.ID())
 	}
 	wantOne(t, srv, "del", "v1", "del-y")
 }
@@ -454,18 +427,7 @@ func TestUpdateRefusesWhatChanged(t *testing.T) {
 	srv := startLocalKong(t, localkong.Options{})
 	a, b := newRun(t, srv, "a", 0), newRun(t, srv, "b", 0)
 	ctx := context.Background()
-	x, err := a.impls.Create(ctx, implOf("chg", "v1", "chg-x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, err := a.impls.Create(ctx, implOf("chg", "v2", "chg-y"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	z, err := a.impls.Create(ctx, implOf("chg", "v3", "chg-z"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, y, z := mustCreate(t, a, "chg", "v1", "chg-x"), mustCreate(t, a, "chg", "v2", "chg-y"), mustCreate(t, a, "chg", "v3", "chg-z")
 	r, err := a.routes.Create(ctx, pathRoute("chg", x.ID()))
 	if err != nil {
 		t.Fatal(err)
@@ -512,15 +474,11 @@ func TestUpdateRefusesWhatChanged(t *testing.T) {
 	toX, toB := *cur, *cur
 	toX.Service = &kong.Service{ID: x.Gateway.ID}
 	toB.Paths = kong.StringSlice("/b")
-	p := srv.Pause(localkong.BeforeHandling, b.its(http.MethodPut, "/routes/"))
-	waitB := async(func() error { _, err := b.routes.Update(ctx, *cur, toB); return err })
-	arrived(t, p)
-	if _, err := a.routes.Update(ctx, *cur, toX); err != nil {
-		t.Fatal(err)
-	}
-	p.Release()
-	if err := waitB(); err != nil {
-		t.Fatalf("b's write in the window: %v", err)
+	errB, errA := interleave(t, srv.Pause(localkong.BeforeHandling, b.its(http.MethodPut, "/routes/")),
+		func() error { _, err := b.routes.Update(ctx, *cur, toB); return err },
+		func() error { _, err := a.routes.Update(ctx, *cur, toX); return err })
+	if errA != nil || errB != nil {
+		t.Fatalf("a's move: %v; b's write in the window: %v", errA, errB)
 	}
 	if got, _ := a.api.GetRoute(ctx, *r.ID); ServiceID(got) != y.ID() || fmt.Sprint(strs(got.Paths)) != "[/b]" {
 		t.Fatalf("route on %s with %v: want b's write, which landed last", ServiceID(got), strs(got.Paths))
@@ -535,27 +493,14 @@ func TestRaceDeleteAgainstRoute(t *testing.T) {
 			srv := startLocalKong(t, localkong.Options{})
 			a, b := newRun(t, srv, "a", 0), newRun(t, srv, "b", 0)
 			ctx := context.Background()
-			x, err := a.impls.Create(ctx, implOf("dr", "v1", "dr-x"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			x := mustCreate(t, a, "dr", "v1", "dr-x")
 			del := func() error { return a.impls.Delete(ctx, x) }
 			add := func() error { _, err := b.routes.Create(ctx, pathRoute("dr-r", x.ID())); return err }
 			var errDel, errAdd error
 			if first == "delete" {
-				p := srv.Pause(localkong.BeforeHandling, b.its(http.MethodPut, "/routes/"))
-				wait := async(add)
-				arrived(t, p)
-				errDel = del()
-				p.Release()
-				errAdd = wait()
+				errAdd, errDel = interleave(t, srv.Pause(localkong.BeforeHandling, b.its(http.MethodPut, "/routes/")), add, del)
 			} else {
-				p := srv.Pause(localkong.BeforeHandling, a.its(http.MethodDelete, "/services/"))
-				wait := async(del)
-				arrived(t, p)
-				errAdd = add()
-				p.Release()
-				errDel = wait()
+				errDel, errAdd = interleave(t, srv.Pause(localkong.BeforeHandling, a.its(http.MethodDelete, "/services/")), del, add)
 			}
 			var missing *MissingReferenceError
 			var remain *RoutesRemainError
@@ -587,10 +532,7 @@ func TestDeleteOfUnconfirmedCreate(t *testing.T) {
 	srv := startLocalKong(t, localkong.Options{})
 	a, b := newRun(t, srv, "a", 0), newRun(t, srv, "b", 0)
 	ctx := context.Background()
-	y, err := b.impls.Create(ctx, implOf("tnt", "v1", "tnt-b"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	y := mustCreate(t, b, "tnt", "v1", "tnt-b")
 	tainted := implOf("tnt", "v1", "tnt-a")
 	tainted.Gateway.ID = y.Gateway.ID
 	if err := a.impls.Delete(ctx, tainted); err != nil {
@@ -639,12 +581,11 @@ func TestRaceCreatesKonnect(t *testing.T) {
 		return NewImplementations(api)
 	}
 	ctx := context.Background()
-	p := srv.Pause(localkong.BeforeHandling, func(r *http.Request) bool { return r.Header.Get("X-Run") == "b" && r.Method == http.MethodPost })
-	waitB := async(func() error { _, err := mk("b").Create(ctx, implOf("race", "v1", "race-b")); return err })
-	arrived(t, p)
-	if _, err := mk("a").Create(ctx, implOf("race", "v1", "race-a")); err != nil {
-		t.Fatal(err)
+	errB, errA := interleave(t, srv.Pause(localkong.BeforeHandling, func(r *http.Request) bool { return r.Header.Get("X-Run") == "b" && r.Method == http.MethodPost }),
+		func() error { _, err := mk("b").Create(ctx, implOf("race", "v1", "race-b")); return err },
+		func() error { _, err := mk("a").Create(ctx, implOf("race", "v1", "race-a")); return err })
+	if errA != nil {
+		t.Fatal(errA)
 	}
-	p.Release()
-	wantTaken(t, waitB(), "race-a")
+	wantTaken(t, errB, "race-a")
 }
