@@ -87,7 +87,8 @@ var built struct {
 func providerBinary(t *testing.T) string {
 	t.Helper()
 	built.once.Do(func() {
-		if built.dir, built.err = os.MkdirTemp("", "servicehub-provider-"); built.err != nil {
+		// Not t.TempDir: the binary outlives the test that builds it.
+		if built.dir, built.err = os.MkdirTemp("", "servicehub-provider-"); built.err != nil { //nolint:usetesting // shared by the package's tests
 			return
 		}
 		// Without the race detector even when the tests have it: a

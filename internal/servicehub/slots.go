@@ -108,17 +108,14 @@ type VersionReservedError struct {
 
 func (e *VersionReservedError) Error() string {
 	msg := fmt.Sprintf("version %q of service %q is reserved in this runtime group by a claim (Gateway Service %s) ", e.Version, e.Service, e.ClaimID)
-	switch {
-	case e.Owner == nil:
-		msg += fmt.Sprintf("of the implementation %s, which no longer exists: its deletion was interrupted before the claim was deleted. "+
+	if e.Owner == nil {
+		return msg + fmt.Sprintf("of the implementation %s, which no longer exists (deleted outside Terraform, or its deletion was interrupted). "+
 			"The claim is a disabled Gateway Service without routes; delete it (DELETE /services/%s on the Admin API) and apply again", e.OwnerID, e.ClaimID)
-	default:
-		msg += fmt.Sprintf("of the implementation %q (id %s), which implements %q version %q: it is moving to this version, "+
-			"or a move of it here was interrupted. Applying that implementation's configuration again finishes the move; "+
-			"if the move was abandoned, delete the claim, a disabled Gateway Service without routes (DELETE /services/%s on the Admin API)",
-			e.Owner.Name(), e.OwnerID, e.Owner.Service, e.Owner.Version, e.ClaimID)
 	}
-	return msg
+	return msg + fmt.Sprintf("of the implementation %q (id %s), which implements %q version %q: it is moving to this version, "+
+		"or a move of it here was interrupted. Applying that implementation's configuration again finishes the move; "+
+		"if the move was abandoned, delete the claim, a disabled Gateway Service without routes (DELETE /services/%s on the Admin API)",
+		e.Owner.Name(), e.OwnerID, e.Owner.Service, e.Owner.Version, e.ClaimID)
 }
 
 // holderError says who holds the version at a taken slot, or nil when the
