@@ -589,3 +589,50 @@ func TestRaceCreatesKonnect(t *testing.T) {
 	}
 	wantTaken(t, errB, "race-a")
 }
+
+// An implementation the provider did not create (hand-made, then imported:
+// an id of its own, no slot) keeps working: it is found by the lookup,
+// updated in place, moved with a claim like any other, and its claim goes
+// with it.
+func TestImportedImplementation(t *testing.T) {
+	srv := startLocalKong(t, localkong.Options{})
+	a, b := newRun(t, srv, "a", 0), newRun(t, srv, "b", 0)
+	ctx := context.Background()
+	own := implOf("imp", "v1", "imp-own")
+	own.Gateway.ID = kong.String(kongapi.NewID())
+	created, err := a.api.PutService(ctx, toKong(own))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := fromKong(created)
+	_, err = b.impls.Create(ctx, implOf("imp", "v1", "imp-b"))
+	wantTaken(t, err, "imp-own")
+
+	renamed := x
+	renamed.Gateway.Name = kong.String("imp-renamed")
+	if renamed, err = a.impls.Update(ctx, x, renamed); err != nil || len(claimsIn(t, srv)) != 0 {
+		t.Fatalf("rename: %v, claims %v", err, claimsIn(t, srv))
+	}
+	moved := renamed
+	moved.Version = "v2"
+	if moved, err = a.impls.Update(ctx, renamed, moved); err != nil || moved.ID() != x.ID() {
+		t.Fatalf("move: %v, id %s", err, moved.ID())
+	}
+	if c := claimsIn(t, srv); len(c) != 1 || !isClaimOf(c[0], x.ID()) {
+		t.Fatalf("claims after the move: %v", c)
+	}
+	_, err = newRun(t, srv, "c", 0).impls.Create(ctx, implOf("imp", "v2", "imp-c"))
+	wantTaken(t, err, "imp-renamed")
+	// v1 is free, at its first slot: the imported one never held it. (A
+	// new run: b's listing still has imp-own on v1.)
+	d := newRun(t, srv, "d", 0)
+	if v1, err := d.impls.Create(ctx, implOf("imp", "v1", "imp-d")); err != nil || v1.ID() != slotID(d.api.Group(), "imp", "v1", 0) {
+		t.Fatalf("create of v1: %v at %s", err, v1.ID())
+	}
+	if err := a.impls.Delete(ctx, moved); err != nil {
+		t.Fatal(err)
+	}
+	if c := claimsIn(t, srv); len(c) != 0 {
+		t.Fatalf("claims after the delete: %v", c)
+	}
+}
