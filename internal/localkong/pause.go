@@ -82,8 +82,6 @@ func (ps *pauser) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ps.next.ServeHTTP(w, r)
 		return
 	}
-	// A held request is not answered before its Pause is released: a test
-	// must not hold one it never lets go.
 	if p := ps.take(BeforeHandling, r); p != nil && !p.wait(r) {
 		return
 	}

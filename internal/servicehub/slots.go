@@ -57,8 +57,8 @@ func slotID(group, service, version string, k int) string {
 	return uuid.NewSHA1(slotNamespace, []byte(name)).String()
 }
 
-// OwnerTag marks the claims made for an implementation.
-func OwnerTag(implementationID string) string { return ownerTagPrefix + implementationID }
+// ownerTag marks the claims made for an implementation.
+func ownerTag(implementationID string) string { return ownerTagPrefix + implementationID }
 
 // claimFor is the claim an implementation inserts at slot id.
 func claimFor(id, owner, service, version string) *kong.Service {
@@ -69,7 +69,7 @@ func claimFor(id, owner, service, version string) *kong.Service {
 		Host:     kong.String(claimHost),
 		Port:     kong.Int(80),
 		Enabled:  kong.Bool(false),
-		Tags: kong.StringSlice(claimTag, OwnerTag(owner),
+		Tags: kong.StringSlice(claimTag, ownerTag(owner),
 			claimSvcPrefix+service, claimVerPrefix+version),
 	}
 }
@@ -256,7 +256,7 @@ func (s *Implementations) claim(ctx context.Context, impl Implementation) (*kong
 
 // releaseClaims deletes the claims owner holds, except keep.
 func (s *Implementations) releaseClaims(ctx context.Context, owner, keep string) error {
-	claims, err := s.kong.ListServicesByTags(ctx, claimTag, OwnerTag(owner))
+	claims, err := s.kong.ListServicesByTags(ctx, claimTag, ownerTag(owner))
 	if err != nil {
 		return fmt.Errorf("looking for the claims of %s: %w", owner, classify(err))
 	}
