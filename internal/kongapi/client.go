@@ -66,13 +66,15 @@ type Config struct {
 type Client struct {
 	// Kong is the go-kong client. Calls made through it get retries and
 	// *Error values too; prefer the methods on Client for writes, which
-	// stick to idempotent PUT/DELETE.
+	// stick to PUT/DELETE by id and POST under a chosen id.
 	Kong *kong.Client
 
 	metrics *retryablehttp.Client // see metrics.go
 	std     *http.Client          // the retrying client, for Send (wire.go)
 	log     func(ctx context.Context, msg string, fields map[string]any)
 	timeout time.Duration
+
+	group string // see Group
 
 	// For error messages: the retry budget and the credentials sent.
 	maxRetries         int
@@ -123,6 +125,7 @@ func New(cfg Config) (*Client, error) {
 	headers := requestHeaders(cfg)
 	c := &Client{
 		log: cfg.Log, timeout: cfg.RequestTimeout, maxRetries: cfg.MaxRetries, adminURL: base.Redacted(),
+		group:     groupOf(base, cfg.Workspace),
 		konnect:   cfg.KonnectToken != "",
 		tokenSent: headers.Get("Kong-Admin-Token") != "" || headers.Get("Authorization") != "",
 	}

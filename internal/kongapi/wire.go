@@ -56,11 +56,13 @@ func noReplay(ctx context.Context) bool {
 }
 
 // refused: the request certainly had no effect. A 429 is the rate limiter
-// in front of the API; a refused or unresolvable connection sent nothing.
+// in front of the API; a connection that was never made (refused,
+// unresolvable, timed out while dialing) sent nothing.
 func refused(resp *http.Response, err error) bool {
 	if err != nil {
 		var dns *net.DNSError
-		return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dns)
+		var op *net.OpError
+		return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial")
 	}
 	return resp != nil && resp.StatusCode == http.StatusTooManyRequests
 }

@@ -71,3 +71,24 @@ func (s *Server) ControlPlaneURL(id string) string {
 	}
 	return s.AdminURL + "/v2/control-planes/" + id + "/core-entities"
 }
+
+// konnectError renders the errors Konnect words differently from Kong. An
+// insert under a taken id is Konnect's "data constraint error" on the id
+// field, as Kong's koko control plane answers it (store.checkID, mapped to
+// gRPC InvalidArgument by util.HandleErr): HTTP 400 whatever the entity.
+func (rq *request) konnectError(err *apiError) *apiError {
+	if !rq.konnect || err.status != http.StatusBadRequest || err.body["name"] != "primary key violation" {
+		return err
+	}
+	fields, _ := err.body["fields"].(map[string]any)
+	return &apiError{status: http.StatusBadRequest, body: map[string]any{
+		"code":    3,
+		"message": "data constraint error",
+		"details": []any{map[string]any{
+			"@type":    "type.googleapis.com/kong.admin.model.v1.ErrorDetail",
+			"type":     "ERROR_TYPE_REFERENCE",
+			"field":    "id",
+			"messages": []any{fmt.Sprintf("id (type: unique) constraint failed for value '%v': ", fields["id"])},
+		}},
+	}}
+}

@@ -86,6 +86,7 @@ type Server struct {
 	requests  atomic.Int64
 	byMethod  methodCounts
 	faults    *injector
+	pauses    *pauser
 
 	// ControlPlaneID is the control plane the proxy serves in Konnect
 	// mode ("" otherwise, and AllControlPlanes for all).
@@ -160,7 +161,8 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	}
 
 	s.faults = newInjector(&admin{srv: s, store: s.store}, opts.Faults)
-	s.serve(adminLn, s.faults, adminTLS)
+	s.pauses = &pauser{next: s.faults}
+	s.serve(adminLn, s.pauses, adminTLS)
 	s.serve(proxyLn, newProxy(s.store.routeSource, s.metrics), nil)
 	return s, nil
 }
@@ -216,6 +218,7 @@ func (s *Server) track(c net.Conn, state http.ConnState) {
 // Close stops both listeners, waiting briefly for requests in flight.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.pauses.releaseAll()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		// Shutdown stops accepting at once and then waits for requests in

@@ -25,6 +25,8 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 
 	var (
 		versionTaken *servicehub.VersionTakenError
+		reserved     *servicehub.VersionReservedError
+		changed      *servicehub.ChangedError
 		nameTaken    *servicehub.NameTakenError
 		routeTaken   *servicehub.RouteNameTakenError
 		access       *servicehub.AccessError
@@ -40,6 +42,10 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 				"A version has at most one implementation per runtime group. To manage the existing one, import it:\n\n"+
 				"  terraform import %s.<name> %s",
 				versionTaken.Version, versionTaken.Service, other.Name(), other.ID(), e.resource, importKey(other.Name(), other.ID())))
+	case errors.As(err, &reserved):
+		diags.AddAttributeError(path.Root("version"), "Version reserved by another implementation's claim", capitalize(reserved.Error())+".")
+	case errors.As(err, &changed):
+		diags.AddError(summary+": changed outside this run", capitalize(err.Error())+".")
 	case errors.As(err, &nameTaken):
 		detail := fmt.Sprintf("A Gateway Service named %q already exists in this runtime group", nameTaken.Name)
 		if nameTaken.ID != "" {

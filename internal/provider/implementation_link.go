@@ -177,8 +177,8 @@ func (r *implementationResource) moveLink(ctx context.Context, serviceID string,
 }
 
 // deleteLinked removes the link, then the Gateway Service.
-func (r *implementationResource) deleteLinked(ctx context.Context, state implementationModel, diags *diag.Diagnostics) {
-	if err := r.catalog.DeleteImplementation(ctx, state.ID.ValueString()); err != nil {
+func (r *implementationResource) deleteLinked(ctx context.Context, prior servicehub.Implementation, diags *diag.Diagnostics) {
+	if err := r.catalog.DeleteImplementation(ctx, prior); err != nil {
 		addImplementationError(diags, "delete", err)
 	}
 }

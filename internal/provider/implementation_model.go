@@ -96,6 +96,7 @@ func (m implementationModel) expand(ctx context.Context) (servicehub.Implementat
 		TLSVerifyDepth: intPointer(m.TLSVerifyDepth),
 		Enabled:        m.Enabled.ValueBoolPointer(),
 		CreatedAt:      intPointer(m.CreatedAt),
+		UpdatedAt:      intPointer(m.UpdatedAt), // of the state: what the run read; a plan's is unknown
 	}
 	if !m.ClientCertificateID.IsNull() {
 		s.ClientCertificate = &kong.Certificate{ID: m.ClientCertificateID.ValueStringPointer()}

@@ -275,7 +275,10 @@ func (r *implementationResource) Update(ctx context.Context, req resource.Update
 	updated, err := r.impls.Update(ctx, prior, impl)
 	if err != nil {
 		addEntityError(&resp.Diagnostics, implementationKong, "update", err)
-		return
+		if updated.ID() == "" {
+			return
+		}
+		// Written, but cleaning up after the move failed: record the write.
 	}
 	newState, diags := flatten(ctx, updated, plan)
 	resp.Diagnostics.Append(diags...)
@@ -289,11 +292,16 @@ func (r *implementationResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !state.ServiceVersionID.IsNull() {
-		r.deleteLinked(ctx, state, &resp.Diagnostics)
+	prior, diags := state.expand(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.impls.Delete(ctx, state.ID.ValueString()); err != nil {
+	if !state.ServiceVersionID.IsNull() {
+		r.deleteLinked(ctx, prior, &resp.Diagnostics)
+		return
+	}
+	if err := r.impls.Delete(ctx, prior); err != nil {
 		addEntityError(&resp.Diagnostics, implementationKong, "delete", err)
 	}
 }

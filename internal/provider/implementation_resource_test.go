@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -59,9 +60,12 @@ resource "servicehub_implementation" "test" {
 						if *s.Host != "payments.internal" || *s.Port != 8443 || *s.Protocol != "https" || *s.Path != "/api" {
 							return fmt.Errorf("kong has %s://%s:%d%s", *s.Protocol, *s.Host, *s.Port, *s.Path)
 						}
+						// The provider's tags, and the create's token (which
+						// tells its insert from a concurrent run's).
+						tags := kongTags(s)
 						want := []string{"servicehub:service=" + srv.n("payments"), "servicehub:version=v1"}
-						if fmt.Sprint(kongTags(s)) != fmt.Sprint(want) {
-							return fmt.Errorf("kong tags = %q, want %q", kongTags(s), want)
+						if len(tags) != 3 || fmt.Sprint(tags[:2]) != fmt.Sprint(want) || !strings.HasPrefix(tags[2], "servicehub:create=") {
+							return fmt.Errorf("kong tags = %q, want %q and a servicehub:create= token", tags, want)
 						}
 						return nil
 					}),
@@ -321,12 +325,20 @@ resource "servicehub_implementation" "test" {
 					return nil
 				}),
 			},
-			// Someone deletes it: the plan recreates it, without error.
-			recreatedStep(config, res, &firstID, func() {
-				if err := kc.Services.Delete(ctx, kong.String(srv.n("search-v3"))); err != nil {
-					t.Fatal(err)
-				}
-			}),
+			// Someone deletes it: the plan recreates it, without error, at
+			// its version's slot: the same id.
+			{
+				PreConfig: func() {
+					if err := kc.Services.Delete(ctx, kong.String(srv.n("search-v3"))); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionCreate)},
+				},
+				Check: resource.TestCheckResourceAttrPtr(res, "id", &firstID),
+			},
 			emptyPlanStep(config),
 		},
 	})

@@ -201,8 +201,11 @@ resource "servicehub_implementation" "test" {
 					resource.TestCheckResourceAttr(res, "path", "/v2"),
 					resource.TestCheckNoResourceAttr(res, "tls_verify"),
 					func(*terraform.State) error {
-						if rec.count(http.MethodPut) < 2 {
-							return fmt.Errorf("PUTs = %d, want create and update as PUT", rec.count(http.MethodPut))
+						// The create is a POST under the version's slot id,
+						// the update a PUT: Konnect has no PATCH.
+						if rec.count(http.MethodPost) != 1 || rec.count(http.MethodPut) != 1 {
+							return fmt.Errorf("POSTs = %d, PUTs = %d; want the create as POST and the update as PUT",
+								rec.count(http.MethodPost), rec.count(http.MethodPut))
 						}
 						return nil
 					},

@@ -22,5 +22,6 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	os.Remove(rc.Name())
+	removeProviderBinary()
 	os.Exit(code)
 }

@@ -60,6 +60,7 @@ func (m routeModel) expand(ctx context.Context) (kong.Route, diag.Diagnostics) {
 		RequestBuffering:        m.RequestBuffering.ValueBoolPointer(),
 		ResponseBuffering:       m.ResponseBuffering.ValueBoolPointer(),
 		CreatedAt:               intPointer(m.CreatedAt),
+		UpdatedAt:               intPointer(m.UpdatedAt), // of the state: what the run read; a plan's is unknown
 	}
 	if !m.ImplementationID.IsNull() {
 		r.Service = &kong.Service{ID: m.ImplementationID.ValueStringPointer()}

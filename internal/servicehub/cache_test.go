@@ -108,7 +108,7 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	if _, err := k.routes.Update(ctx, *routes[3], upd); err != nil {
 		t.Fatal(err)
 	}
-	k.requests(t, "update", 1)
+	k.requests(t, "update", 2) // a fresh read (changed since the plan?) and the PUT
 	if r, err := k.routes.Get(ctx, *routes[3].ID); err != nil || !reflect.DeepEqual(strs(r.Paths), []string{"/changed"}) {
 		t.Errorf("read after update: %+v, %v", r, err)
 	}
@@ -117,8 +117,8 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	// Destroy: one DELETE each, routes first as Terraform orders them.
 	k.run()
 	parallel(t, n, func(i int) error { return k.routes.Delete(ctx, *routes[i].ID) })
-	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i].ID()) })
-	k.requests(t, "destroy", 2*n)
+	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i]) })
+	k.requests(t, "destroy", 2*n+1) // and one listing, in which claims of the implementations are looked for
 	if left, err := k.api.ListServices(ctx); err != nil || len(left) != 0 {
 		t.Errorf("after destroy: %d services left, %v", len(left), err)
 	}
@@ -213,11 +213,19 @@ func TestCachedVersionCheck(t *testing.T) {
 	if _, err := k.impls.Create(ctx, implOf("billing", "v3", "billing-v3")); !errors.As(err, &vt) || vt.Existing.ID() != v2.ID() {
 		t.Fatalf("create onto a version an update moved to: %v", err)
 	}
-	// v2 is free again now.
-	if _, err := k.impls.Create(ctx, implOf("billing", "v2", "billing-v2-new")); err != nil {
+	// v2 is free again now. Its first slot still holds the moved
+	// implementation, so the new one goes to the next.
+	again, err := k.impls.Create(ctx, implOf("billing", "v2", "billing-v2-new"))
+	if err != nil {
 		t.Fatalf("create of the version an update left: %v", err)
 	}
-	k.requests(t, "checks and writes", 1+3) // one listing and three PUTs: refused creates write nothing
+	if want := slotID(k.api.Group(), "billing", "v2", 1); again.ID() != want {
+		t.Errorf("created at %s, want the second slot %s", again.ID(), want)
+	}
+	// One listing; one POST for billing-v2; the move: a fresh read, the
+	// claim's POST, the PUT; the refused create writes nothing; the last
+	// create: a POST refused at the first slot, its GET, the POST at the next.
+	k.requests(t, "checks and writes", 1+1+3+3)
 }
 
 // Deleting an implementation is one DELETE; only when Kong refuses are its
@@ -236,7 +244,7 @@ func TestCachedDeleteWithRoutes(t *testing.T) {
 	}
 	k.run()
 	var remain *RoutesRemainError
-	if err := k.impls.Delete(ctx, impl.ID()); !errors.As(err, &remain) || len(remain.Routes) != 1 || str(remain.Routes[0].ID) != *r.ID {
+	if err := k.impls.Delete(ctx, impl); !errors.As(err, &remain) || len(remain.Routes) != 1 || str(remain.Routes[0].ID) != *r.ID {
 		t.Fatalf("delete with a route: %v", err)
 	}
 	k.requests(t, "refused delete", 2)

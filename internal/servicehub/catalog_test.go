@@ -109,7 +109,7 @@ func TestCatalog_createImplementation(t *testing.T) {
 	if by, _ := c.Catalog.Implementer(ctx, v.ID); by != nil {
 		t.Fatalf("after the move v1 is still implemented by %+v", by)
 	}
-	if err := c.Catalog.DeleteImplementation(ctx, impl.ID()); err != nil {
+	if err := c.Catalog.DeleteImplementation(ctx, impl); err != nil {
 		t.Fatal(err)
 	}
 	if by, _ := c.Catalog.Implementer(ctx, v2.ID); by != nil {

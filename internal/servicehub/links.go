@@ -273,7 +273,7 @@ func (c *Catalog) CreateImplementation(ctx context.Context, impl Implementation,
 		if errors.As(err, &unsettled) {
 			return created, err
 		}
-		return Implementation{}, &UndoneError{ServiceID: created.ID(), Err: err, UndoErr: c.impls.Delete(ctx, created.ID())}
+		return Implementation{}, &UndoneError{ServiceID: created.ID(), Err: err, UndoErr: c.impls.Delete(ctx, created)}
 	}
 	return created, nil
 }
@@ -310,10 +310,10 @@ func (c *Catalog) MoveLink(ctx context.Context, serviceID, versionID string) err
 }
 
 // DeleteImplementation removes the Gateway Service's link, then the
-// Gateway Service.
-func (c *Catalog) DeleteImplementation(ctx context.Context, serviceID string) error {
-	if err := c.Unlink(ctx, serviceID); err != nil {
+// Gateway Service (prior, as last read; see Implementations.Delete).
+func (c *Catalog) DeleteImplementation(ctx context.Context, prior Implementation) error {
+	if err := c.Unlink(ctx, prior.ID()); err != nil {
 		return err
 	}
-	return c.impls.Delete(ctx, serviceID)
+	return c.impls.Delete(ctx, prior)
 }

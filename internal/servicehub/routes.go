@@ -71,11 +71,16 @@ func (s *Routes) Create(ctx context.Context, r kong.Route) (*kong.Route, error) 
 
 // Update replaces the route with r in full: whatever r leaves unset is
 // cleared in Kong. Changing its Service moves the route. id and created_at
-// are prior's: Kong resets created_at on every PUT that omits it.
+// are prior's: Kong resets created_at on every PUT that omits it. A route
+// changed in Kong since prior was read is not overwritten: *ChangedError
+// (see Implementations.Update).
 func (s *Routes) Update(ctx context.Context, prior, r kong.Route) (*kong.Route, error) {
-	r.ID, r.CreatedAt = prior.ID, prior.CreatedAt
+	r.ID, r.CreatedAt, r.UpdatedAt = prior.ID, prior.CreatedAt, nil
 	if r.ID == nil || *r.ID == "" {
 		return nil, fmt.Errorf("update of route %q without an id", str(r.Name))
+	}
+	if err := s.unchanged(ctx, prior); err != nil {
+		return nil, err
 	}
 	out, err := s.put(ctx, &r)
 	return out, classify(err)

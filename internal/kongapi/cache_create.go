@@ -1,0 +1,22 @@
+package kongapi
+
+import (
+	"context"
+
+	"github.com/kong/go-kong/kong"
+)
+
+// CreateService is Client.CreateService, recording the response as
+// PutService does; a failed insert drops the id, so the next read asks Kong
+// who holds it.
+func (c *Cache) CreateService(ctx context.Context, s *kong.Service) (*kong.Service, error) {
+	out, err := c.api.CreateService(ctx, s)
+	if err != nil {
+		if s != nil && s.ID != nil {
+			c.services.forget(*s.ID)
+		}
+		return nil, err
+	}
+	c.services.put(out)
+	return out, nil
+}
