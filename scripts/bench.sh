@@ -221,7 +221,7 @@ done
 # depend on how many entities others keep there.
 if [ "$big" -gt 0 ]; then
 	echo "==> N=1 implementation + 1 route among $big other services and $big other routes, Admin API latency $big_latency"
-	start_kong "$big_latency" -seed "$big"
+	start_kong "$big_latency" -populate "$big"
 	dir="$work/big"
 	mkdir -p "$dir"
 	config 1 "$dir"

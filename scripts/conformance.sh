@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 modcache=$(go env GOMODCACHE)
 src="$modcache/github.com/kong/go-kong@$GOKONG_VERSION"
 if [ ! -d "$src" ]; then
-  (cd "$root" && go mod download "github.com/kong/go-kong@$GOKONG_VERSION")
+  (cd "$root" && scripts/quiet.sh "downloading go-kong $GOKONG_VERSION" go mod download "github.com/kong/go-kong@$GOKONG_VERSION")
 fi
 
 work=$(mktemp -d)
@@ -39,8 +39,9 @@ pid=$localkong_pid admin=$localkong_admin
 echo "conformance: localkong at $admin"
 
 set +e
+# Without the "go: downloading" lines of go-kong's own dependencies.
 (cd "$work/go-kong" && KONG_ADMIN_URL="$admin" GOFLAGS=-mod=mod \
-  go test -count=1 -v -run "^($TESTS)\$" ./kong) | tee "$work/test.log"
+  go test -count=1 -v -run "^($TESTS)\$" ./kong 2>&1) | grep --line-buffered -v '^go: downloading ' | tee "$work/test.log"
 set -e
 
 # Top-level results only: subtests are indented.

@@ -8,8 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-generate}
 tools="$root/.tools/bin"
 if [ ! -x "$tools/tfplugindocs" ]; then
-	echo "installing tfplugindocs into .tools/bin..." >&2
-	GOBIN="$tools" go install github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.24.0
+	"$root/scripts/quiet.sh" "installing tfplugindocs into .tools/bin" \
+		env GOBIN="$tools" go install github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.24.0
 fi
 tf=$("$root/scripts/terraform.sh")
 export PATH="$(dirname "$tf"):$PATH" CHECKPOINT_DISABLE=1

@@ -7,8 +7,8 @@ cd "$root"
 version=v2.15.0
 bin="$root/.tools/bin/golangci-lint"
 if ! { [ -x "$bin" ] && grep -q "version ${version#v} " <<<"$("$bin" version 2>/dev/null)"; }; then
-	echo "installing golangci-lint $version into .tools/bin..." >&2
-	GOBIN="$root/.tools/bin" go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$version"
+	scripts/quiet.sh "installing golangci-lint $version into .tools/bin" \
+		env GOBIN="$root/.tools/bin" go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$version"
 fi
 "$bin" config verify
 "$bin" run ./...

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `terraform test` for every module under examples/modules, against a fresh
-# localkong: the flow the "Testing modules against localkong" guide gives
+# localkong (or, with KONG_ADMIN_URL set, that Kong): the flow the "Testing modules against localkong" guide gives
 # module authors, with this tree's provider (dev_overrides) instead of a
 # registry release. TERRAFORM may name the binary (tofu works too).
 set -euo pipefail
@@ -27,10 +27,20 @@ provider_installation {
 TFRC
 export TF_CLI_CONFIG_FILE="$work/tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-. "$root/scripts/localkong-lib.sh"
-start_localkong "$work/localkong" "$work/localkong.log"
-pid=$localkong_pid KONG_ADMIN_URL=$localkong_admin KONG_PROXY_URL=$localkong_proxy
-export KONG_ADMIN_URL KONG_PROXY_URL KONG_METRICS_URL="$KONG_ADMIN_URL/metrics"
+if [ -n "${KONG_ADMIN_URL:-}" ]; then
+	# A Kong of your own, as for `make testacc`: KONG_PROXY_URL,
+	# KONG_METRICS_URL, KONG_ADMIN_TOKEN and KONG_WORKSPACE go to the
+	# provider as they are. The modules' tests use fixed names (payments).
+	echo "module-test: against the Kong at KONG_ADMIN_URL=$KONG_ADMIN_URL"
+	unset $(compgen -e | grep '^KONNECT_') 2>/dev/null || true
+else
+	# Hermetic: no KONG_*/KONNECT_* of the caller's reaches the provider.
+	unset $(compgen -e | grep -E '^(KONG|KONNECT)_') 2>/dev/null || true
+	. "$root/scripts/localkong-lib.sh"
+	start_localkong "$work/localkong" "$work/localkong.log"
+	pid=$localkong_pid KONG_ADMIN_URL=$localkong_admin KONG_PROXY_URL=$localkong_proxy
+	export KONG_ADMIN_URL KONG_PROXY_URL KONG_METRICS_URL="$KONG_ADMIN_URL/metrics"
+fi
 
 passed=0 failed=0
 for dir in examples/modules/*/; do

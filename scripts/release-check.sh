@@ -12,8 +12,8 @@ cd "$root"
 version=v2.15.1
 bin="$root/.tools/bin/goreleaser"
 if ! { [ -x "$bin" ] && grep -q "GitVersion: *$version\$" <<<"$("$bin" --version 2>/dev/null)"; }; then
-	echo "installing goreleaser $version into .tools/bin..." >&2
-	GOBIN="$root/.tools/bin" go install "github.com/goreleaser/goreleaser/v2@$version"
+	scripts/quiet.sh "installing goreleaser $version into .tools/bin" \
+		env GOBIN="$root/.tools/bin" go install "github.com/goreleaser/goreleaser/v2@$version"
 fi
 "$bin" check
 

@@ -21,6 +21,6 @@ if command -v terraform >/dev/null 2>&1 && new_enough "$(command -v terraform)";
 fi
 if [ -x "$local_tf" ] && new_enough "$local_tf"; then echo "$local_tf"; exit 0; fi
 
-echo "terraform >= 1.8 not found on PATH; building v1.8.5 into .tools/bin (a few minutes)..." >&2
-GOBIN="$root/.tools/bin" go install github.com/hashicorp/terraform@v1.8.5 >&2
+"$root/scripts/quiet.sh" "terraform >= 1.8 not found on PATH; building v1.8.5 into .tools/bin (a few minutes)" \
+	env GOBIN="$root/.tools/bin" go install github.com/hashicorp/terraform@v1.8.5
 echo "$local_tf"

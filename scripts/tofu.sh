@@ -13,7 +13,8 @@ if [ -n "${TOFU:-}" ]; then echo "$TOFU"; exit 0; fi
 if command -v tofu >/dev/null 2>&1; then command -v tofu; exit 0; fi
 if [ -x "$local_tofu" ]; then echo "$local_tofu"; exit 0; fi
 
-echo "tofu not found on PATH; building OpenTofu $version into .tools/bin (a few minutes)..." >&2
-dir=$(cd / && go mod download -json "github.com/opentofu/opentofu@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-(cd "$dir" && GOFLAGS=-mod=readonly go build -trimpath -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$local_tofu" ./cmd/tofu) >&2
+dir=$(cd / && go mod download -json "github.com/opentofu/opentofu@$version" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+[ -n "$dir" ] || { echo "go mod download github.com/opentofu/opentofu@$version failed" >&2; exit 1; }
+(cd "$dir" && GOFLAGS=-mod=readonly "$root/scripts/quiet.sh" "tofu not found on PATH; building OpenTofu $version into .tools/bin (a few minutes)" \
+	go build -trimpath -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$local_tofu" ./cmd/tofu)
 echo "$local_tofu"

@@ -21,7 +21,9 @@ provider "servicehub" {
 }
 
 # Konnect: a control plane's core-entities endpoint and a personal or
-# system access token.
+# system access token. The API catalog (servicehub_service_version) and
+# analytics (servicehub_version_status) are reached at the same
+# https://eu.api.konghq.com; konnect_url (KONNECT_SERVER_URL) overrides it.
 provider "servicehub" {
   alias         = "konnect"
   admin_url     = "https://eu.api.konghq.com/v2/control-planes/${var.control_plane_id}/core-entities"

@@ -177,7 +177,8 @@ func (s *snapshot[T]) get(ctx context.Context, idOrName string) (*T, bool) {
 // tagged returns copies of the entities carrying all of tags, as Kong's
 // ?tags=a,b does; ok is false when the snapshot cannot answer.
 func (s *snapshot[T]) tagged(ctx context.Context, tags []string) (out []*T, ok bool) {
-	if !s.listed(ctx) {
+	// Asking for every entity is the listing itself: take it.
+	if len(tags) == 0 && !s.wait(ctx) || len(tags) > 0 && !s.listed(ctx) {
 		return nil, false
 	}
 	s.mu.Lock()

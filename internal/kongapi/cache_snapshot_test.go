@@ -135,7 +135,7 @@ func TestSnapshotDirectBudget(t *testing.T) {
 			if i%2 == 0 {
 				_, ok = s.get(context.Background(), "a")
 			} else {
-				_, ok = s.tagged(context.Background(), nil)
+				_, ok = s.tagged(context.Background(), []string{"t"})
 			}
 			if ok {
 				hits.Add(1)

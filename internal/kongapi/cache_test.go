@@ -111,7 +111,7 @@ func TestCacheReadsFromOneListingPerKind(t *testing.T) {
 // kind lists it.
 func TestCacheFewReadsGoToKong(t *testing.T) {
 	f := newCacheFixture(t, DirectReads)
-	if err := f.srv.Seed("other", 1500); err != nil {
+	if err := f.srv.Populate("other", 1500); err != nil {
 		t.Fatal(err)
 	}
 	c := NewCache(f.api)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -65,16 +66,25 @@ type Config struct {
 type Client struct {
 	// Kong is the go-kong client. Calls made through it get retries and
 	// *Error values too; prefer the methods on Client for writes, which
-	// stick to idempotent PUT/DELETE.
+	// stick to PUT/DELETE by id and POST under a chosen id.
 	Kong *kong.Client
 
 	metrics *retryablehttp.Client // see metrics.go
+	std     *http.Client          // the retrying client, for Send (wire.go)
 	log     func(ctx context.Context, msg string, fields map[string]any)
 	timeout time.Duration
+
+	group string // see Group
 
 	// For error messages: the retry budget and the credentials sent.
 	maxRetries         int
 	konnect, tokenSent bool
+
+	// adminURL (redacted) and answered: until the Admin API has answered
+	// once, a refused connection or an unknown host is a wrong admin_url
+	// or a Kong that is not running, which no retry fixes (see unreachable.go).
+	adminURL string
+	answered atomic.Bool
 }
 
 // New builds a Client. It does not contact the server.
@@ -114,7 +124,8 @@ func New(cfg Config) (*Client, error) {
 
 	headers := requestHeaders(cfg)
 	c := &Client{
-		log: cfg.Log, timeout: cfg.RequestTimeout, maxRetries: cfg.MaxRetries,
+		log: cfg.Log, timeout: cfg.RequestTimeout, maxRetries: cfg.MaxRetries, adminURL: base.Redacted(),
+		group:     groupOf(base, cfg.Workspace),
 		konnect:   cfg.KonnectToken != "",
 		tokenSent: headers.Get("Kong-Admin-Token") != "" || headers.Get("Authorization") != "",
 	}
@@ -130,14 +141,15 @@ func New(cfg Config) (*Client, error) {
 		RetryWaitMin:   cfg.RetryWaitMin,
 		RetryWaitMax:   cfg.RetryWaitMax,
 		RetryMax:       cfg.MaxRetries,
-		CheckRetry:     checkRetry,
+		CheckRetry:     c.checkRetry,
 		Backoff:        backoff(cfg.MaxRetryAfter),
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: c.logRetry,
 	}
 	c.metrics = c.metricsClient(cfg, rc.HTTPClient)
+	c.std = rc.StandardClient()
 
-	kc, err := kong.NewClient(kong.String(base.String()), rc.StandardClient())
+	kc, err := kong.NewClient(kong.String(base.String()), c.std)
 	if err != nil {
 		return nil, fmt.Errorf("creating Kong client: %w", err)
 	}
@@ -152,7 +164,7 @@ func New(cfg Config) (*Client, error) {
 // ParseAdminURL checks an Admin API URL: absolute http(s), a host, no query
 // or fragment. A trailing slash is dropped, as go-kong appends "/services".
 func ParseAdminURL(s string) (*url.URL, error) {
-	u, err := parseHTTPURL("Admin API URL", s)
+	u, err := ParseHTTPURL("Admin API URL", s)
 	if err != nil {
 		return nil, err
 	}

@@ -219,17 +219,10 @@ func TestRetryConnectionReset(t *testing.T) {
 }
 
 func TestConnectionRefusedGivesUp(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-
-	cfg := fastConfig("http://" + addr)
+	cfg := fastConfig("http://" + freeAddr(t))
 	cfg.MaxRetries = 1
 	c := newTestClient(t, cfg)
-	_, err = c.GetService(context.Background(), "svc")
+	_, err := c.GetService(context.Background(), "svc")
 	if err == nil || !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("err = %v", err)
 	}
@@ -492,5 +485,24 @@ func TestRequestTimeout(t *testing.T) {
 	}
 	if calls.Load() != 2 {
 		t.Fatalf("calls = %d, want a timed-out attempt to be retried once", calls.Load())
+	}
+}
+
+// An address without its scheme is the likely mistake
+// (KONG_ADMIN_URL=127.0.0.1:8001): say so, with the corrected value.
+func TestURLWithoutSchemeSuggestsOne(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.0.0.1:8001":        `invalid Admin API URL "127.0.0.1:8001": a URL starts with http:// or https://, e.g. "http://127.0.0.1:8001"`,
+		"localhost:8001":        `e.g. "http://localhost:8001"`,
+		"kong.internal":         `e.g. "http://kong.internal"`,
+		"//kong.internal:8001/": `e.g. "http://kong.internal:8001/"`,
+	} {
+		_, err := ParseAdminURL(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseAdminURL(%q) = %v, want %s", in, err, want)
+		}
+	}
+	if _, err := ParseHTTPURL("proxy URL", "localhost:8000"); err == nil || !strings.Contains(err.Error(), `invalid proxy URL "localhost:8000": a URL starts with http:// or https://, e.g. "http://localhost:8000"`) {
+		t.Errorf("proxy URL: %v", err)
 	}
 }

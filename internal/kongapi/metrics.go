@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 
@@ -39,12 +40,18 @@ func MetricsURL(adminURL string) (string, error) {
 // ParseMetricsURL checks a Prometheus endpoint URL: absolute http(s) with a
 // host. Unlike the Admin API URL it may carry a query.
 func ParseMetricsURL(s string) (*url.URL, error) {
-	return parseHTTPURL("metrics URL", s)
+	return ParseHTTPURL("metrics URL", s)
 }
 
-// parseHTTPURL parses an absolute http(s) URL with a host; what names the
-// setting in errors.
-func parseHTTPURL(what, s string) (*url.URL, error) {
+// ParseHTTPURL parses an absolute http(s) URL with a host; what names the
+// setting in errors ("proxy URL").
+func ParseHTTPURL(what, s string) (*url.URL, error) {
+	// "127.0.0.1:8001" fails to parse ("first path segment in URL cannot
+	// contain colon") and "localhost:8001" parses with the scheme
+	// "localhost": both are an address without its scheme.
+	if s != "" && !strings.Contains(s, "://") {
+		return nil, fmt.Errorf("invalid %s %q: a URL starts with http:// or https://, e.g. %q", what, s, "http://"+strings.TrimPrefix(s, "//"))
+	}
 	u, err := url.Parse(s)
 	if err != nil {
 		return nil, fmt.Errorf("invalid %s %q: %w", what, s, err)

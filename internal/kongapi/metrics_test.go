@@ -3,7 +3,6 @@ package kongapi
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -138,25 +137,14 @@ func TestMetricsRetriesAreCapped(t *testing.T) {
 }
 
 func TestMetricsConnectionRefusedIsImmediate(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-
+	addr := freeAddr(t)
 	// The Admin API's production backoff: a retried refusal would take
 	// seconds.
 	cfg := Config{AdminURL: "http://" + addr, MaxRetries: DefaultMaxRetries}
-	var retries atomic.Int32
-	cfg.Log = func(_ context.Context, msg string, _ map[string]any) {
-		if strings.HasPrefix(msg, "retrying") {
-			retries.Add(1)
-		}
-	}
+	retries := countRetries(&cfg)
 	c := newTestClient(t, cfg)
 	start := time.Now()
-	_, err = c.Metrics(context.Background(), "http://"+addr+"/metrics")
+	_, err := c.Metrics(context.Background(), "http://"+addr+"/metrics")
 	if err == nil || !IsUnreachable(err) || !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("err = %v", err)
 	}

@@ -26,7 +26,7 @@ func (e *RetryError) Error() string {
 	if e.Attempts == 1 {
 		noun = "attempt"
 	}
-	return fmt.Sprintf("%v (gave up after %d %s; max_retries = %d). Every request is a GET, or a PUT or DELETE by id, "+
+	return fmt.Sprintf("%v (gave up after %d %s; max_retries = %d). Every request is a GET, a PUT or DELETE by id, or a POST under a chosen id, "+
 		"so running the same operation again once the Admin API is healthy is safe and converges", e.Err, e.Attempts, noun, e.MaxRetries)
 }
 
@@ -139,8 +139,10 @@ func (c *Client) settle(ctx context.Context, req *http.Request, attempts int, er
 		return &TLSError{URL: req.URL.Redacted(), Err: err}
 	case isKong && kerr.StatusCode == http.StatusUnauthorized:
 		return &AuthError{Konnect: c.konnect, TokenSent: c.tokenSent, Err: kerr}
+	case !isKong && c.neverAnswered(err):
+		return &UnreachableError{AdminURL: c.adminURL, Err: err}
 	}
-	if ctx.Err() == nil && retryableFailure(err) {
+	if ctx.Err() == nil && retryableFailure(err) && !noReplay(ctx) {
 		err = &RetryError{Attempts: max(attempts, 1), MaxRetries: c.maxRetries, Err: err}
 	}
 	if isWrite(req.Method) && mayHaveApplied(err, attempts) {

@@ -14,7 +14,9 @@ import (
 
 // retryable reports whether a response status is worth retrying: Kong or a
 // proxy in front of it is rate limiting or briefly unavailable. Every request
-// this package makes is idempotent (GET, PUT, DELETE), so retrying is safe.
+// this package makes is a GET, a PUT or DELETE by id, or a POST under a
+// chosen id (which meets its own earlier attempt as a conflict rather than
+// creating twice), so retrying is safe; Once narrows it further.
 func retryable(status int) bool {
 	switch status {
 	case http.StatusTooManyRequests, http.StatusBadGateway,
@@ -30,6 +32,9 @@ func retryable(status int) bool {
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	if noReplay(ctx) && !refused(resp, err) {
+		return false, nil // see NoReplay (wire.go)
 	}
 	if err != nil {
 		return !permanent(err), nil

@@ -10,12 +10,14 @@ var (
 	registry     map[string]*schema
 )
 
-// schemaByName returns the schema of an entity, or nil.
+// schemaByName returns the schema of an entity in DefaultVersion, or nil.
+// Only services and routes differ between versions (see For); foreign keys
+// resolve through these, whose primary and endpoint keys never change.
 func schemaByName(name string) *schema {
 	registryOnce.Do(func() {
 		registry = map[string]*schema{}
 		for _, s := range []*schema{
-			servicesSchema(false), routesSchema(), certificatesSchema(), caCertificatesSchema(),
+			servicesSchema(DefaultVersion), routesSchema(DefaultVersion), certificatesSchema(), caCertificatesSchema(),
 			snisSchema(), consumersSchema(), upstreamsSchema(), targetsSchema(),
 			pluginsSchema(), tagsSchema(),
 		} {

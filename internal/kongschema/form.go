@@ -1,7 +1,6 @@
 package kongschema
 
 import (
-	"fmt"
 	"maps"
 	"net/url"
 	"slices"
@@ -16,13 +15,7 @@ import (
 // single value for an array/set field becomes an array, "" becomes null.
 // Unknown keys are kept as strings (validation reports them).
 func CoerceForm(entity string, values url.Values) (map[string]any, error) {
-	s := schemaByName(entity)
-	if s == nil {
-		return nil, fmt.Errorf("no entity named '%s'", entity)
-	}
-	out := DecodeForm(values)
-	inferRecord(out, s)
-	return out, nil
+	return For(DefaultVersion).CoerceForm(entity, values)
 }
 
 // DecodeForm is CoerceForm without a schema, as Kong decodes the arguments

@@ -9,7 +9,15 @@ import (
 // The routes schema (routes.lua, routes_subschemas.lua) in the
 // traditional_compatible router flavour, Kong's default.
 
-func routesSchema() *schema {
+// routesSchema builds Kong v's routes schema. Between 3.4 and 3.10 two
+// things changed in this flavour (Kong/kong, git diff 3.4.0 master --
+// kong/db/schema/entities/routes.lua): snis elements are typedefs.sni
+// before 3.7.0 and typedefs.wildcard_host since (FeatureWildcardSNIs), and
+// before 3.6.0 the ATC router validates only routes with paths, and sees
+// only their paths (its check has field_sources {"id", "paths"}, and Kong
+// passes a check no other field), since 3.6.0 every route, whole. Fields, defaults and the other checks are the same;
+// field order differs slightly in 3.6, which localkong does not follow.
+func routesSchema(v Version) *schema {
 	protocols := &Field{
 		Type:     "set",
 		LenMin:   intp(1),
@@ -28,6 +36,18 @@ func routesSchema() *schema {
 	pathHandlingCheck := customCheck([]string{"path_handling"}, false, func(map[string]any) string { return "" })
 	atcCheck := customCheck([]string{"id", "protocols", "snis", "sources", "destinations",
 		"methods", "hosts", "paths", "headers", "expression", "regex_priority", "priority"}, true, atcRouteError)
+	if !v.AtLeast(Version{Major: 3, Minor: 6}) {
+		atcCheck = customCheck([]string{"id", "paths"}, true, func(in map[string]any) string {
+			if paths, _ := in["paths"].([]any); len(paths) == 0 {
+				return ""
+			}
+			return atcRouteError(in)
+		})
+	}
+	snis := wildcardHostField()
+	if !FeatureWildcardSNIs.In(v, "") {
+		snis = sniField()
+	}
 
 	s := newSchema(&schema{
 		name:         "routes",
@@ -48,7 +68,7 @@ func routesSchema() *schema {
 			{"response_buffering", &Field{Type: "boolean", Required: true, Default: true, HasDefault: true}},
 			{"tags", tagsField()},
 			{"service", foreignField("services")},
-			{"snis", &Field{Type: "set", Elements: wildcardHostField()}},
+			{"snis", &Field{Type: "set", Elements: snis}},
 			{"sources", sourcesField()},
 			{"destinations", sourcesField()},
 			{"methods", methodsField()},

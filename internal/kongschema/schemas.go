@@ -9,11 +9,15 @@ func Schema(entity string) (map[string]any, bool) {
 	if s == nil {
 		return nil, false
 	}
+	return schemaDocument(s), true
+}
+
+func schemaDocument(s *schema) map[string]any {
 	doc := map[string]any{
 		"fields":        fieldsJSON(s.fields),
 		"entity_checks": checksJSON(s.checks),
 	}
-	return normalize(doc).(map[string]any), true
+	return normalize(doc).(map[string]any)
 }
 
 // Entities lists the entity names Schema, Process and Validate know.

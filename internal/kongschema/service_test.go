@@ -14,7 +14,7 @@ func TestServiceDefaults(t *testing.T) {
 	 "protocol":"http","host":"service.test","port":80,"path":null,
 	 "connect_timeout":60000,"write_timeout":60000,"read_timeout":60000,
 	 "tags":null,"client_certificate":null,"tls_verify":null,"tls_verify_depth":null,
-	 "ca_certificates":null,"enabled":true,"tls_sans":null}`
+	 "ca_certificates":null,"enabled":true}`
 	wantNoViolation(t, v)
 	if got := roundTrip(t, out); !reflect.DeepEqual(got, decode(t, want)) {
 		t.Errorf("got %s\nwant %s", jsonString(got), want)

@@ -2,6 +2,9 @@ package kongschema
 
 import "testing"
 
+// ee31006 is the first Kong with tls_sans.
+var ee31006 = For(MustParseVersion("3.10.0.6"))
+
 func TestServiceTLSSANs(t *testing.T) {
 	tests := []struct {
 		name, body, want, msg string
@@ -42,7 +45,7 @@ func TestServiceTLSSANs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, v := ProcessService(Insert, obj(t, tt.body), nil)
+			out, v := ee31006.ProcessService(Insert, obj(t, tt.body), nil)
 			if tt.msg != "" {
 				wantMessage(t, v, tt.msg)
 				return
@@ -53,14 +56,15 @@ func TestServiceTLSSANs(t *testing.T) {
 }
 
 func TestServiceTLSSANsErrorBody(t *testing.T) {
-	_, v := ProcessService(Insert, obj(t, `{"host":"x","tls_sans":{"dnsnames":["ok.test","10.0.0.1"],"uris":["nope"]}}`), nil)
+	_, v := ee31006.ProcessService(Insert, obj(t, `{"host":"x","tls_sans":{"dnsnames":["ok.test","10.0.0.1"],"uris":["nope"]}}`), nil)
 	wantBody(t, v, `{"code":2,"name":"schema violation",
 		"message":"2 schema violations (tls_sans.dnsnames: {\n  [2] = \"must not be an IP\"\n}; tls_sans.uris: {\n  \"missing host in url\"\n})",
 		"fields":{"tls_sans":{"dnsnames":[null,"must not be an IP"],"uris":["missing host in url"]}}}`)
 }
 
 func TestServiceTLSSANsSchemaDocument(t *testing.T) {
-	got := roundTrip(t, fieldDoc(t, schemaDoc(t, "services"), "tls_sans"))
+	doc, _ := ee31006.Schema("services")
+	got := roundTrip(t, doc["fields"].([]any)[len(doc["fields"].([]any))-1].(map[string]any)["tls_sans"])
 	want := decode(t, `{"type":"record","fields":[
 		{"dnsnames":{"type":"array","elements":{"type":"string"}}},
 		{"uris":{"type":"array","elements":{"type":"string"}}}]}`)

@@ -153,9 +153,13 @@ func (p URLParts) String() string {
 	return b.String()
 }
 
-// defaultURLPort is the port expandURL supplies for a url without one.
+// defaultURLPort is the port expandURL supplies for a url without one: 443
+// for https, and for wss as Kong Gateway Enterprise's shorthand does; 80
+// otherwise. Kong OSS gives wss 80, but rejects protocol wss in the same
+// request, so no entity it stores and no error it sends depends on the
+// difference; the provider's plan for "wss://host" needs Enterprise's 443.
 func defaultURLPort(protocol string) int {
-	if protocol == "https" {
+	if protocol == "https" || protocol == "wss" {
 		return 443
 	}
 	return 80

@@ -104,3 +104,18 @@ func deref(s *string) any {
 	}
 	return *s
 }
+
+// TestExpandURLWSS: Kong Gateway Enterprise expands wss like https, to 443,
+// and the url rendered back leaves that port out.
+func TestExpandURLWSS(t *testing.T) {
+	p, err := ExpandURL("wss://ws.internal/feed")
+	if err != nil || p.Protocol != "wss" || p.Port != 443 || p.Path == nil || *p.Path != "/feed" {
+		t.Fatalf("ExpandURL(wss) = %+v, %v", p, err)
+	}
+	if got := p.String(); got != "wss://ws.internal/feed" {
+		t.Errorf("String() = %q", got)
+	}
+	if p, _ := ExpandURL("ws://ws.internal"); p.Port != 80 {
+		t.Errorf("ws port = %d, want 80", p.Port)
+	}
+}

@@ -61,15 +61,23 @@ func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	h := lw.Header()
-	h.Set("Server", "kong/"+a.srv.opts.Version)
+	h.Set("Server", serverToken(a.srv.version))
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Allow-Credentials", "true")
 
+	raw, segs := splitPath(r.URL.EscapedPath())
+	if a.srv.opts.Konnect && isPlatformPath(segs) {
+		if msg := konnectAuthFailure(r, a.srv.opts.AdminToken); msg != "" {
+			newProblem(http.StatusUnauthorized, msg).write(lw)
+			return
+		}
+		a.servePlatform(lw, r, segs)
+		return
+	}
 	if err := a.authorize(r); err != nil {
 		writeError(lw, err)
 		return
 	}
-	raw, segs := splitPath(r.URL.EscapedPath())
 	rq := &request{w: lw, r: r, a: a, segs: segs, raw: raw}
 	var ep endpoint
 	if a.srv.opts.Konnect {
@@ -107,7 +115,7 @@ func (a *admin) serve(rq *request, ep endpoint) {
 	rq.query = q
 	switch method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:
-		body, err := parseBody(rq.r, formEntity(rq.segs))
+		body, err := parseBody(rq.r, a.srv.rules, formEntity(rq.segs))
 		if err != nil {
 			rq.fail(err)
 			return
@@ -163,20 +171,14 @@ func (rq *request) options(ep endpoint) {
 // its result once the lock is released. A 204 sends no body.
 func (rq *request) tx(write bool, fn func(sp *space) (int, any, *apiError)) {
 	s := rq.a.store
-	status, body, err := func() (int, any, *apiError) {
-		if write {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-		} else {
-			s.mu.RLock()
-			defer s.mu.RUnlock()
+	var status int
+	var body any
+	err := errNotFound()
+	s.locked(write, func() {
+		if sp := s.lookup(rq.ns, write); sp != nil {
+			status, body, err = fn(sp)
 		}
-		sp := s.lookup(rq.ns, write)
-		if sp == nil {
-			return 0, nil, errNotFound()
-		}
-		return fn(sp)
-	}()
+	})
 	switch {
 	case err != nil:
 		rq.fail(err)
@@ -185,6 +187,18 @@ func (rq *request) tx(write bool, fn func(sp *space) (int, any, *apiError)) {
 	default:
 		rq.send(status, body)
 	}
+}
+
+// locked runs fn under the store's write lock, or its read lock.
+func (s *store) locked(write bool, fn func()) {
+	if write {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	} else {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
+	fn()
 }
 
 // lookup finds a namespace. Control planes spring into existence on first

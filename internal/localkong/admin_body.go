@@ -19,7 +19,7 @@ const (
 
 // parseBody reads a POST/PUT/PATCH body as Kong's before_filter does
 // (spec §1.2): JSON as sent, forms coerced by the entity's schema.
-func parseBody(r *http.Request, entity string) (map[string]any, *apiError) {
+func parseBody(r *http.Request, rules *kongschema.Rules, entity string) (map[string]any, *apiError) {
 	cts := r.Header.Values("Content-Type")
 	if len(cts) > 1 {
 		return nil, &apiError{status: 400, text: "Multiple Content-Type headers not allowed"}
@@ -50,7 +50,7 @@ func parseBody(r *http.Request, entity string) (map[string]any, *apiError) {
 		if err != nil {
 			return nil, messageError(400, "Cannot parse form body")
 		}
-		return formBody(entity, vals)
+		return formBody(rules, entity, vals)
 	case strings.HasPrefix(ct, "multipart/form-data"):
 		_, params, err := mime.ParseMediaType(cts[0])
 		if err != nil || params["boundary"] == "" {
@@ -60,7 +60,7 @@ func parseBody(r *http.Request, entity string) (map[string]any, *apiError) {
 		if err := r.ParseMultipartForm(maxBodyBytes); err != nil {
 			return nil, messageError(400, "Cannot parse multipart body")
 		}
-		return formBody(entity, url.Values(r.MultipartForm.Value))
+		return formBody(rules, entity, url.Values(r.MultipartForm.Value))
 	}
 	return nil, &apiError{status: 415}
 }
@@ -68,11 +68,11 @@ func parseBody(r *http.Request, entity string) (map[string]any, *apiError) {
 // formBody types form arguments by the entity's schema. Workspaces, which
 // kongschema has no schema for, get them nested but untyped, as Kong
 // decodes arguments without a schema.
-func formBody(entity string, vals url.Values) (map[string]any, *apiError) {
+func formBody(rules *kongschema.Rules, entity string, vals url.Values) (map[string]any, *apiError) {
 	if countArgs(vals) > maxArgs {
 		return nil, messageError(400, "Too many arguments")
 	}
-	if body, err := kongschema.CoerceForm(entity, vals); err == nil {
+	if body, err := rules.CoerceForm(entity, vals); err == nil {
 		return body, nil
 	}
 	return kongschema.DecodeForm(vals), nil

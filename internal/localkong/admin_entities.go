@@ -127,7 +127,7 @@ func (rq *request) create(k *kind) {
 	rq.tx(true, func(sp *space) (int, any, *apiError) {
 		e, err := rq.a.store.insert(sp, k, rq.body)
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, rq.konnectError(err)
 		}
 		return http.StatusCreated, e, nil
 	})

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // bundledPlugins are Kong 3.10's bundled plugins and their priorities, as
@@ -39,7 +41,7 @@ func (s *Server) rootInfo() map[string]any {
 	available := map[string]any{}
 	names := make([]string, 0, len(bundledPlugins))
 	for name, prio := range bundledPlugins {
-		available[name] = map[string]any{"version": s.opts.Version, "priority": prio}
+		available[name] = map[string]any{"version": s.version.String(), "priority": prio}
 		names = append(names, name)
 	}
 	sort.Strings(names)
@@ -80,10 +82,9 @@ func (s *Server) rootInfo() map[string]any {
 		"lua_ssl_trusted_certificate":   []any{"system"},
 		"node_id":                       s.nodeID,
 	}
-	return map[string]any{
+	info := map[string]any{
 		"tagline":     "Welcome to kong",
-		"version":     s.opts.Version,
-		"edition":     "community",
+		"version":     s.version.String(),
 		"hostname":    hostname,
 		"node_id":     s.nodeID,
 		"lua_version": "LuaJIT 2.1.0-20231117",
@@ -95,6 +96,11 @@ func (s *Server) rootInfo() map[string]any {
 		"configuration": conf,
 		"pids":          map[string]any{"master": pid, "workers": []any{pid}},
 	}
+	// "edition" came with Kong 3.6.0 (Kong/kong commit c014727394).
+	if s.version.AtLeast(kongschema.Version{Major: 3, Minor: 6}) {
+		info["edition"] = s.version.Edition()
+	}
+	return info
 }
 
 // sharedDicts are the lua_shared_dict sizes GET /status reports.

@@ -13,7 +13,7 @@ func (a *admin) matchSchemas(segs []string) endpoint {
 	switch {
 	case len(segs) == 2:
 		return endpoint{http.MethodGet: func(rq *request) {
-			doc, ok := kongschema.Schema(segs[1])
+			doc, ok := a.srv.rules.Schema(segs[1])
 			if !ok {
 				rq.fail(messageError(404, fmt.Sprintf("No entity named '%s'", segs[1])))
 				return
@@ -21,7 +21,7 @@ func (a *admin) matchSchemas(segs []string) endpoint {
 			rq.send(http.StatusOK, doc)
 		}}
 	case len(segs) == 3 && segs[2] == "validate":
-		return endpoint{http.MethodPost: func(rq *request) { validateSchema(rq, segs[1]) }}
+		return endpoint{http.MethodPost: func(rq *request) { validateSchema(rq, a.srv.rules, segs[1]) }}
 	case len(segs) == 3 && segs[1] == "plugins":
 		return endpoint{http.MethodGet: func(rq *request) {
 			if _, ok := bundledPlugins[segs[2]]; !ok {
@@ -37,8 +37,8 @@ func (a *admin) matchSchemas(segs []string) endpoint {
 // validateSchema is Kong's validate_schema: insert defaults and the schema
 // only, no database, so a foreign key given by name is a missing primary
 // key here.
-func validateSchema(rq *request, entity string) {
-	v, ok := kongschema.Validate(entity, rq.body)
+func validateSchema(rq *request, rules *kongschema.Rules, entity string) {
+	v, ok := rules.Validate(entity, rq.body)
 	if !ok {
 		rq.fail(messageError(404, fmt.Sprintf("No entity named '%s'", entity)))
 		return

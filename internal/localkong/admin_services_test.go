@@ -14,7 +14,7 @@ func TestServiceDefaults(t *testing.T) {
 		"name": nil, "retries": 5, "protocol": "http", "host": "service.test", "port": 80,
 		"path": nil, "connect_timeout": 60000, "write_timeout": 60000, "read_timeout": 60000,
 		"tags": nil, "client_certificate": nil, "tls_verify": nil, "tls_verify_depth": nil,
-		"ca_certificates": nil, "enabled": true, "tls_sans": nil,
+		"ca_certificates": nil, "enabled": true,
 	}
 	for k, v := range normalise(want) {
 		if got, ok := body[k]; !ok || mustJSON(got) != mustJSON(v) {

@@ -10,8 +10,12 @@ import (
 	"github.com/kong/go-kong/kong"
 )
 
+// firstWithSANs is the first Kong with tls_sans: Kong Gateway Enterprise
+// 3.10.0.6; Kong OSS has none (TestVersions).
+const firstWithSANs = "3.10.0.6"
+
 func TestServiceTLSSANs(t *testing.T) {
-	c := newClient(t, Options{})
+	c := newClient(t, Options{Version: firstWithSANs})
 	id := "a1b2c3d4-0000-4000-8000-0000000000a1"
 	sans := obj{"dnsnames": []any{"example.com", "test.example.com"}, "uris": []any{"https://example.com"}}
 	put := c.must(200, "PUT", "/services/"+id, obj{"host": "example.com", "protocol": "https", "tls_sans": sans})
@@ -51,7 +55,7 @@ func TestServiceTLSSANs(t *testing.T) {
 // TestServiceTLSSANsGoKong is go-kong's own TestServiceWithTLSSANs flow
 // (which go-kong runs only against Kong Enterprise 3.10.0.6 and later).
 func TestServiceTLSSANsGoKong(t *testing.T) {
-	srv := startServer(t, Options{})
+	srv := startServer(t, Options{Version: firstWithSANs})
 	client, err := kong.NewClient(kong.String(srv.AdminURL), http.DefaultClient)
 	if err != nil {
 		t.Fatal(err)

@@ -24,28 +24,33 @@ func (a *admin) authorize(r *http.Request) *apiError {
 	return nil
 }
 
-// konnectAuth wants "Authorization: Bearer <token>". Without a configured
-// token any bearer token passes, as a personal access token would.
+// konnectAuth wants "Authorization: Bearer <token>", answering the
+// core-entities' 401 {message, status}.
 func konnectAuth(r *http.Request, token string) *apiError {
-	unauthorized := func(msg string) *apiError {
+	if msg := konnectAuthFailure(r, token); msg != "" {
 		return &apiError{status: http.StatusUnauthorized, body: map[string]any{"message": msg, "status": 401}}
 	}
+	return nil
+}
+
+// konnectAuthFailure says why a Konnect request is not authenticated, ""
+// if it is. Without a configured token any bearer token passes, as a
+// personal access token would. The catalog and analytics send the same
+// words as a problem+json detail.
+func konnectAuthFailure(r *http.Request, token string) string {
 	values := r.Header.Values("Authorization")
 	switch {
 	case len(values) == 0:
-		return unauthorized("No API key found in request")
+		return "No API key found in request"
 	case len(values) > 1:
-		return unauthorized("Duplicate API key found")
+		return "Duplicate API key found"
 	}
 	scheme, got, ok := strings.Cut(strings.TrimSpace(values[0]), " ")
 	got = strings.TrimSpace(got)
-	if !ok || !strings.EqualFold(scheme, "Bearer") || got == "" {
-		return unauthorized("Unauthorized")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || got == "" || token != "" && !sameToken(got, token) {
+		return "Unauthorized"
 	}
-	if token != "" && !sameToken(got, token) {
-		return unauthorized("Unauthorized")
-	}
-	return nil
+	return ""
 }
 
 func sameToken(got, want string) bool {

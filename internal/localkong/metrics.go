@@ -8,22 +8,28 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // metrics counts proxied requests the way Kong's prometheus plugin does with
 // status_code_metrics=true (kong/plugins/prometheus/exporter.lua), and
 // serves them with the node-level series Kong always exports.
 type metrics struct {
-	nodeID string
+	nodeID  string
+	version kongschema.Version // kong_node_info's version
 
 	mu     sync.Mutex
 	status map[statusSeries]uint64
 
 	requests atomic.Uint64 // every request the proxy saw, matched or not
+
+	// traffic, in Konnect mode, also counts for analytics (POST /v2/metrics).
+	traffic *traffic
 }
 
 // statusSeries is one kong_http_requests_total series. consumer is always
@@ -33,7 +39,7 @@ type statusSeries struct {
 }
 
 func newMetrics() *metrics {
-	return &metrics{nodeID: uuid.NewString(), status: map[statusSeries]uint64{}}
+	return &metrics{nodeID: uuid.NewString(), version: kongschema.DefaultVersion, status: map[statusSeries]uint64{}}
 }
 
 func (m *metrics) countRequest() { m.requests.Add(1) }
@@ -55,6 +61,13 @@ func (m *metrics) record(r *proxyRoute, status int, fromService bool) {
 	}
 	if fromService {
 		s.source = "service"
+	}
+	if m.traffic != nil {
+		var svcID string
+		if r.service != nil {
+			svcID = entString(r.service["id"])
+		}
+		m.traffic.add(time.Now(), r.workspace, svcID, r.id, status, 1)
 	}
 	m.mu.Lock()
 	m.status[s]++
@@ -97,7 +110,7 @@ func (m *metrics) families() []*dto.MetricFamily {
 		family("kong_nginx_requests_total", "Number of requests total",
 			dto.MetricType_GAUGE, sample(float64(m.requests.Load()), "node_id", m.nodeID, "subsystem", "http")),
 		family("kong_node_info", "Kong Node metadata information",
-			dto.MetricType_GAUGE, sample(1, "node_id", m.nodeID, "version", gatewayVersion)),
+			dto.MetricType_GAUGE, sample(1, "node_id", m.nodeID, "version", m.version.String())),
 	}
 	if st := m.statusSamples(); len(st) > 0 {
 		fams = append(fams, family("kong_http_requests_total",

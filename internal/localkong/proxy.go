@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // routeEntry is one route as the proxy sees it: canonical entities exactly as
@@ -22,10 +24,14 @@ type routeEntry struct {
 // its compiled router between Admin API writes.
 type routeSource func() (generation uint64, entries []routeEntry)
 
-// gatewayVersion is the Kong version the proxy reports in Server and Via.
-const gatewayVersion = "3.10.0"
-
-const serverToken = "kong/" + gatewayVersion
+// serverToken is what Kong puts in Server and Via: "kong/" and
+// _KONG._VERSION, which Kong Gateway Enterprise suffixes.
+func serverToken(v kongschema.Version) string {
+	if v.Enterprise {
+		return "kong/" + v.String() + "-enterprise-edition"
+	}
+	return "kong/" + v.String()
+}
 
 // proxy is the proxy listener: it routes a request as Kong 3.10's
 // traditional_compatible router would and forwards it to the route's
@@ -42,6 +48,7 @@ const serverToken = "kong/" + gatewayVersion
 type proxy struct {
 	src     routeSource
 	metrics *metrics
+	server  string // serverToken
 
 	mu      sync.Mutex // serialises rebuilds
 	current atomic.Pointer[router]
@@ -53,7 +60,7 @@ func newProxy(src routeSource, m *metrics) http.Handler {
 	if m == nil {
 		m = newMetrics()
 	}
-	return &proxy{src: src, metrics: m}
+	return &proxy{src: src, metrics: m, server: serverToken(m.version)}
 }
 
 // router returns the compiled router, rebuilding it only when the
@@ -78,7 +85,7 @@ func (p *proxy) router() *router {
 }
 
 func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x := newExchange(w, r)
+	x := newExchange(w, r, p.server)
 	p.metrics.countRequest()
 
 	q := newRouteQuery(r)

@@ -138,13 +138,13 @@ func (p *proxy) forward(x *exchange, m routeMatch, q *routeQuery) (int, bool) {
 		}
 		h[k] = vs
 	}
-	via := "1.1 " + serverToken
+	via := "1.1 " + x.server
 	if v := resp.Header.Values("Via"); len(v) > 0 {
 		via = strings.Join(v, ", ") + ", " + via
 	}
 	h.Set("Via", via)
 	if h.Get("Server") == "" {
-		h.Set("Server", serverToken)
+		h.Set("Server", x.server)
 	}
 	h.Set("X-Kong-Upstream-Latency", strconv.FormatInt(msSince(sent), 10))
 	h.Set("X-Kong-Proxy-Latency", strconv.FormatInt(sent.Sub(x.start).Milliseconds(), 10))
@@ -213,7 +213,7 @@ func upstreamHeader(x *exchange, q *routeQuery, prefix string) http.Header {
 	h.Set("X-Real-IP", remote)
 	h.Set("X-Kong-Request-Id", x.id)
 
-	via := httpVersion(r) + " " + serverToken
+	via := httpVersion(r) + " " + x.server
 	if v := r.Header.Values("Via"); len(v) > 0 {
 		via = strings.Join(v, ", ") + ", " + via
 	}

@@ -16,14 +16,15 @@ import (
 // exchange is one proxied request and the responses Kong itself writes for
 // it (kong/pdk/response.lua exit and error, kong/error_handlers.lua).
 type exchange struct {
-	w     http.ResponseWriter
-	r     *http.Request
-	start time.Time
-	id    string // $kong_request_id
+	w      http.ResponseWriter
+	r      *http.Request
+	start  time.Time
+	id     string // $kong_request_id
+	server string // serverToken
 }
 
-func newExchange(w http.ResponseWriter, r *http.Request) *exchange {
-	return &exchange{w: w, r: r, start: time.Now(), id: newRequestID()}
+func newExchange(w http.ResponseWriter, r *http.Request, server string) *exchange {
+	return &exchange{w: w, r: r, start: time.Now(), id: newRequestID(), server: server}
 }
 
 // newRequestID is like nginx's $request_id: 32 hex digits.
@@ -37,7 +38,7 @@ func newRequestID() string {
 // (headers = server_tokens, latency_tokens, x-kong-request-id).
 func (x *exchange) kongHeaders() {
 	h := x.w.Header()
-	h.Set("Server", serverToken)
+	h.Set("Server", x.server)
 	h.Set("X-Kong-Response-Latency", strconv.FormatInt(msSince(x.start), 10))
 	h.Set("X-Kong-Request-Id", x.id)
 }

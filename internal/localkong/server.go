@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // Options configure a localkong server.
@@ -23,7 +24,13 @@ type Options struct {
 	AdminToken string
 	// Konnect serves Konnect's control-plane API instead of Kong's.
 	Konnect bool
-	// Version is reported by GET / and the Server header; default 3.10.0.
+	// Version is the Kong Gateway localkong plays, "3.4.0" to "3.10.x"
+	// (four numbers for Kong Gateway Enterprise, e.g. "3.10.0.6"); default
+	// 3.10.0. It is what GET / and the Server header report, and it selects
+	// the services and routes rules (kongschema.For): 3.4 and 3.5 take no
+	// wildcard snis and check route regexes only with paths, 3.6 takes no
+	// wildcard snis, Enterprise takes ws and wss and, from 3.10.0.6,
+	// tls_sans. With Konnect the rules are Konnect's whatever Version says.
 	Version string
 	// AdminLatency delays every Admin API request, to make round trips count.
 	AdminLatency time.Duration
@@ -32,7 +39,29 @@ type Options struct {
 	Faults *Faults
 	// AdminTLS, when set, serves the Admin API over HTTPS.
 	AdminTLS *AdminTLS
+
+	// ControlPlaneID is, with Konnect, the control plane whose routes the
+	// proxy serves (a data plane belongs to one): DefaultControlPlaneID
+	// when empty, AllControlPlanes for every one (localkong before the
+	// catalog). The Admin API serves every control plane regardless.
+	ControlPlaneID string
+	// AnalyticsUnavailable makes Konnect's POST /v2/metrics fail as
+	// Konnect can: AnalyticsNoEntitlement (403), AnalyticsTimeout (408) or
+	// AnalyticsRateLimited (429); 0 serves it. See SetAnalyticsUnavailable.
+	AnalyticsUnavailable int
+	// AnalyticsRateLimit, when > 0, allows that many POST /v2/metrics a
+	// minute per token, then 429 with Retry-After (Konnect allows 10).
+	AnalyticsRateLimit int
 }
+
+// DefaultControlPlaneID is the control plane a Konnect-mode proxy serves
+// unless Options.ControlPlaneID says otherwise: fixed, so scripts can
+// build its core-entities URL.
+const DefaultControlPlaneID = "5ca1ab1e-0000-4000-8000-00000000c0de"
+
+// AllControlPlanes as Options.ControlPlaneID makes the proxy route every
+// control plane's routes together.
+const AllControlPlanes = "*"
 
 // DefaultVersion is the Kong version localkong presents itself as.
 const DefaultVersion = "3.10.0"
@@ -51,10 +80,20 @@ type Server struct {
 	adminAddr string
 	proxyAddr string
 	store     *store
+	rules     *kongschema.Rules
+	version   kongschema.Version
 	metrics   *metrics
 	requests  atomic.Int64
 	byMethod  methodCounts
 	faults    *injector
+	pauses    *pauser
+
+	// ControlPlaneID is the control plane the proxy serves in Konnect
+	// mode ("" otherwise, and AllControlPlanes for all).
+	ControlPlaneID string
+	traffic        *traffic
+	limiter        *rateLimiter
+	analyticsFault atomic.Int32
 
 	servers   []*http.Server
 	fresh     sync.Map // net.Conn → struct{}: accepted, no request read yet
@@ -73,8 +112,31 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{opts: opts, nodeID: uuid.NewString(), store: newStore(), metrics: newMetrics()}
+	if err := validAnalyticsFault(opts.AnalyticsUnavailable); err != nil {
+		return nil, err
+	}
+	version, err := playedVersion(opts.Version)
+	if err != nil {
+		return nil, err
+	}
+	opts.Version = version.String()
+	s := &Server{opts: opts, nodeID: uuid.NewString(), version: version, metrics: newMetrics(), traffic: newTraffic()}
+	s.rules = kongschema.For(version)
+	if opts.Konnect {
+		s.rules = kongschema.For(kongschema.KonnectVersion)
+	}
+	s.store = newStore(s.rules)
 	s.metrics.nodeID = s.nodeID // one node: / and /metrics report the same node_id
+	s.metrics.version = version
+	if opts.Konnect {
+		if err := s.konnectProxy(opts.ControlPlaneID); err != nil {
+			return nil, err
+		}
+		s.analyticsFault.Store(int32(opts.AnalyticsUnavailable))
+		if opts.AnalyticsRateLimit > 0 {
+			s.limiter = &rateLimiter{n: opts.AnalyticsRateLimit}
+		}
+	}
 	var adminTLS *tls.Config
 	if opts.AdminTLS != nil {
 		var err error
@@ -99,9 +161,23 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	}
 
 	s.faults = newInjector(&admin{srv: s, store: s.store}, opts.Faults)
-	s.serve(adminLn, s.faults, adminTLS)
+	s.pauses = &pauser{next: s.faults}
+	s.serve(adminLn, s.pauses, adminTLS)
 	s.serve(proxyLn, newProxy(s.store.routeSource, s.metrics), nil)
 	return s, nil
+}
+
+// playedVersion checks a version localkong can play: Kong 3.4.0 to 3.10.x,
+// whose services and routes kongschema knows.
+func playedVersion(s string) (kongschema.Version, error) {
+	v, err := kongschema.ParseVersion(s)
+	if err != nil {
+		return v, fmt.Errorf("version: %w", err)
+	}
+	if v.Major != 3 || !v.AtLeast(kongschema.Version{Major: 3, Minor: 4}) || v.AtLeast(kongschema.Version{Major: 3, Minor: 11}) {
+		return v, fmt.Errorf("version %s: localkong plays Kong 3.4.0 to 3.10.x", s)
+	}
+	return v, nil
 }
 
 // NewTestServer starts a server on free loopback ports, for tests.
@@ -142,6 +218,7 @@ func (s *Server) track(c net.Conn, state http.ConnState) {
 // Close stops both listeners, waiting briefly for requests in flight.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.pauses.releaseAll()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		// Shutdown stops accepting at once and then waits for requests in

@@ -7,15 +7,22 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
 
 // store holds every entity in memory. Stored entity maps are never mutated
 // once saved (writes replace them), so readers may encode them after
 // releasing the lock and the proxy may keep them.
 type store struct {
+	rules  *kongschema.Rules // of the Kong version localkong plays
 	mu     sync.RWMutex
 	spaces map[string]*space // by namespace key, see nsWorkspace / nsControlPlane
 	gen    uint64            // bumped on every service or route write
+	// catalog is Konnect's API Catalog (konnect_catalog.go).
+	catalog *catalog
+	// proxied, when set, is the one namespace the proxy routes (a Konnect
+	// data plane belongs to one control plane); empty routes them all.
+	proxied string
 
 	cacheMu  sync.Mutex
 	cacheGen uint64
@@ -42,8 +49,8 @@ const defaultWorkspace = "default"
 func nsWorkspace(name string) string  { return "ws:" + name }
 func nsControlPlane(id string) string { return "cp:" + id }
 
-func newStore() *store {
-	s := &store{spaces: map[string]*space{}}
+func newStore(rules *kongschema.Rules) *store {
+	s := &store{rules: rules, spaces: map[string]*space{}, catalog: newCatalog()}
 	s.addSpace(nsWorkspace(defaultWorkspace), defaultWorkspace, "kong", workspaceEntity(uuid.NewString(), defaultWorkspace))
 	return s
 }
@@ -173,6 +180,9 @@ func (s *store) routeSource() (uint64, []routeEntry) {
 	sort.Strings(keys)
 	for _, key := range keys {
 		sp := s.spaces[key]
+		if s.proxied != "" && key != s.proxied {
+			continue
+		}
 		for _, r := range sp.sorted(entRoutes) {
 			var svc map[string]any
 			if id := refID(r["service"]); id != "" {

@@ -11,8 +11,9 @@ import (
 // that kongschema, being pure, cannot check: references, uniqueness and
 // what blocks a delete.
 type kind struct {
-	name    string
-	process func(op kongschema.Op, body, existing map[string]any) (map[string]any, *kongschema.Violation)
+	name string
+	// process validates a body under the Kong version's rules.
+	process func(r *kongschema.Rules, op kongschema.Op, body, existing map[string]any) (map[string]any, *kongschema.Violation)
 	byName  bool     // endpoint_key "name": paths take an id or a name
 	unique  []string // per-namespace unique fields besides id
 	routing bool     // writes change what the proxy routes
@@ -41,25 +42,34 @@ const (
 
 var (
 	kindServices = &kind{
-		name: entServices, process: kongschema.ProcessService,
+		name: entServices, process: (*kongschema.Rules).ProcessService,
 		byName: true, unique: []string{"name"}, routing: true,
 		foreign: []foreignKey{{"client_certificate", entCertificates}},
 		refs:    caCertificateRefs, inUse: serviceInUse,
 	}
 	kindRoutes = &kind{
-		name: entRoutes, process: kongschema.ProcessRoute,
+		name: entRoutes, process: (*kongschema.Rules).ProcessRoute,
 		byName: true, unique: []string{"name"}, routing: true,
 		foreign: []foreignKey{{"service", entServices}},
 	}
 	kindCertificates = &kind{
-		name: entCertificates, process: kongschema.ProcessCertificate,
+		name: entCertificates, process: anyVersion(kongschema.ProcessCertificate),
 		resolve: resolveCertificate, inUse: certificateInUse,
 	}
 	kindCACertificates = &kind{
-		name: entCACertificates, process: kongschema.ProcessCACertificate,
+		name: entCACertificates, process: anyVersion(kongschema.ProcessCACertificate),
 		unique: []string{"cert_digest"}, inUse: caCertificateInUse,
 	}
 )
+
+// anyVersion adapts the processing of an entity whose rules are the same
+// in every Kong version localkong plays.
+func anyVersion(fn func(kongschema.Op, map[string]any, map[string]any) (map[string]any, *kongschema.Violation)) func(
+	*kongschema.Rules, kongschema.Op, map[string]any, map[string]any) (map[string]any, *kongschema.Violation) {
+	return func(_ *kongschema.Rules, op kongschema.Op, body, existing map[string]any) (map[string]any, *kongschema.Violation) {
+		return fn(op, body, existing)
+	}
+}
 
 // kindsWithTags lists the collections GET /tags walks.
 var kindsWithTags = []*kind{kindServices, kindRoutes, kindCertificates, kindCACertificates}

@@ -1,6 +1,8 @@
 package localkong
 
 import (
+	"strings"
+
 	"github.com/google/uuid"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
@@ -41,7 +43,7 @@ func (s *store) insert(sp *space, k *kind, body map[string]any) (map[string]any,
 	if err := sp.resolveForeign(k, body); err != nil {
 		return nil, err
 	}
-	e, v := k.process(kongschema.Insert, body, nil)
+	e, v := k.process(s.rules, kongschema.Insert, body, nil)
 	if !v.Empty() {
 		return nil, errSchema(v)
 	}
@@ -61,7 +63,7 @@ func (s *store) upsert(sp *space, k *kind, sel selector, body map[string]any) (m
 	if err := sp.resolveForeign(k, body); err != nil {
 		return nil, err
 	}
-	e, v := k.process(kongschema.Upsert, body, nil)
+	e, v := k.process(s.rules, kongschema.Upsert, body, nil)
 	if !v.Empty() {
 		return nil, errSchema(v)
 	}
@@ -89,7 +91,7 @@ func (s *store) update(sp *space, k *kind, old, body map[string]any) (map[string
 	if err := sp.resolveForeign(k, body); err != nil {
 		return nil, err
 	}
-	e, v := k.process(kongschema.Update, body, clone(old))
+	e, v := k.process(s.rules, kongschema.Update, body, clone(old))
 	if !v.Empty() {
 		return nil, errSchema(v)
 	}
@@ -109,6 +111,9 @@ func (s *store) remove(sp *space, k *kind, e map[string]any) *apiError {
 	}
 	sp.remove(k, e)
 	s.touched(k)
+	if id, ok := strings.CutPrefix(sp.group, "cp:"); ok && k == kindServices {
+		s.catalog.serviceRemoved(id, e["id"].(string))
+	}
 	return nil
 }
 

@@ -23,13 +23,16 @@ type cli struct {
 	t   *testing.T
 	tf  string
 	dir string
-	bin string // the directory dev_overrides points at
 	env []string
 }
 
 // newCLI builds the provider and prepares a working directory. extraEnv
 // entries are KEY=VALUE.
-func newCLI(t *testing.T, extraEnv ...string) *cli {
+func newCLI(t *testing.T, extraEnv ...string) *cli { return newCLIs(t, 1, extraEnv...)[0] }
+
+// newCLIs builds the provider once and prepares n working directories, as
+// n Terraform workspaces would be.
+func newCLIs(t *testing.T, n int, extraEnv ...string) []*cli {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
@@ -41,30 +44,8 @@ func newCLI(t *testing.T, extraEnv ...string) *cli {
 			t.Skip("no terraform on PATH and no TF_ACC_TERRAFORM_PATH")
 		}
 	}
-	bin := t.TempDir()
-	// Without the race detector even when the tests have it: a race-enabled
-	// provider makes every terraform command several times slower, and
-	// the in-process acceptance tests run the same code under it.
-	args := []string{"build", "-o", filepath.Join(bin, "terraform-provider-servicehub"), "github.com/servicehub/terraform-provider-servicehub"}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	start := time.Now()
-	if out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	t.Logf("built the provider in %v", time.Since(start).Round(time.Millisecond))
+	bin := providerBinary(t)
 
-	dir := t.TempDir()
-	rc := filepath.Join(dir, "test.tfrc")
-	if err := os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "servicehub/servicehub" = %q
-  }
-  direct {}
-}
-`, bin)), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	// Nothing from the outside may configure Terraform or the provider.
 	var env []string
 	for _, kv := range os.Environ() {
@@ -74,8 +55,67 @@ func newCLI(t *testing.T, extraEnv ...string) *cli {
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-	return &cli{t: t, tf: tf, dir: dir, bin: bin, env: append(env, extraEnv...)}
+	clis := make([]*cli, n)
+	for i := range clis {
+		dir := t.TempDir()
+		rc := filepath.Join(dir, "test.tfrc")
+		if err := os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "servicehub/servicehub" = %q
+  }
+  direct {}
+}
+`, bin)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e := append(append([]string(nil), env...), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+		clis[i] = &cli{t: t, tf: tf, dir: dir, env: append(e, extraEnv...)}
+	}
+	return clis
+}
+
+// built is the provider binary, built once for all the tests of the
+// package that run it (TestMain removes it).
+var built struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// providerBinary builds the provider, or returns the directory it was
+// built into by an earlier test.
+func providerBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		// Not t.TempDir: the binary outlives the test that builds it.
+		if built.dir, built.err = os.MkdirTemp("", "servicehub-provider-"); built.err != nil { //nolint:usetesting // shared by the package's tests
+			return
+		}
+		// Without the race detector even when the tests have it: a
+		// race-enabled provider makes every terraform command several
+		// times slower, and the in-process acceptance tests run the same
+		// code under it.
+		args := []string{"build", "-o", filepath.Join(built.dir, "terraform-provider-servicehub"), "github.com/servicehub/terraform-provider-servicehub"}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		start := time.Now()
+		if out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %w\n%s", err, out)
+			return
+		}
+		t.Logf("built the provider in %v", time.Since(start).Round(time.Millisecond))
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.dir
+}
+
+// removeProviderBinary deletes what providerBinary built, if anything.
+func removeProviderBinary() {
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
 }
 
 // provider block requirements for dev_overrides.

@@ -3,6 +3,8 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,11 +25,14 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 
 	var (
 		versionTaken *servicehub.VersionTakenError
+		reserved     *servicehub.VersionReservedError
+		changed      *servicehub.ChangedError
 		nameTaken    *servicehub.NameTakenError
 		routeTaken   *servicehub.RouteNameTakenError
 		access       *servicehub.AccessError
 		missing      *servicehub.MissingReferenceError
 		rejected     *servicehub.RejectedError
+		unsupported  *servicehub.UnsupportedError
 	)
 	switch {
 	case errors.As(err, &versionTaken):
@@ -37,6 +42,10 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 				"A version has at most one implementation per runtime group. To manage the existing one, import it:\n\n"+
 				"  terraform import %s.<name> %s",
 				versionTaken.Version, versionTaken.Service, other.Name(), other.ID(), e.resource, importKey(other.Name(), other.ID())))
+	case errors.As(err, &reserved):
+		diags.AddAttributeError(path.Root("version"), "Version reserved by another implementation's claim", capitalize(reserved.Error())+".")
+	case errors.As(err, &changed):
+		diags.AddError(summary+": changed outside this run", capitalize(err.Error())+".")
 	case errors.As(err, &nameTaken):
 		detail := fmt.Sprintf("A Gateway Service named %q already exists in this runtime group", nameTaken.Name)
 		if nameTaken.ID != "" {
@@ -49,6 +58,8 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 			fmt.Sprintf("%s. Route names are unique in a runtime group and case-sensitive (\"foo\" and \"Foo\" are two routes). "+
 				"Choose another name, or manage the existing route by importing it:\n\n  terraform import %s.<name> %s",
 				capitalize(routeTaken.Error()), e.resource, routeTaken.Name))
+	case errors.As(err, &unsupported):
+		addUnsupported(diags, e, unsupported)
 	case errors.As(err, &access):
 		addAccessError(diags, summary, e.kongNoun(), access)
 	case errors.As(err, &missing) && e.refAttribute(missing.Field) != "":
@@ -92,7 +103,7 @@ func (e kongEntity) addFieldErrors(diags *diag.Diagnostics, summary, verb string
 		if f.Hint != "" {
 			msg += ". " + strings.TrimSuffix(strings.Replace(f.Hint, fieldName(f.Path)+" ", field+" ", 1), ".")
 		}
-		note := e.note(f.Message)
+		note := e.note(fieldName(f.Path), f.Message, set)
 		p, ok := e.attributePath(f.Path, set)
 		summary := summary
 		if summary == "" {
@@ -116,14 +127,44 @@ func (e kongEntity) addFieldErrors(diags *diag.Diagnostics, summary, verb string
 	}
 }
 
-// note is what e adds to Kong's entity-level message msg, if anything.
-func (e kongEntity) note(msg string) string {
-	for prefix, note := range e.notes {
-		if strings.HasPrefix(msg, prefix) {
-			return " " + note
+// addUnsupported reports, on each attribute concerned, a value the
+// connected Kong has no field for: nothing was sent.
+func addUnsupported(diags *diag.Diagnostics, e kongEntity, err *servicehub.UnsupportedError) {
+	for _, f := range err.Features {
+		detail := fmt.Sprintf("%s needs %s. The runtime group's Kong is %s (GET / of admin_url), which would refuse it, "+
+			"so nothing was sent. Remove it from the configuration, or point admin_url at a Kong that has it.",
+			f.What, f.Since, err.Describe())
+		if p, ok := e.attributePath([]any{f.Field}, nil); ok {
+			diags.AddAttributeError(p, "Not available in this Kong: "+f.What, detail)
+			continue
+		}
+		diags.AddError("Not available in this Kong: "+f.What, detail)
+	}
+}
+
+// note is what e adds to Kong's message msg about field ("" for the
+// entity), if anything. set is nil when the configuration is not known
+// (apply time).
+func (e kongEntity) note(field, msg string, set map[string]bool) string {
+	var out []string
+	for _, prefix := range slices.Sorted(maps.Keys(e.notes)) {
+		note := e.notes[prefix]
+		switch {
+		case strings.HasPrefix(msg, prefix):
+			out = append(out, note(strings.TrimPrefix(msg, prefix)))
+		case field != "" && strings.HasPrefix(field+": "+msg, prefix):
+			out = append(out, note(strings.TrimPrefix(field+": "+msg, prefix)))
 		}
 	}
-	return ""
+	for _, attr := range slices.Sorted(maps.Keys(e.defaults)) {
+		if def := e.defaults[attr]; set != nil && !set[attr] && strings.Contains(msg, "'"+attr+"'") {
+			out = append(out, def)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " " + strings.Join(out, " ")
 }
 
 // fieldName is the Kong field a path names, for messages: "paths" for
@@ -200,6 +241,37 @@ func addStatusError(diags *diag.Diagnostics, err error) {
 	}
 }
 
+// addLookupError reports a lookup of implementations (the data sources)
+// that failed, found nothing, or found several where there must be one.
+func addLookupError(diags *diag.Diagnostics, err error) {
+	var (
+		none      *servicehub.NoImplementationError
+		ambiguous *servicehub.AmbiguousImplementationError
+		access    *servicehub.AccessError
+	)
+	switch {
+	case errors.As(err, &none):
+		attr, check := "id", "the id"
+		switch {
+		case none.Query.Name != "":
+			attr, check = "name", "the name"
+		case none.Query.Service != "":
+			attr, check = "version", "service and version"
+		}
+		diags.AddAttributeError(path.Root(attr), "No implementation found",
+			fmt.Sprintf("%s. Check %s; the data source servicehub_implementations lists the implementations in this runtime group, "+
+				"and the provider's admin_url and workspace say which runtime group that is.", capitalize(err.Error()), check))
+	case errors.As(err, &ambiguous):
+		diags.AddAttributeError(path.Root("version"), "Several implementations of one version",
+			fmt.Sprintf("%s, since a version has at most one implementation per runtime group. To read one of them, look it up by name or id.",
+				capitalize(err.Error())))
+	case errors.As(err, &access):
+		addAccessError(diags, "Unable to read implementations", "Gateway Services", access)
+	default:
+		diags.AddError("Unable to read implementations", err.Error())
+	}
+}
+
 // addMetricsWarning explains why status_codes is empty: the other results
 // stand, so this is no reason to fail a plan.
 func addMetricsWarning(diags *diag.Diagnostics, metricsURL string, err error) {
@@ -230,4 +302,116 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// Konnect's API catalog and analytics.
+
+// addCatalogError reports a failed catalog operation; ref is the attribute
+// naming the catalog version (service_version_id), or path.Empty() on the
+// version's own resource.
+func addCatalogError(diags *diag.Diagnostics, summary string, err error) {
+	if !catalogError(diags, summary, path.Empty(), err) {
+		diags.AddError(summary, err.Error())
+	}
+}
+
+// catalogError reports err when it is the catalog's; false otherwise, for
+// the caller's own reporting.
+func catalogError(diags *diag.Diagnostics, summary string, ref path.Path, err error) bool {
+	var (
+		none        *servicehub.NoCatalogError
+		exists      *servicehub.VersionExistsError
+		missing     *servicehub.VersionNotFoundError
+		rejected    *servicehub.CatalogRejectedError
+		implemented *servicehub.VersionImplementedError
+		linked      *servicehub.ServiceLinkedError
+		notIn       *servicehub.ServiceNotInCatalogError
+		unimpl      *servicehub.UnimplementableError
+		undone      *servicehub.UndoneError
+		access      *servicehub.AccessError
+	)
+	at := func(title, detail string) {
+		if ref.Equal(path.Empty()) {
+			diags.AddError(title, detail)
+		} else {
+			diags.AddAttributeError(ref, title, detail)
+		}
+	}
+	switch {
+	case errors.As(err, &undone):
+		note := "\n\nNothing was kept: the Gateway Service written before the link was deleted again, and Terraform state holds nothing of it."
+		if undone.UndoErr != nil {
+			note = fmt.Sprintf("\n\nThe Gateway Service written before the link (id %s) could not be deleted again (%v). "+
+				"Terraform records it as tainted, so the next apply deletes it.", undone.ServiceID, undone.UndoErr)
+		}
+		var inner diag.Diagnostics
+		if !catalogError(&inner, summary, ref, undone.Err) {
+			inner.AddError(summary, undone.Err.Error())
+		}
+		for _, d := range inner {
+			if wp, ok := d.(diag.DiagnosticWithPath); ok {
+				diags.AddAttributeError(wp.Path(), d.Summary(), d.Detail()+note)
+			} else {
+				diags.AddError(d.Summary(), d.Detail()+note)
+			}
+		}
+	case errors.As(err, &none):
+		diags.AddError("The API catalog needs a Konnect control plane", capitalize(none.Error())+".")
+	case errors.As(err, &exists):
+		key := exists.ID
+		if key == "" {
+			key = exists.Service + ":" + exists.Version
+		}
+		diags.AddAttributeError(path.Root("version"), "Service version already in the catalog",
+			fmt.Sprintf("%s. The catalog keeps one API per service and version. Choose another version, or manage the existing one by importing it:\n\n"+
+				"  terraform import servicehub_service_version.<name> %s", capitalize(exists.Error()), key))
+	case errors.As(err, &missing):
+		at("Service version not found", capitalize(missing.Error())+
+			". It may have been deleted in Konnect; look it up with the servicehub_service_version data source, or create it with the resource.")
+	case errors.As(err, &implemented):
+		detail := capitalize(implemented.Error()) + ". A version has one implementation in the catalog. "
+		if implemented.ByName != "" {
+			detail += fmt.Sprintf("To manage it, import it:\n\n  terraform import servicehub_implementation.<name> %s", implemented.ByName)
+		} else {
+			detail += "That Gateway Service is in another control plane: unlink it there first."
+		}
+		at("Service version already implemented", detail)
+	case errors.As(err, &linked):
+		at("Gateway Service linked to another API", capitalize(linked.Error())+
+			". Remove that link first (in Konnect, or change or remove the service_version_id that made it), then apply again.")
+	case errors.As(err, &notIn):
+		at("Gateway Service not found by the catalog", capitalize(notIn.Error())+
+			".\n\nThe catalog looks the Gateway Service up in the control plane of admin_url. Check that konnect_url (or KONNECT_SERVER_URL), "+
+			"when set, names the same Konnect organization and region as admin_url.")
+	case errors.As(err, &unimpl):
+		at("Service version cannot be implemented", capitalize(unimpl.Error())+".")
+	case errors.As(err, &rejected):
+		for _, f := range rejected.Fields {
+			p, ok := catalogFieldPath(f.Field)
+			if ok && ref.Equal(path.Empty()) {
+				diags.AddAttributeError(p, summary, "The API catalog rejected "+f.Field+": "+strings.TrimSuffix(f.Reason, ".")+".")
+			} else {
+				diags.AddError(summary, "The API catalog rejected "+f.Field+": "+strings.TrimSuffix(f.Reason, ".")+".")
+			}
+		}
+	case errors.As(err, &access):
+		addAccessError(diags, summary, "the API catalog", access)
+	default:
+		return false
+	}
+	return true
+}
+
+// addAnalyticsWarning explains empty status codes on Konnect: analytics
+// gave none, the other results stand.
+func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
+	cause := err.Error()
+	var un *servicehub.AnalyticsUnavailableError
+	if errors.As(err, &un) {
+		cause = un.Cause()
+	}
+	diags.AddWarning("Status codes unavailable: "+cause,
+		fmt.Sprintf("status_codes and total_requests are empty: Konnect analytics gave no counts (%s). "+
+			"The implementation and its routes are still read. Analytics needs Konnect Advanced Analytics and allows about 10 queries a minute; "+
+			"the next plan tries again.", err))
 }

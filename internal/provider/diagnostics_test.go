@@ -137,7 +137,7 @@ func TestAddEntityError_route(t *testing.T) {
 		"[] Unable to create route: Kong rejected the route: must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'. A route must say which requests it matches.",
 		// Not an attribute: reported on the resource, with the field.
 		"[] Unable to create route: Kong rejected the route: expression: unknown field.",
-		"[methods[1]] Unable to create route: Kong rejected methods: invalid value: get.",
+		"[methods[1]] Unable to create route: Kong rejected methods: invalid value: get. HTTP methods are upper case: \"GET\".",
 		"[sources] Unable to create route: Kong rejected sources: cannot set 'sources' when 'protocols' is 'http' or 'https'.",
 	}
 	got := strings.Split(strings.TrimSpace(diagText(diags)), "\n")
@@ -148,6 +148,23 @@ func TestAddEntityError_route(t *testing.T) {
 		if strings.TrimSpace(got[i]) != want[i] {
 			t.Errorf("diagnostic %d:\n got %s\nwant %s", i, strings.TrimSpace(got[i]), want[i])
 		}
+	}
+
+	// The default protocols are said where Kong's message names protocols
+	// and the configuration did not set them; at apply time (set nil) the
+	// configuration is not known, so nothing is said.
+	const mustSet = "must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'https'"
+	const def = `the route's protocols are the default, ["http", "https"]`
+	for _, tc := range []struct {
+		set  map[string]bool
+		want bool
+	}{{map[string]bool{"tags": true}, true}, {map[string]bool{"protocols": true}, false}, {nil, false}} {
+		if got := routeKong.note("", mustSet, tc.set); strings.Contains(got, def) != tc.want || !strings.Contains(got, "A route must say which requests it matches.") {
+			t.Errorf("set %v: note %q", tc.set, got)
+		}
+	}
+	if got := routeKong.note("paths", "invalid value: get", nil); got != "" {
+		t.Errorf("the methods note on paths: %q", got)
 	}
 
 	diags = nil

@@ -16,14 +16,14 @@ func TestAccExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := startKong(t, localkong.Options{})
-	config := providerConfig(srv.AdminURL) + string(example)
+	srv := startKong(t, localkong.Options{}).uses("payments", "payments-v1", "orders", "orders-v2")
+	config := providerConfig(srv.AdminURL) + srv.hcl(string(example))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
 			{Config: config},
 			emptyPlanStep(config),
-			{ResourceName: "servicehub_implementation.payments_v1", ImportState: true, ImportStateId: "payments-v1", ImportStateVerify: true},
+			{ResourceName: "servicehub_implementation.payments_v1", ImportState: true, ImportStateId: srv.n("payments-v1"), ImportStateVerify: true},
 			{ResourceName: "servicehub_implementation.orders_v2", ImportState: true, ImportStateVerify: true},
 		},
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/kong/go-kong/kong"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
@@ -18,7 +19,7 @@ import (
 // kongHolds lists what Kong really holds, with fault injection paused so
 // the check itself cannot fail on one, and compares it with the expected
 // services (name → upstream host) and routes (name → service name, path).
-func kongHolds(t *testing.T, srv *localkong.Server, faults *localkong.Faults, services map[string]string, routes map[string][2]string) error {
+func kongHolds(t *testing.T, srv *testKong, faults *localkong.Faults, services map[string]string, routes map[string][2]string) error {
 	t.Helper()
 	if err := srv.SetFaults(nil); err != nil {
 		return err
@@ -87,27 +88,33 @@ func kongHolds(t *testing.T, srv *localkong.Server, faults *localkong.Faults, se
 // faultFleet is n implementations with a route each. Version v2 moves every
 // upstream and path, so that an update rewrites every entity.
 func faultFleet(adminURL string, n int, version string, extra ...string) (config string, services map[string]string, routes map[string][2]string) {
-	services, routes = map[string]string{}, map[string][2]string{}
-	for i := 0; i < n; i++ {
-		services[fmt.Sprintf("ff-%d", i)] = fmt.Sprintf("ff-%d-%s.internal", i, version)
-		routes[fmt.Sprintf("ff-%d", i)] = [2]string{fmt.Sprintf("ff-%d", i), fmt.Sprintf("/%s/ff-%d", version, i)}
-	}
-	config = providerConfig(adminURL, extra...) + fmt.Sprintf(`
-resource "servicehub_implementation" "ff" {
-  count   = %[1]d
-  service = "ff-${count.index}"
-  version = "v1"
-  name    = "ff-${count.index}"
-  url     = "http://ff-${count.index}-%[2]s.internal:8080/api"
+	return namedFleet("ff", adminURL, n, version, extra...)
 }
 
-resource "servicehub_route" "ff" {
-  count             = %[1]d
-  implementation_id = servicehub_implementation.ff[count.index].id
-  name              = "ff-${count.index}"
-  paths             = ["/%[2]s/ff-${count.index}"]
+// namedFleet is faultFleet with names, services and paths starting with
+// prefix (a Terraform identifier).
+func namedFleet(prefix, adminURL string, n int, version string, extra ...string) (config string, services map[string]string, routes map[string][2]string) {
+	services, routes = map[string]string{}, map[string][2]string{}
+	for i := 0; i < n; i++ {
+		services[fmt.Sprintf("%s-%d", prefix, i)] = fmt.Sprintf("%s-%d-%s.internal", prefix, i, version)
+		routes[fmt.Sprintf("%s-%d", prefix, i)] = [2]string{fmt.Sprintf("%s-%d", prefix, i), fmt.Sprintf("/%s/%s-%d", version, prefix, i)}
+	}
+	config = providerConfig(adminURL, extra...) + fmt.Sprintf(`
+resource "servicehub_implementation" "%[3]s" {
+  count   = %[1]d
+  service = "%[3]s-${count.index}"
+  version = "v1"
+  name    = "%[3]s-${count.index}"
+  url     = "http://%[3]s-${count.index}-%[2]s.internal:8080/api"
 }
-`, n, version)
+
+resource "servicehub_route" "%[3]s" {
+  count             = %[1]d
+  implementation_id = servicehub_implementation.%[3]s[count.index].id
+  name              = "%[3]s-${count.index}"
+  paths             = ["/%[2]s/%[3]s-${count.index}"]
+}
+`, n, version, prefix)
 	return config, services, routes
 }
 
@@ -181,6 +188,7 @@ func TestAccFaults_fleet(t *testing.T) {
 // implementation.
 func TestAccFaults_retriesExhausted(t *testing.T) {
 	t.Parallel()
+	skipExternal(t, "injects faults (localkong SetFaults)")
 	down := &localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{localkong.Fault503}}
 	srv := startKong(t, localkong.Options{})
 	config := providerConfig(srv.AdminURL, "max_retries = 2") + simpleImpl
@@ -204,11 +212,12 @@ func TestAccFaults_retriesExhausted(t *testing.T) {
 }
 
 // TestAccFaults_lostResponses: every write is applied by Kong but its
-// response is lost, on every attempt. The provider asks Kong for the id it
-// wrote and carries on, so the apply succeeds and nothing is duplicated.
+// response is lost, on every attempt (a retried POST meets its own first
+// attempt as a primary key violation). The provider asks Kong for the id
+// it wrote and carries on, so the apply succeeds and nothing is duplicated.
 func TestAccFaults_lostResponses(t *testing.T) {
 	t.Parallel()
-	lost := &localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{localkong.FaultDropAfter}, Methods: []string{"PUT"}}
+	lost := &localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{localkong.FaultDropAfter}, Methods: []string{"PUT", "POST"}}
 	srv := startKong(t, localkong.Options{Faults: lost})
 	config, svcs, routes := faultFleet(srv.AdminURL, 3, "v1", "max_retries = 1")
 	resource.Test(t, resource.TestCase{
@@ -218,7 +227,7 @@ func TestAccFaults_lostResponses(t *testing.T) {
 			Config: config,
 			Check: func(*terraform.State) error {
 				if n := srv.FaultCounts()[localkong.FaultDropAfter]; n < 12 {
-					return fmt.Errorf("%d responses lost, want every PUT attempt's (12)", n)
+					return fmt.Errorf("%d responses lost, want every write attempt's (12)", n)
 				}
 				return kongHolds(t, srv, lost, svcs, routes)
 			},
@@ -232,15 +241,16 @@ func TestAccFaults_lostResponses(t *testing.T) {
 // replaces it instead of creating a second one.
 func TestAccFaults_unconfirmedCreateIsTainted(t *testing.T) {
 	t.Parallel()
+	skipExternal(t, "injects faults (localkong SetFaults)")
 	// The version check's listing gets through; the create and the
 	// lookup of what it wrote do not.
 	dropAll := &localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{localkong.FaultDropAfter}, Match: func(r *http.Request) bool {
-		return r.Method == http.MethodPut || strings.HasPrefix(r.URL.Path, "/services/")
+		return r.Method == http.MethodPost || r.Method == http.MethodPut || strings.HasPrefix(r.URL.Path, "/services/")
 	}}
 	srv := startKong(t, localkong.Options{})
 	config := providerConfig(srv.AdminURL, "max_retries = 1") + simpleImpl
 	one := map[string]string{"payments-v1": "payments.internal"}
-	var first string
+	var first, token string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		CheckDestroy:             func(*terraform.State) error { return kongHolds(t, srv, nil, nil, nil) },
@@ -259,7 +269,7 @@ func TestAccFaults_unconfirmedCreateIsTainted(t *testing.T) {
 					if err != nil || len(svcs) != 1 {
 						t.Fatalf("after the lost create Kong holds %d services (%v), want 1", len(svcs), err)
 					}
-					first = *svcs[0].ID
+					first, token = *svcs[0].ID, createToken(svcs[0])
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -267,9 +277,12 @@ func TestAccFaults_unconfirmedCreateIsTainted(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(*terraform.State) error { return kongHolds(t, srv, nil, one, nil) },
+					// Replaced at the same slot id: a new insert, with a
+					// token of its own.
 					func(s *terraform.State) error {
-						if id := s.RootModule().Resources[res].Primary.ID; id == first {
-							return fmt.Errorf("the tainted service %s was kept", id)
+						svc, err := kongClient(t, srv.AdminURL, "", "").Services.Get(context.Background(), &first)
+						if id := s.RootModule().Resources[res].Primary.ID; err != nil || id != first || createToken(svc) == token {
+							return fmt.Errorf("state id %s, Kong %v, %v: want the tainted service %s replaced", id, svc, err, first)
 						}
 						return nil
 					},
@@ -299,4 +312,14 @@ func TestAccFaults_deleteRetried(t *testing.T) {
 			Check:  func(*terraform.State) error { return kongHolds(t, srv, lostDeletes, svcs, routes) },
 		}},
 	})
+}
+
+// createToken is the servicehub:create= tag of the insert that made svc.
+func createToken(svc *kong.Service) string {
+	for _, t := range kongTags(svc) {
+		if strings.HasPrefix(t, "servicehub:create=") {
+			return t
+		}
+	}
+	return ""
 }

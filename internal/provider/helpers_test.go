@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -11,7 +12,6 @@ import (
 	"fmt"
 	"math/big"
 	"net"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/kong/go-kong/kong"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
@@ -132,31 +133,60 @@ func testFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 	}
 }
 
-// startKong runs a localkong for one test.
-func startKong(t *testing.T, opts localkong.Options) *localkong.Server {
+// testKong is the Kong one test talks to: a localkong of its own, or the
+// Kong at KONG_ADMIN_URL (see external_test.go), shared with other tests.
+type testKong struct {
+	*localkong.Server // nil against an external Kong
+	// AdminURL and ProxyURL are where the test reaches it.
+	AdminURL, ProxyURL string
+	// Version and Flavor are what its GET / says.
+	Version kongschema.Version
+	Flavor  string
+
+	sfx   string   // appended to names against a shared Kong
+	names []string // names hcl makes unique
+}
+
+// startKong gives a test its Kong: a localkong with opts, or, against an
+// external Kong, that Kong; a test whose opts only localkong has skips
+// there.
+func startKong(t *testing.T, opts localkong.Options) *testKong {
 	t.Helper()
+	if extKong != nil {
+		if why := localOnly(opts); why != "" {
+			skipBecause(t, "localkong only: "+why)
+		}
+		return &testKong{AdminURL: extKong.adminURL, ProxyURL: extKong.proxyURL,
+			Version: extKong.version, Flavor: extKong.flavor, sfx: uniqueSuffix()}
+	}
 	srv, err := localkong.NewTestServer(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	return srv
+	v := kongschema.DefaultVersion
+	if opts.Version != "" {
+		v = kongschema.MustParseVersion(opts.Version)
+	}
+	return &testKong{Server: srv, AdminURL: srv.AdminURL, ProxyURL: srv.ProxyURL, Version: v, Flavor: "traditional_compatible"}
 }
 
 // kongClient talks to Kong behind the provider's back, for out-of-band
-// edits and for checking what the provider really wrote.
+// edits and for checking what the provider really wrote. Against the
+// external Kong it sends KONG_ADMIN_TOKEN and uses KONG_WORKSPACE unless
+// told otherwise.
 func kongClient(t *testing.T, adminURL, token, workspace string) *kong.Client {
 	t.Helper()
 	c, err := kong.NewClient(kong.String(adminURL), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if extKong != nil && adminURL == extKong.adminURL {
+		token, workspace = cmp.Or(token, extKong.token), cmp.Or(workspace, extKong.workspace)
+	}
 	c.SetWorkspace(workspace)
 	if token != "" {
-		c.SetDoer(func(ctx context.Context, hc *http.Client, req *http.Request) (*http.Response, error) {
-			req.Header.Set("Kong-Admin-Token", token)
-			return hc.Do(req.WithContext(ctx))
-		})
+		c.SetDoer(tokenDoer(token))
 	}
 	return c
 }

@@ -18,6 +18,8 @@ type implementationModel struct {
 	Service types.String `tfsdk:"service"`
 	Version types.String `tfsdk:"version"`
 	Name    types.String `tfsdk:"name"`
+	// ServiceVersionID is not Kong's: the catalog link (implementation_link.go).
+	ServiceVersionID types.String `tfsdk:"service_version_id"`
 
 	URL      types.String `tfsdk:"url"`
 	Protocol types.String `tfsdk:"protocol"`
@@ -94,6 +96,7 @@ func (m implementationModel) expand(ctx context.Context) (servicehub.Implementat
 		TLSVerifyDepth: intPointer(m.TLSVerifyDepth),
 		Enabled:        m.Enabled.ValueBoolPointer(),
 		CreatedAt:      intPointer(m.CreatedAt),
+		UpdatedAt:      intPointer(m.UpdatedAt), // of the state: what the run read; a plan's is unknown
 	}
 	if !m.ClientCertificateID.IsNull() {
 		s.ClientCertificate = &kong.Certificate{ID: m.ClientCertificateID.ValueStringPointer()}
@@ -121,15 +124,15 @@ func flatten(ctx context.Context, impl servicehub.Implementation, prior implemen
 		Service:        optionalString(impl.Service),
 		Version:        optionalString(impl.Version),
 		Name:           types.StringPointerValue(s.Name),
-		Retries:        types.Int64Value(int64(intOr(s.Retries, 0))),
-		ConnectTimeout: types.Int64Value(int64(intOr(s.ConnectTimeout, 0))),
-		WriteTimeout:   types.Int64Value(int64(intOr(s.WriteTimeout, 0))),
-		ReadTimeout:    types.Int64Value(int64(intOr(s.ReadTimeout, 0))),
+		Retries:        types.Int64Value(int64(intOrZero(s.Retries))),
+		ConnectTimeout: types.Int64Value(int64(intOrZero(s.ConnectTimeout))),
+		WriteTimeout:   types.Int64Value(int64(intOrZero(s.WriteTimeout))),
+		ReadTimeout:    types.Int64Value(int64(intOrZero(s.ReadTimeout))),
 		TLSVerify:      types.BoolPointerValue(s.TLSVerify),
 		TLSVerifyDepth: int64Value(s.TLSVerifyDepth),
 		Enabled:        types.BoolValue(impl.Enabled()),
-		CreatedAt:      types.Int64Value(int64(intOr(s.CreatedAt, 0))),
-		UpdatedAt:      types.Int64Value(int64(intOr(s.UpdatedAt, 0))),
+		CreatedAt:      types.Int64Value(int64(intOrZero(s.CreatedAt))),
+		UpdatedAt:      types.Int64Value(int64(intOrZero(s.UpdatedAt))),
 	}
 	ep := kongschema.URLParts{Protocol: stringOf(s.Protocol), Host: stringOf(s.Host), Path: s.Path}
 	if s.Port != nil {

@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -16,24 +18,69 @@ import (
 
 func (r *implementationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("url"), path.MatchRoot("host")),
+		resourcevalidator.AtLeastOneOf(path.MatchRoot("url"), path.MatchRoot("host")),
 	}
 }
 
-// ValidateConfig applies Kong's rules for Gateway Services at plan time.
+// ValidateConfig applies Kong's rules for Gateway Services at plan time,
+// and checks that url and its components agree when both are set.
 func (r *implementationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	implementationKong.checkConfig(ctx, req, resp)
+	implementationKong.checkConfig(req, resp)
+	validateLinkConfig(ctx, req, resp)
+	config, diags := implementationCodec.get(ctx, req.Config.Raw)
+	if diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	checkURLAgrees(config, &resp.Diagnostics)
+}
+
+// checkURLAgrees: url and protocol, host, port and path may all be set, as
+// terraform plan -generate-config-out writes them for an imported
+// implementation; then each component set must be what url expands to.
+// Components left unset are taken from url.
+func checkURLAgrees(config implementationModel, diags *diag.Diagnostics) {
+	if config.URL.IsNull() || config.URL.IsUnknown() {
+		return
+	}
+	ep, err := kongschema.ExpandURL(config.URL.ValueString())
+	if err != nil {
+		return // Kong's own message, from checkConfig
+	}
+	disagree := func(attr string, set, fromURL any) {
+		diags.AddAttributeError(path.Root(attr), "url and "+attr+" disagree",
+			fmt.Sprintf("%s is %s, but url %q has %s %s. Set the upstream either as url or as protocol, host, port and path; "+
+				"when both are set (as generated import configuration does), they must agree.",
+				attr, set, config.URL.ValueString(), attr, fromURL))
+	}
+	if v := config.Protocol; !v.IsNull() && !v.IsUnknown() && v.ValueString() != ep.Protocol {
+		disagree("protocol", fmt.Sprintf("%q", v.ValueString()), fmt.Sprintf("%q", ep.Protocol))
+	}
+	if v := config.Host; !v.IsNull() && !v.IsUnknown() && v.ValueString() != ep.Host {
+		disagree("host", fmt.Sprintf("%q", v.ValueString()), fmt.Sprintf("%q", ep.Host))
+	}
+	if v := config.Port; !v.IsNull() && !v.IsUnknown() && v.ValueInt64() != int64(ep.Port) {
+		disagree("port", fmt.Sprint(v.ValueInt64()), fmt.Sprint(ep.Port))
+	}
+	if v := config.Path; !v.IsNull() && !v.IsUnknown() && (ep.Path == nil || v.ValueString() != *ep.Path) {
+		fromURL := "no path"
+		if ep.Path != nil {
+			fromURL = fmt.Sprintf("%q", *ep.Path)
+		}
+		disagree("path", fmt.Sprintf("%q", v.ValueString()), fromURL)
+	}
 }
 
 // ModifyPlan keeps url and its components in step, so either form plans
 // exactly what Kong will store and neither drifts:
 //   - url set: the components are its expansion under Kong's rules, known
-//     at plan time;
+//     at plan time (components also set agree with it, or are unknown and
+//     stay so);
 //   - components set: unset ones take Kong's defaults (protocol http, port
 //     80, no path) rather than their prior values, so removing one from the
 //     configuration clears it, and url is rendered from them.
 func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	config, plan, ok := planned(ctx, implementationCodec, req, resp)
+	config, plan, ok := plannedBy(ctx, implementationCodec, req, resp)
 	if !ok {
 		return
 	}
@@ -45,12 +92,14 @@ func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.Mo
 		plan.Host = types.StringUnknown()
 		plan.Port = types.Int64Unknown()
 		plan.Path = types.StringUnknown()
+		keepConfigured(config, &plan)
 	case !config.URL.IsNull():
 		ep, err := kongschema.ExpandURL(config.URL.ValueString())
 		if err != nil {
 			return // reported by ValidateConfig
 		}
 		plan.setEndpoint(ep)
+		keepConfigured(config, &plan)
 	default:
 		plan.Protocol = config.Protocol
 		if plan.Protocol.IsNull() {
@@ -69,6 +118,7 @@ func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 	}
 
+	r.planLink(ctx, req, resp, config, &plan)
 	raw, diags := implementationCodec.set(ctx, plan)
 	// The framework only marks updated_at unknown when the configuration
 	// changed; the defaults above can plan a change on their own.
@@ -82,9 +132,36 @@ func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 }
 
+// keepConfigured plans the components the configuration sets alongside
+// url as configured: Terraform requires that of every configured value.
+func keepConfigured(config implementationModel, plan *implementationModel) {
+	if !config.Protocol.IsNull() {
+		plan.Protocol = config.Protocol
+	}
+	if !config.Host.IsNull() {
+		plan.Host = config.Host
+	}
+	if !config.Port.IsNull() {
+		plan.Port = config.Port
+	}
+	if !config.Path.IsNull() {
+		plan.Path = config.Path
+	}
+}
+
 // planned reads the configuration and the proposed plan of a create or
 // update into models; ok is false for a destroy, or when either failed.
-func planned[T any](ctx context.Context, c *codec[T], req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (config, plan T, ok bool) {
+func planned[T any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (config, plan T, ok bool) {
+	if req.Plan.Raw.IsNull() {
+		return config, plan, false // destroy
+	}
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	return config, plan, !resp.Diagnostics.HasError()
+}
+
+// plannedBy is planned through a codec (model_codec.go).
+func plannedBy[T any](ctx context.Context, c *codec[T], req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (config, plan T, ok bool) {
 	if req.Plan.Raw.IsNull() {
 		return config, plan, false // destroy
 	}

@@ -82,6 +82,28 @@ func TestModifyPlanURLGivesComponents(t *testing.T) {
 	}
 }
 
+// Generated import configuration sets url and every component: the plan
+// is the configuration, and a component not known yet stays unknown.
+func TestModifyPlanURLAndComponents(t *testing.T) {
+	config := model()
+	config.URL = types.StringValue("http://pay.test:8080/api")
+	config.Protocol, config.Host, config.Port, config.Path = types.StringValue("http"), types.StringValue("pay.test"), types.Int64Value(8080), types.StringValue("/api")
+	if got := runModifyPlan(t, config, config, nil); !reflect.DeepEqual(got, config) {
+		t.Errorf("plan %+v differs from the configuration %+v", got, config)
+	}
+	config.Host = types.StringUnknown()
+	got := runModifyPlan(t, config, config, nil)
+	if !got.Host.IsUnknown() || got.Port.ValueInt64() != 8080 {
+		t.Errorf("host = %v port = %v, want unknown and 8080", got.Host, got.Port)
+	}
+	config.URL = types.StringUnknown()
+	config.Host = types.StringValue("pay.test")
+	got = runModifyPlan(t, config, config, nil)
+	if got.Host.ValueString() != "pay.test" || !got.URL.IsUnknown() {
+		t.Errorf("url unknown: host = %v url = %v", got.Host, got.URL)
+	}
+}
+
 func TestModifyPlanUnknownURL(t *testing.T) {
 	config := model()
 	config.URL = types.StringUnknown()
@@ -192,6 +214,20 @@ func TestImplementationValidateConfig(t *testing.T) {
 			"client_certificate_id": str("nope")}), []want{{"client_certificate_id", "expected a valid UUID"}}},
 		{"bad tag", base(map[string]tftypes.Value{"host": str("h"),
 			"tags": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("a,b")})}), []want{{"tags", "Kong would reject tags:"}}},
+		// url with its components, as -generate-config-out writes them.
+		{"url and agreeing components", base(map[string]tftypes.Value{"url": str("https://pay.internal:8443/api"),
+			"protocol": str("https"), "host": str("pay.internal"), "port": num(8443), "path": str("/api")}), nil},
+		{"url and some components", base(map[string]tftypes.Value{"url": str("http://pay.internal/api"), "port": num(80)}), nil},
+		{"url and disagreeing components", base(map[string]tftypes.Value{"url": str("http://pay.internal/api"),
+			"protocol": str("https"), "host": str("other.internal"), "port": num(8080)}), []want{
+			{"host", `host is "other.internal", but url "http://pay.internal/api" has host "pay.internal"`},
+			{"port", `port is 8080, but url "http://pay.internal/api" has port 80`},
+			{"protocol", `protocol is "https", but url "http://pay.internal/api" has protocol "http"`},
+		}},
+		{"url without a path and a path", base(map[string]tftypes.Value{"url": str("http://pay.internal"), "path": str("/api")}), []want{
+			{"path", `path is "/api", but url "http://pay.internal" has path no path`},
+		}},
+		{"url and an unknown component", base(map[string]tftypes.Value{"url": str("http://pay.internal"), "host": unknown}), nil},
 		// Values known only at apply are checked then; the known ones now.
 		{"url unknown", base(map[string]tftypes.Value{"url": unknown, "tls_verify": tftypes.NewValue(tftypes.Bool, true)}), nil},
 		{"protocol unknown, path still checked", base(map[string]tftypes.Value{"host": str("h"), "protocol": unknown, "path": str("api")}), []want{
@@ -235,7 +271,7 @@ resource "servicehub_implementation" "test" {
 			step("host = \"example.com\"\ntls_verify = true", `Invalid tls_verify.*tls_verify can only be set when protocol is.*"http"`),
 			step("url = \"http://example.com\"\nca_certificates = [\"6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a\"]", `Invalid ca_certificates.*ca_certificates can only be set when protocol is`),
 			step("host = \"example.com\"\nprotocol = \"grpc\"\npath = \"/x\"", `Invalid path.*value must be null.*"grpc"`),
-			step("url = \"http://example.com\"\nhost = \"example.com\"", `Invalid Attribute Combination`),
+			step("url = \"http://example.com\"\nhost = \"other.example.com\"", `url and host disagree.*host is "other.example.com", but url "http://example.com" has host "example.com"`),
 			step("protocol = \"https\"", `Missing Attribute Configuration.*url,host`),
 			step("host = \"example.com:80\"", `Invalid host`),
 			step("host = \"example.com\"\npath = \"api\"", `Invalid path`),

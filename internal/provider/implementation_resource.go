@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -36,7 +34,8 @@ var (
 func NewImplementationResource() resource.Resource { return &implementationResource{} }
 
 type implementationResource struct {
-	impls *servicehub.Implementations
+	impls   *servicehub.Implementations
+	catalog *servicehub.Catalog // for service_version_id (implementation_link.go)
 }
 
 // implementationCodec reads and writes implementationModel.
@@ -51,7 +50,7 @@ var implementationKong = kongEntity{
 		field: "client_certificate", title: "Certificate not found", noun: "certificate",
 		advice: "Upload the client certificate to Kong first, or refer to an existing one.",
 	}},
-	local:         []string{"service", "version"},
+	local:         []string{"service", "version", "service_version_id"},
 	shorthand:     "url",
 	shorthandInto: []string{"protocol", "host", "port", "path"},
 	attrs:         attributeTypes(implementationSchema()),
@@ -81,7 +80,6 @@ func implementationSchema() schema.Schema {
 			Default:     int64default.StaticInt64(defaultTimeout),
 		}
 	}
-	notWithURL := stringvalidator.ConflictsWith(path.MatchRoot("url"))
 
 	return schema.Schema{
 		Description: "An implementation of a Service Hub service version: the Kong Gateway Service that serves the version in this runtime group. " +
@@ -93,49 +91,51 @@ func implementationSchema() schema.Schema {
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"service": schema.StringAttribute{
-				Description: "Service Hub service this implements, e.g. `payments`. Recorded on the Gateway Service as the tag `servicehub:service=<service>`.",
-				Required:    true,
-				Validators:  []validator.String{serviceRule},
+				Description: "Service Hub service this implements, e.g. `payments`. Recorded on the Gateway Service as the tag `servicehub:service=<service>`. " +
+					"Required unless `service_version_id` is set, which computes it.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{serviceRule},
 			},
 			"version": schema.StringAttribute{
-				Description: "Version of the service this implements, e.g. `v1`. Recorded as the tag `servicehub:version=<version>`.",
-				Required:    true,
-				Validators:  []validator.String{versionRule},
+				Description: "Version of the service this implements, e.g. `v1`. Recorded as the tag `servicehub:version=<version>`. " +
+					"Required unless `service_version_id` is set, which computes it.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{versionRule},
 			},
+			"service_version_id": serviceVersionIDAttribute(),
 			"name": schema.StringAttribute{
 				Description: "Gateway Service name, unique in the runtime group. Renaming updates the service in place.",
 				Required:    true,
 			},
 			"url": schema.StringAttribute{
 				Description: "Upstream URL, shorthand for `protocol`, `host`, `port` and `path` (expanded as Kong does: without a port, 443 for https and 80 otherwise). " +
-					"Conflicts with those four. When they are used instead, `url` is computed from them.",
+					"Either `url` or `host` must be set. When `url` is set, the four are computed from it, and any of them also set must agree with it " +
+					"(as in the configuration `terraform plan -generate-config-out` writes); when they are used instead, `url` is computed from them.",
 				Optional: true,
 				Computed: true,
 			},
 			"protocol": schema.StringAttribute{
 				Description: "Protocol used to reach the upstream: one of `" + strings.Join(kongschema.ServiceProtocols(true), "`, `") + "` " +
 					"(`ws` and `wss` on Kong Gateway Enterprise and Konnect). Defaults to `http`, or to the scheme of `url`.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{notWithURL},
+				Optional: true,
+				Computed: true,
 			},
 			"host": schema.StringAttribute{
 				Description: "Upstream host name or IP address, without a port. Required unless `url` is set.",
 				Optional:    true,
 				Computed:    true,
-				Validators:  []validator.String{notWithURL},
 			},
 			"port": schema.Int64Attribute{
 				Description: "Upstream port. Defaults to `80`, or to the port of `url`.",
 				Optional:    true,
 				Computed:    true,
-				Validators:  []validator.Int64{int64validator.ConflictsWith(path.MatchRoot("url"))},
 			},
 			"path": schema.StringAttribute{
 				Description: "Path prefix of requests to the upstream, starting with `/`. Not allowed with protocols tcp, tls, udp, grpc and grpcs.",
 				Optional:    true,
 				Computed:    true,
-				Validators:  []validator.String{notWithURL},
 			},
 			"retries": schema.Int64Attribute{
 				Description: fmt.Sprintf("Retries on upstream failure, 0 to 32767. Defaults to `%d`.", defaultRetries),
@@ -203,6 +203,7 @@ func implementationSchema() schema.Schema {
 func (r *implementationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
 		r.impls = client.Implementations
+		r.catalog = client.Catalog
 	}
 }
 
@@ -215,6 +216,10 @@ func (r *implementationResource) Create(ctx context.Context, req resource.Create
 	impl, diags := plan.expand(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.ServiceVersionID.IsNull() {
+		r.createLinked(ctx, impl, plan, req, resp)
 		return
 	}
 	created, err := r.impls.Create(ctx, impl)
@@ -247,6 +252,7 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	state, diags := flatten(ctx, impl, prior)
 	resp.Diagnostics.Append(diags...)
+	r.readLink(ctx, impl.ID(), prior, &state, &resp.Diagnostics)
 	resp.State.Raw, diags = implementationCodec.set(ctx, state)
 	resp.Diagnostics.Append(diags...)
 }
@@ -269,19 +275,40 @@ func (r *implementationResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !r.checkMove(ctx, plan, state, &resp.Diagnostics) {
+		return
+	}
 	updated, err := r.impls.Update(ctx, prior, impl)
 	if err != nil {
 		addEntityError(&resp.Diagnostics, implementationKong, "update", err)
-		return
+		if updated.ID() == "" {
+			return
+		}
+		// Written, but cleaning up after the move failed: record the write.
 	}
 	newState, diags := flatten(ctx, updated, plan)
 	resp.Diagnostics.Append(diags...)
+	r.moveLink(ctx, updated.ID(), plan, &newState, &resp.Diagnostics, state.ServiceVersionID)
 	resp.State.Raw, diags = implementationCodec.set(ctx, newState)
 	resp.Diagnostics.Append(diags...)
 }
 
 func (r *implementationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if err := r.impls.Delete(ctx, stringAttr(req.State.Raw, "id")); err != nil {
+	state, diags := implementationCodec.get(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prior, diags := state.expand(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !state.ServiceVersionID.IsNull() {
+		r.deleteLinked(ctx, prior, &resp.Diagnostics)
+		return
+	}
+	if err := r.impls.Delete(ctx, prior); err != nil {
 		addEntityError(&resp.Diagnostics, implementationKong, "delete", err)
 	}
 }

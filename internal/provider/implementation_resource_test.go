@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -13,21 +14,22 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/kong/go-kong/kong"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
 func TestAccImplementation_urlAndImport(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("payments", "payments-v1")
 	kc := kongClient(t, srv.AdminURL, "", "")
-	config := providerConfig(srv.AdminURL) + `
+	config := providerConfig(srv.AdminURL) + srv.hcl(`
 resource "servicehub_implementation" "test" {
   service = "payments"
   version = "v1"
   name    = "payments-v1"
   url     = "https://payments.internal:8443/api"
 }
-`
+`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
@@ -54,13 +56,16 @@ resource "servicehub_implementation" "test" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrSet(res, "id"),
 					resource.TestCheckResourceAttrSet(res, "created_at"),
-					checkKong(kc, "payments-v1", func(s *kong.Service) error {
+					checkKong(kc, srv.n("payments-v1"), func(s *kong.Service) error {
 						if *s.Host != "payments.internal" || *s.Port != 8443 || *s.Protocol != "https" || *s.Path != "/api" {
 							return fmt.Errorf("kong has %s://%s:%d%s", *s.Protocol, *s.Host, *s.Port, *s.Path)
 						}
-						want := []string{"servicehub:service=payments", "servicehub:version=v1"}
-						if fmt.Sprint(kongTags(s)) != fmt.Sprint(want) {
-							return fmt.Errorf("kong tags = %q, want %q", kongTags(s), want)
+						// The provider's tags, and the create's token (which
+						// tells its insert from a concurrent run's).
+						tags := kongTags(s)
+						want := []string{"servicehub:service=" + srv.n("payments"), "servicehub:version=v1"}
+						if len(tags) != 3 || fmt.Sprint(tags[:2]) != fmt.Sprint(want) || !strings.HasPrefix(tags[2], "servicehub:create=") {
+							return fmt.Errorf("kong tags = %q, want %q and a servicehub:create= token", tags, want)
 						}
 						return nil
 					}),
@@ -75,14 +80,14 @@ resource "servicehub_implementation" "test" {
 			{
 				ResourceName:      res,
 				ImportState:       true,
-				ImportStateId:     "payments-v1",
+				ImportStateId:     srv.n("payments-v1"),
 				ImportStateVerify: true,
 			},
 			{
 				ResourceName:    res,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   "payments-v1",
+				ImportStateId:   srv.n("payments-v1"),
 			},
 		},
 	})
@@ -90,17 +95,17 @@ resource "servicehub_implementation" "test" {
 
 func TestAccImplementation_components(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("orders", "orders-v2")
 	kc := kongClient(t, srv.AdminURL, "", "")
 	impl := func(body string) string {
-		return providerConfig(srv.AdminURL) + `
+		return providerConfig(srv.AdminURL) + srv.hcl(`
 resource "servicehub_implementation" "test" {
   service = "orders"
   version = "v2"
   name    = "orders-v2"
-` + body + `
+`+body+`
 }
-`
+`)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
@@ -129,7 +134,7 @@ resource "servicehub_implementation" "test" {
 						plancheck.ExpectKnownValue(res, jp("path"), knownvalue.Null()),
 					},
 				},
-				Check: checkKong(kc, "orders-v2", func(s *kong.Service) error {
+				Check: checkKong(kc, srv.n("orders-v2"), func(s *kong.Service) error {
 					if s.Path != nil || *s.Port != 80 {
 						return fmt.Errorf("kong kept path %v port %d", s.Path, *s.Port)
 					}
@@ -143,7 +148,7 @@ resource "servicehub_implementation" "test" {
 
 func TestAccImplementation_updateAdvancedInPlace(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("ledger", "ledger-v1", "ledger-v1-renamed")
 	kc := kongClient(t, srv.AdminURL, "", "")
 	ctx := context.Background()
 
@@ -152,11 +157,13 @@ func TestAccImplementation_updateAdvancedInPlace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = kc.Certificates.Delete(ctx, cert.ID) })
 	caPEM, _ := testCertificate(t, "ca.test", true)
 	ca, err := kc.CACertificates.Create(ctx, &kong.CACertificate{Cert: &caPEM})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = kc.CACertificates.Delete(ctx, ca.ID) })
 
 	base := providerConfig(srv.AdminURL) + `
 resource "servicehub_implementation" "test" {
@@ -174,7 +181,7 @@ resource "servicehub_implementation" "test" {
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config: fmt.Sprintf(base, "ledger-v1", ""),
+				Config: srv.hcl(fmt.Sprintf(base, "ledger-v1", "")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(res, jp("id")),
 					sameCreatedAt.AddStateValue(res, jp("created_at")),
@@ -183,7 +190,7 @@ resource "servicehub_implementation" "test" {
 			{
 				// Every advanced field, and the name, change in place.
 				PreConfig: func() { sleepPastSecond() },
-				Config: fmt.Sprintf(base, "ledger-v1-renamed", fmt.Sprintf(`
+				Config: srv.hcl(fmt.Sprintf(base, "ledger-v1-renamed", fmt.Sprintf(`
   retries               = 0
   connect_timeout       = 1000
   write_timeout         = 2000
@@ -194,7 +201,7 @@ resource "servicehub_implementation" "test" {
   tls_verify_depth      = 4
   enabled               = false
   tags                  = ["team:ledger", "pci"]
-`, *cert.ID, *ca.ID)),
+`, *cert.ID, *ca.ID))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate)},
 				},
@@ -205,7 +212,7 @@ resource "servicehub_implementation" "test" {
 						knownvalue.StringExact("team:ledger"), knownvalue.StringExact("pci"),
 					})),
 				},
-				Check: checkKong(kc, "ledger-v1-renamed", func(s *kong.Service) error {
+				Check: checkKong(kc, srv.n("ledger-v1-renamed"), func(s *kong.Service) error {
 					switch {
 					case *s.Retries != 0, *s.ConnectTimeout != 1000, *s.WriteTimeout != 2000, *s.ReadTimeout != 2147483646:
 						return fmt.Errorf("retries/timeouts = %d %d %d %d", *s.Retries, *s.ConnectTimeout, *s.WriteTimeout, *s.ReadTimeout)
@@ -223,7 +230,7 @@ resource "servicehub_implementation" "test" {
 					return nil
 				}),
 			},
-			emptyPlanStep(fmt.Sprintf(base, "ledger-v1-renamed", fmt.Sprintf(`
+			emptyPlanStep(srv.hcl(fmt.Sprintf(base, "ledger-v1-renamed", fmt.Sprintf(`
   retries               = 0
   connect_timeout       = 1000
   write_timeout         = 2000
@@ -234,10 +241,10 @@ resource "servicehub_implementation" "test" {
   tls_verify_depth      = 4
   enabled               = false
   tags                  = ["pci", "team:ledger"]
-`, *cert.ID, *ca.ID))),
+`, *cert.ID, *ca.ID)))),
 			{
 				// Removing the optional attributes clears them in Kong.
-				Config: fmt.Sprintf(base, "ledger-v1-renamed", ""),
+				Config: srv.hcl(fmt.Sprintf(base, "ledger-v1-renamed", "")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate)},
 				},
@@ -247,7 +254,7 @@ resource "servicehub_implementation" "test" {
 					statecheck.ExpectKnownValue(res, jp("tls_verify"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(res, jp("tags"), knownvalue.Null()),
 				},
-				Check: checkKong(kc, "ledger-v1-renamed", func(s *kong.Service) error {
+				Check: checkKong(kc, srv.n("ledger-v1-renamed"), func(s *kong.Service) error {
 					switch {
 					case *s.Retries != 5, *s.ConnectTimeout != 60000, *s.ReadTimeout != 60000, !*s.Enabled:
 						return fmt.Errorf("defaults not restored: %+v", s)
@@ -261,20 +268,20 @@ resource "servicehub_implementation" "test" {
 			},
 			{
 				// Empty collections are not the same as none, and stay put.
-				Config: fmt.Sprintf(base, "ledger-v1-renamed", "  tags = []\n  ca_certificates = []"),
+				Config: srv.hcl(fmt.Sprintf(base, "ledger-v1-renamed", "  tags = []\n  ca_certificates = []")),
 				Check:  resource.TestCheckResourceAttr(res, "tags.#", "0"),
 			},
-			emptyPlanStep(fmt.Sprintf(base, "ledger-v1-renamed", "  tags = []\n  ca_certificates = []")),
+			emptyPlanStep(srv.hcl(fmt.Sprintf(base, "ledger-v1-renamed", "  tags = []\n  ca_certificates = []"))),
 		},
 	})
 }
 
 func TestAccImplementation_drift(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("search", "search-v3")
 	kc := kongClient(t, srv.AdminURL, "", "")
 	ctx := context.Background()
-	config := providerConfig(srv.AdminURL) + `
+	config := providerConfig(srv.AdminURL) + srv.hcl(`
 resource "servicehub_implementation" "test" {
   service = "search"
   version = "v3"
@@ -282,7 +289,7 @@ resource "servicehub_implementation" "test" {
   url     = "http://search.internal/q"
   tags    = ["keep"]
 }
-`
+`)
 	var firstID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
@@ -294,7 +301,7 @@ resource "servicehub_implementation" "test" {
 			{
 				// Someone edits the host and strips our tags in Kong.
 				PreConfig: func() {
-					svc, err := kc.Services.Get(ctx, kong.String("search-v3"))
+					svc, err := kc.Services.Get(ctx, kong.String(srv.n("search-v3")))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -311,19 +318,27 @@ resource "servicehub_implementation" "test" {
 						plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
 					},
 				},
-				Check: checkKong(kc, "search-v3", func(s *kong.Service) error {
+				Check: checkKong(kc, srv.n("search-v3"), func(s *kong.Service) error {
 					if *s.Host != "search.internal" || len(s.Tags) != 3 {
 						return fmt.Errorf("not restored: host %s tags %q", *s.Host, kongTags(s))
 					}
 					return nil
 				}),
 			},
-			// Someone deletes it: the plan recreates it, without error.
-			recreatedStep(config, res, &firstID, func() {
-				if err := kc.Services.Delete(ctx, kong.String("search-v3")); err != nil {
-					t.Fatal(err)
-				}
-			}),
+			// Someone deletes it: the plan recreates it, without error, at
+			// its version's slot: the same id.
+			{
+				PreConfig: func() {
+					if err := kc.Services.Delete(ctx, kong.String(srv.n("search-v3"))); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(res, plancheck.ResourceActionCreate)},
+				},
+				Check: resource.TestCheckResourceAttrPtr(res, "id", &firstID),
+			},
 			emptyPlanStep(config),
 		},
 	})
@@ -331,29 +346,30 @@ resource "servicehub_implementation" "test" {
 
 func TestAccImplementation_conflicts(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("taken", "inventory", "inventory-v1", "inventory-v1-bis")
 	kc := kongClient(t, srv.AdminURL, "", "")
-	if _, err := kc.Services.Create(context.Background(), &kong.Service{
-		Name: kong.String("taken"), Host: kong.String("legacy.internal"),
-	}); err != nil {
+	ctx := context.Background()
+	taken, err := kc.Services.Create(ctx, &kong.Service{Name: kong.String(srv.n("taken")), Host: kong.String("legacy.internal")})
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = kc.Services.Delete(ctx, taken.ID) })
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(srv.AdminURL) + `
+				Config: providerConfig(srv.AdminURL) + srv.hcl(`
 resource "servicehub_implementation" "test" {
   service = "inventory"
   version = "v1"
   name    = "taken"
   host    = "inventory.internal"
 }
-`,
-				ExpectError: errorRE(`Gateway Service named "taken" already exists in this runtime group \(id [0-9a-f-]{36}\).*terraform import servicehub_implementation.<name> taken`),
+`),
+				ExpectError: errorRE(`Gateway Service named "` + srv.n("taken") + `" already exists in this runtime group \(id [0-9a-f-]{36}\).*terraform import servicehub_implementation.<name> ` + srv.n("taken")),
 			},
 			{
-				Config: providerConfig(srv.AdminURL) + `
+				Config: providerConfig(srv.AdminURL) + srv.hcl(`
 resource "servicehub_implementation" "first" {
   service = "inventory"
   version = "v1"
@@ -368,8 +384,8 @@ resource "servicehub_implementation" "second" {
   host       = "inventory-bis.internal"
   depends_on = [servicehub_implementation.first]
 }
-`,
-				ExpectError: errorRE(`Version "v1" of service "inventory" already has an implementation in this runtime group: the Gateway Service "inventory-v1"`),
+`),
+				ExpectError: errorRE(`Version "v1" of service "` + srv.n("inventory") + `" already has an implementation in this runtime group: the Gateway Service "` + srv.n("inventory-v1") + `"`),
 			},
 		},
 	})
@@ -377,8 +393,8 @@ resource "servicehub_implementation" "second" {
 
 func TestAccImplementation_urlKnownAfterApply(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
-	config := providerConfig(srv.AdminURL) + `
+	srv := startKong(t, localkong.Options{}).uses("late", "late-v1")
+	config := providerConfig(srv.AdminURL) + srv.hcl(`
 resource "terraform_data" "upstream" {
   input = "http://late.internal:9000/x"
 }
@@ -389,7 +405,7 @@ resource "servicehub_implementation" "test" {
   name    = "late-v1"
   url     = terraform_data.upstream.output
 }
-`
+`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
@@ -412,16 +428,17 @@ resource "servicehub_implementation" "test" {
 	})
 }
 
-// TestAccImplementation_tlsSANs: tls_sans is created, updated in place,
+// TestAccImplementation_tlsSANs: on a Kong that has tls_sans (Kong Gateway
+// Enterprise 3.10.0.6+), tls_sans is created, updated in place,
 // read back on import, restored after an edit in Kong, and cleared in
 // Kong when removed from the configuration.
 func TestAccImplementation_tlsSANs(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKongHaving(t, kongschema.FeatureTLSSANs, "3.10.0.6").uses("vault", "vault-v1")
 	kc := kongClient(t, srv.AdminURL, "", "")
 	ctx := context.Background()
 	config := func(sans string) string {
-		return providerConfig(srv.AdminURL) + fmt.Sprintf(`
+		return providerConfig(srv.AdminURL) + srv.hcl(fmt.Sprintf(`
 resource "servicehub_implementation" "test" {
   service = "vault"
   version = "v1"
@@ -429,7 +446,7 @@ resource "servicehub_implementation" "test" {
   url     = "https://vault.internal:8200"
   %s
 }
-`, sans)
+`, sans))
 	}
 	sans := func(s *kong.Service) (dns, uris []string) {
 		if s.TLSSANs == nil {
@@ -444,7 +461,7 @@ resource "servicehub_implementation" "test" {
 		return dns, uris
 	}
 	wantKong := func(dns, uris []string) resource.TestCheckFunc {
-		return checkKong(kc, "vault-v1", func(s *kong.Service) error {
+		return checkKong(kc, srv.n("vault-v1"), func(s *kong.Service) error {
 			if d, u := sans(s); !slices.Equal(d, dns) || !slices.Equal(u, uris) {
 				return fmt.Errorf("tls_sans in Kong = %q %q, want %q %q", d, u, dns, uris)
 			}
@@ -477,7 +494,7 @@ resource "servicehub_implementation" "test" {
 				// Someone changes the names in Kong: the plan shows it and
 				// apply restores them.
 				PreConfig: func() {
-					s, err := kc.Services.Get(ctx, kong.String("vault-v1"))
+					s, err := kc.Services.Get(ctx, kong.String(srv.n("vault-v1")))
 					if err != nil {
 						t.Fatal(err)
 					}

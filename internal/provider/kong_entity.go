@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"math/big"
 	"slices"
 
@@ -33,12 +32,20 @@ type kongEntity struct {
 	shorthand     string
 	shorthandInto []string
 	// notes add what a user needs to a message of Kong's, by the
-	// message's start.
-	notes map[string]string
+	// message's start, or by "<field>: <start>" for one field's messages;
+	// each is given the rest of the message (the offending value, say).
+	notes map[string]func(rest string) string
+	// defaults are said when Kong's message names an attribute ('protocols')
+	// that the configuration leaves to its default, which the user may not
+	// know they chose.
+	defaults map[string]string
 	// attrs are the resource's attribute types, to turn Kong's error paths
 	// into attribute paths.
 	attrs map[string]attr.Type
 }
+
+// say is a note that does not depend on the value.
+func say(text string) func(string) string { return func(string) string { return text } }
 
 // attributeTypes lists a schema's attributes by name.
 func attributeTypes(s schema.Schema) map[string]attr.Type {
@@ -58,7 +65,7 @@ type kongRef struct {
 // checkConfig is the plan-time check of both resources: the configuration
 // as the entity Kong would receive, through kongschema.PlanCheck, Kong's
 // own rules. Values not known yet are left to apply time.
-func (e kongEntity) checkConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (e kongEntity) checkConfig(req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	body, unknown, set := e.configBody(req.Config.Raw)
 	e.addFieldErrors(&resp.Diagnostics, "", "Kong would reject", kongschema.PlanCheck(e.kind, body, unknown), set)
 }

@@ -92,21 +92,20 @@ resource "servicehub_route" "test" {
 	}
 }
 
-// captureProviderStderr puts a wrapper in place of the provider binary
-// that copies its standard error (still passed on to Terraform) to a file.
-// sent returns how many lines arrived since the last call, and how many
-// were log lines of each terraform-plugin-log module.
+// captureProviderStderr points this working directory's dev_overrides at
+// a wrapper of the provider binary that copies its standard error (still
+// passed on to Terraform) to a file. sent returns how many lines arrived
+// since the last call, and how many were log lines of each
+// terraform-plugin-log module.
 func (c *cli) captureProviderStderr() (sent func() (lines int, modules map[string]int)) {
 	c.t.Helper()
-	bin := filepath.Join(c.bin, "terraform-provider-servicehub")
-	provider, capture := bin+".real", filepath.Join(c.t.TempDir(), "stderr.log")
-	if err := os.Rename(bin, provider); err != nil {
-		c.t.Fatal(err)
-	}
+	provider := filepath.Join(providerBinary(c.t), "terraform-provider-servicehub")
+	wrapper, capture := c.t.TempDir(), filepath.Join(c.t.TempDir(), "stderr.log")
 	script := fmt.Sprintf("#!/usr/bin/env bash\nexec %q \"$@\" 2> >(tee -a %q >&2)\n", provider, capture)
-	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+	if err := os.WriteFile(filepath.Join(wrapper, "terraform-provider-servicehub"), []byte(script), 0o755); err != nil {
 		c.t.Fatal(err)
 	}
+	c.write("test.tfrc", fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"servicehub/servicehub\" = %q\n  }\n  direct {}\n}\n", wrapper))
 	return func() (int, map[string]int) {
 		data, err := os.ReadFile(capture)
 		if err != nil && !os.IsNotExist(err) {

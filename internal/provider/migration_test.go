@@ -39,13 +39,14 @@ func (e expectImporting) CheckPlan(_ context.Context, req plancheck.CheckPlanReq
 // alone, and nothing in Kong is recreated.
 func TestAccMigration_fromKongProvider(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("payments", "payments-v1")
 	kc := kongClient(t, srv.AdminURL, "", "")
 	ctx := context.Background()
 
-	// What kong_service and kong_route left behind.
+	// What kong_service and kong_route left behind (the test's destroy
+	// removes them once imported; the cleanup, if it fails before).
 	svc, err := kc.Services.Create(ctx, &kong.Service{
-		Name: kong.String("payments-v1"),
+		Name: kong.String(srv.n("payments-v1")),
 		URL:  kong.String("http://payments.internal:8080"),
 		Tags: kong.StringSlice("team:payments"),
 	})
@@ -53,16 +54,20 @@ func TestAccMigration_fromKongProvider(t *testing.T) {
 		t.Fatal(err)
 	}
 	route, err := kc.Routes.Create(ctx, &kong.Route{
-		Name:    kong.String("payments"),
+		Name:    kong.String(srv.n("payments")),
 		Paths:   kong.StringSlice("/payments"),
 		Service: &kong.Service{ID: svc.ID},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		_ = kc.Routes.Delete(ctx, route.ID)
+		_ = kc.Services.Delete(ctx, svc.ID)
+	})
 
 	const impl, rt = "servicehub_implementation.payments_v1", "servicehub_route.payments"
-	config := providerConfig(srv.AdminURL) + `
+	config := providerConfig(srv.AdminURL) + srv.hcl(`
 import {
   to = servicehub_implementation.payments_v1
   id = "payments-v1"
@@ -86,7 +91,7 @@ resource "servicehub_route" "payments" {
   name              = "payments"
   paths             = ["/payments"]
 }
-`
+`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
@@ -106,7 +111,7 @@ resource "servicehub_route" "payments" {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(impl, jp("id"), knownvalue.StringExact(*svc.ID)),
-					statecheck.ExpectKnownValue(impl, jp("service"), knownvalue.StringExact("payments")),
+					statecheck.ExpectKnownValue(impl, jp("service"), knownvalue.StringExact(srv.n("payments"))),
 					statecheck.ExpectKnownValue(impl, jp("version"), knownvalue.StringExact("v1")),
 					statecheck.ExpectKnownValue(impl, jp("tags"), knownvalue.SetExact([]knownvalue.Check{
 						knownvalue.StringExact("team:payments"),
@@ -114,10 +119,10 @@ resource "servicehub_route" "payments" {
 					statecheck.ExpectKnownValue(rt, jp("id"), knownvalue.StringExact(*route.ID)),
 					statecheck.ExpectKnownValue(rt, jp("implementation_id"), knownvalue.StringExact(*svc.ID)),
 				},
-				Check: checkKong(kc, "payments-v1", func(s *kong.Service) error {
+				Check: checkKong(kc, srv.n("payments-v1"), func(s *kong.Service) error {
 					got := kongTags(s)
 					slices.Sort(got)
-					want := []string{"servicehub:service=payments", "servicehub:version=v1", "team:payments"}
+					want := []string{"servicehub:service=" + srv.n("payments"), "servicehub:version=v1", "team:payments"}
 					if !slices.Equal(got, want) {
 						return fmt.Errorf("tags = %q, want %q", got, want)
 					}

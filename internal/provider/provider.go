@@ -65,6 +65,7 @@ type providerModel struct {
 	RequestTimeout       types.String `tfsdk:"request_timeout"`
 	MetricsURL           types.String `tfsdk:"metrics_url"`
 	ProxyURL             types.String `tfsdk:"proxy_url"`
+	KonnectURL           types.String `tfsdk:"konnect_url"`
 }
 
 func (p *servicehubProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -134,6 +135,7 @@ func (p *servicehubProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 					"Defaults to `<admin_url>/metrics`.",
 				Optional: true,
 			},
+			"konnect_url": konnectURLAttribute(),
 			"proxy_url": schema.StringAttribute{
 				Description: "URL clients reach the runtime group's proxy at, used to build route URLs in `servicehub_version_status`. " +
 					"May also be set with `KONG_PROXY_URL`. Defaults to `http://localhost:8000`.",
@@ -174,6 +176,7 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 	unknown(m.RequestTimeout, "request_timeout", "")
 	unknown(m.MetricsURL, "metrics_url", "KONG_METRICS_URL")
 	unknown(m.ProxyURL, "proxy_url", "KONG_PROXY_URL")
+	unknown(m.KonnectURL, "konnect_url", "KONNECT_SERVER_URL")
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -242,6 +245,7 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 		cfg.RequestTimeout = d
 	}
 	cfg.Status = statusConfig(m, cfg, &resp.Diagnostics)
+	cfg.Konnect = konnectConfig(m, cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -296,12 +300,16 @@ func (p *servicehubProvider) Resources(_ context.Context) []func() resource.Reso
 	return []func() resource.Resource{
 		NewImplementationResource,
 		NewRouteResource,
+		NewServiceVersionResource,
 	}
 }
 
 func (p *servicehubProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewVersionStatusDataSource,
+		NewImplementationDataSource,
+		NewImplementationsDataSource,
+		NewServiceVersionDataSource,
 	}
 }
 

@@ -16,7 +16,12 @@ func TestMain(m *testing.M) {
 	}
 	rc.Close()
 	os.Setenv("TF_CLI_CONFIG_FILE", rc.Name())
+	if err := setUpKongEnvironment(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	os.Remove(rc.Name())
+	removeProviderBinary()
 	os.Exit(code)
 }

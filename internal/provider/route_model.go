@@ -60,6 +60,7 @@ func (m routeModel) expand(ctx context.Context) (kong.Route, diag.Diagnostics) {
 		RequestBuffering:        m.RequestBuffering.ValueBoolPointer(),
 		ResponseBuffering:       m.ResponseBuffering.ValueBoolPointer(),
 		CreatedAt:               intPointer(m.CreatedAt),
+		UpdatedAt:               intPointer(m.UpdatedAt), // of the state: what the run read; a plan's is unknown
 	}
 	if !m.ImplementationID.IsNull() {
 		r.Service = &kong.Service{ID: m.ImplementationID.ValueStringPointer()}
@@ -112,13 +113,13 @@ func flattenRoute(ctx context.Context, r *kong.Route, prior routeModel) (routeMo
 		Name:                    types.StringPointerValue(r.Name),
 		StripPath:               boolOr(r.StripPath, false),
 		PreserveHost:            boolOr(r.PreserveHost, false),
-		RegexPriority:           types.Int64Value(int64(intOr(r.RegexPriority, 0))),
+		RegexPriority:           types.Int64Value(int64(intOrZero(r.RegexPriority))),
 		PathHandling:            types.StringValue(stringOf(r.PathHandling)),
-		HTTPSRedirectStatusCode: types.Int64Value(int64(intOr(r.HTTPSRedirectStatusCode, 0))),
+		HTTPSRedirectStatusCode: types.Int64Value(int64(intOrZero(r.HTTPSRedirectStatusCode))),
 		RequestBuffering:        boolOr(r.RequestBuffering, true),
 		ResponseBuffering:       boolOr(r.ResponseBuffering, true),
-		CreatedAt:               types.Int64Value(int64(intOr(r.CreatedAt, 0))),
-		UpdatedAt:               types.Int64Value(int64(intOr(r.UpdatedAt, 0))),
+		CreatedAt:               types.Int64Value(int64(intOrZero(r.CreatedAt))),
+		UpdatedAt:               types.Int64Value(int64(intOrZero(r.UpdatedAt))),
 	}
 	var d diag.Diagnostics
 	for _, l := range []struct {
@@ -208,9 +209,10 @@ func boolOr(p *bool, def bool) types.Bool {
 	return types.BoolValue(*p)
 }
 
-func intOr(p *int, def int) int {
+// intOrZero reads a number Kong always returns.
+func intOrZero(p *int) int {
 	if p == nil {
-		return def
+		return 0
 	}
 	return *p
 }

@@ -18,14 +18,14 @@ import (
 // forbids, snis without a TLS protocol, mixed protocol families), and the
 // regexes its router compiles.
 func (r *routeResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	routeKong.checkConfig(ctx, req, resp)
+	routeKong.checkConfig(req, resp)
 }
 
 // ModifyPlan plans strip_path as Kong defaults it: false when the first
 // protocol is grpc or grpcs (Kong rejects true there), true otherwise. The
 // schema default cannot see the protocols.
 func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	config, plan, ok := planned(ctx, routeCodec, req, resp)
+	config, plan, ok := plannedBy(ctx, routeCodec, req, resp)
 	if !ok {
 		return
 	}

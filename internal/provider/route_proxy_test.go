@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"testing"
 
@@ -18,47 +17,48 @@ import (
 // upstream, with strip_path on and then off.
 func TestAccRoute_proxy(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
-	upstream := httptest.NewServer(localkong.NewUpstream())
-	t.Cleanup(upstream.Close)
+	srv := startKong(t, localkong.Options{}).uses("echo-v1", "echo", "/foo")
+	upstream := startUpstream(t)
+	foo := srv.n("/foo")
 	config := func(strip bool) string {
-		return providerConfig(srv.AdminURL) + implConfig("echo", "echo-v1", upstream.URL) +
+		return providerConfig(srv.AdminURL) + srv.hcl(implConfig("echo", "echo-v1", upstream)+
 			routeConfig("test", "echo", fmt.Sprintf(`
   name       = "echo"
   methods    = ["GET"]
   paths      = ["/foo"]
   strip_path = %t
-`, strip))
+`, strip)))
 	}
-	// get requests path through the proxy and returns the path the
-	// upstream saw.
+	type echo struct{ Method, Path string }
+	// get requests path through the proxy and checks the status and the
+	// path the upstream saw ("" when the upstream must not be reached).
 	get := func(method, path string, wantStatus int, wantPath string) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			req, err := http.NewRequest(method, srv.ProxyURL+path, nil)
-			if err != nil {
-				return err
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				return err
-			}
-			defer resp.Body.Close()
-			if resp.StatusCode != wantStatus {
-				return fmt.Errorf("%s %s: status %d, want %d", method, path, resp.StatusCode, wantStatus)
+		answered := func(status int, body []byte) (echo, error) {
+			var e echo
+			if status != wantStatus {
+				return e, fmt.Errorf("%s %s: status %d, want %d", method, path, status, wantStatus)
 			}
 			if wantPath == "" {
-				return nil
+				return e, nil
 			}
-			var echo struct {
-				Method, Path string
+			if err := json.Unmarshal(body, &e); err != nil {
+				return e, fmt.Errorf("%s %s: not the upstream's answer: %w", method, path, err)
 			}
-			if err := json.NewDecoder(resp.Body).Decode(&echo); err != nil {
-				return fmt.Errorf("%s %s: not the upstream's answer: %w", method, path, err)
+			if e.Path != wantPath || e.Method != method {
+				return e, fmt.Errorf("%s %s reached the upstream as %s %s, want %s %s", method, path, e.Method, e.Path, method, wantPath)
 			}
-			if echo.Path != wantPath || echo.Method != method {
-				return fmt.Errorf("%s %s reached the upstream as %s %s, want %s %s", method, path, echo.Method, echo.Path, method, wantPath)
+			return e, nil
+		}
+		return func(*terraform.State) error {
+			status, body, err := proxyGet(srv.ProxyURL, method, "", path, func(status int, body []byte) bool {
+				_, err := answered(status, body)
+				return err == nil
+			})
+			if err != nil {
+				return err
 			}
-			return nil
+			_, err = answered(status, body)
+			return err
 		}
 	}
 	resource.Test(t, resource.TestCase{
@@ -67,16 +67,16 @@ func TestAccRoute_proxy(t *testing.T) {
 			{
 				Config: config(true),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					get(http.MethodGet, "/foo/bar", http.StatusOK, "/bar"),
-					get(http.MethodGet, "/foo", http.StatusOK, "/"),
-					get(http.MethodPost, "/foo/bar", http.StatusNotFound, ""),
-					get(http.MethodGet, "/other", http.StatusNotFound, ""),
+					get(http.MethodGet, foo+"/bar", http.StatusOK, "/bar"),
+					get(http.MethodGet, foo, http.StatusOK, "/"),
+					get(http.MethodPost, foo+"/bar", http.StatusNotFound, ""),
+					get(http.MethodGet, srv.n("/other"), http.StatusNotFound, ""),
 				),
 			},
 			{
 				Config: config(false),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					get(http.MethodGet, "/foo/bar", http.StatusOK, "/foo/bar"),
+					get(http.MethodGet, foo+"/bar", http.StatusOK, foo+"/bar"),
 				),
 			},
 		},
@@ -86,12 +86,12 @@ func TestAccRoute_proxy(t *testing.T) {
 // TestAccRoute_example applies the documentation example as written.
 func TestAccRoute_example(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("payments", "payments-v1", "payments-v1-api", "ledger-db", "ledger-db-v1")
 	example, err := os.ReadFile("../../examples/resources/servicehub_route/resource.tf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	config := providerConfig(srv.AdminURL) + string(example)
+	config := providerConfig(srv.AdminURL) + srv.hcl(string(example))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{

@@ -51,9 +51,15 @@ var routeKong = kongEntity{
 		field: "service", title: "Implementation not found", noun: "Gateway Service",
 		advice: "Refer to an existing implementation, e.g. implementation_id = servicehub_implementation.<name>.id.",
 	}},
-	notes: map[string]string{
-		"must set ":      "A route must say which requests it matches.",
-		"unknown type: ": "Kong's protocols are " + strings.Join(kongschema.Protocols, ", ") + ".",
+	notes: map[string]func(string) string{
+		"must set ":      say("A route must say which requests it matches."),
+		"unknown type: ": say("Kong's protocols are " + strings.Join(kongschema.Protocols, ", ") + "."),
+		"methods: invalid value: ": func(v string) string {
+			return fmt.Sprintf("HTTP methods are upper case: %q.", strings.ToUpper(v))
+		},
+	},
+	defaults: map[string]string{
+		"protocols": "protocols is not set, so the route's protocols are the default, [\"http\", \"https\"].",
 	},
 	attrs: attributeTypes(routeSchema()),
 }
@@ -186,7 +192,8 @@ func routeSchema() schema.Schema {
 				Computed:    true,
 				Default:     booldefault.StaticBool(true),
 			},
-			"snis":         list("TLS server names to match. Only with protocols https, grpcs, tls or tls_passthrough.", true),
+			"snis": list("TLS server names to match, e.g. `api.example.com`; a leftmost or rightmost `*` wildcard (`*.example.com`) needs Kong 3.7 or later. "+
+				"Only with protocols https, grpcs, tls or tls_passthrough.", true),
 			"sources":      peers("Client addresses"),
 			"destinations": peers("Destination addresses"),
 			"tags":         list("Tags on the route.", true, listvalidator.ValueStringsAre(userTagRule)),

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/kong/go-kong/kong"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
@@ -76,14 +77,14 @@ func strList(ps []*string) []string {
 
 func TestAccRoute_basicAndImport(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("payments-v1", "foo")
 	kc := kongClient(t, srv.AdminURL, "", "")
-	config := providerConfig(srv.AdminURL) + implConfig("payments", "payments-v1", "http://payments.internal") +
+	config := providerConfig(srv.AdminURL) + srv.hcl(implConfig("payments", "payments-v1", "http://payments.internal")+
 		routeConfig("test", "payments", `
   name    = "foo"
   methods = ["GET", "POST"]
   paths   = ["/foo", "/bar"]
-`)
+`))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
@@ -117,8 +118,8 @@ func TestAccRoute_basicAndImport(t *testing.T) {
 					resource.TestCheckResourceAttrSet(routeRes, "id"),
 					resource.TestCheckResourceAttrSet(routeRes, "created_at"),
 					resource.TestCheckResourceAttrSet(routeRes, "updated_at"),
-					routeOn(kc, "foo", "payments"),
-					checkRoute(kc, "foo", func(r *kong.Route) error {
+					routeOn(kc, srv.n("foo"), "payments"),
+					checkRoute(kc, srv.n("foo"), func(r *kong.Route) error {
 						if got := strList(r.Methods); fmt.Sprint(got) != "[GET POST]" {
 							return fmt.Errorf("methods = %q", got)
 						}
@@ -141,7 +142,7 @@ func TestAccRoute_basicAndImport(t *testing.T) {
 			{
 				ResourceName:      routeRes,
 				ImportState:       true,
-				ImportStateId:     "foo",
+				ImportStateId:     srv.n("foo"),
 				ImportStateVerify: true,
 			},
 		},
@@ -150,7 +151,7 @@ func TestAccRoute_basicAndImport(t *testing.T) {
 
 func TestAccRoute_severalAndCaseSensitiveNames(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("orders-v1", "foo", "Foo", "by-header", "orphan")
 	kc := kongClient(t, srv.AdminURL, "", "")
 	config := providerConfig(srv.AdminURL) + implConfig("orders", "orders-v1", "http://orders.internal") +
 		routeConfig("lower", "orders", `
@@ -163,23 +164,24 @@ func TestAccRoute_severalAndCaseSensitiveNames(t *testing.T) {
   name    = "by-header"
   headers = { x-version = ["2", "3"], X-Tenant = ["acme"] }
 `)
+	config = srv.hcl(config)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					routeOn(kc, "foo", "orders"),
-					routeOn(kc, "Foo", "orders"),
-					routeOn(kc, "by-header", "orders"),
+					routeOn(kc, srv.n("foo"), "orders"),
+					routeOn(kc, srv.n("Foo"), "orders"),
+					routeOn(kc, srv.n("by-header"), "orders"),
 					resource.TestCheckResourceAttr("servicehub_route.upper", "hosts.0", "Foo.example.com"),
-					checkRoute(kc, "foo", func(r *kong.Route) error {
+					checkRoute(kc, srv.n("foo"), func(r *kong.Route) error {
 						if fmt.Sprint(strList(r.Paths)) != "[/foo]" || r.Hosts != nil {
 							return fmt.Errorf("foo was changed by Foo: %+v", r)
 						}
 						return nil
 					}),
-					checkRoute(kc, "by-header", func(r *kong.Route) error {
+					checkRoute(kc, srv.n("by-header"), func(r *kong.Route) error {
 						if fmt.Sprint(r.Headers) != "map[X-Tenant:[acme] x-version:[2 3]]" {
 							return fmt.Errorf("headers = %v", r.Headers)
 						}
@@ -196,7 +198,7 @@ func TestAccRoute_severalAndCaseSensitiveNames(t *testing.T) {
 							names = append(names, *r.Name)
 						}
 						sort.Strings(names)
-						if fmt.Sprint(names) != "[Foo by-header foo]" {
+						if want := fmt.Sprint([]string{srv.n("Foo"), srv.n("by-header"), srv.n("foo")}); fmt.Sprint(names) != want {
 							return fmt.Errorf("routes of the implementation = %q", names)
 						}
 						return nil
@@ -206,21 +208,21 @@ func TestAccRoute_severalAndCaseSensitiveNames(t *testing.T) {
 			emptyPlanStep(config),
 			{
 				// A second "foo" is refused, naming the route that has it.
-				Config: config + routeConfig("dup", "orders", `
+				Config: config + srv.hcl(routeConfig("dup", "orders", `
   name  = "foo"
   paths = ["/other"]
-`),
-				ExpectError: errorRE(`Route name already in use.*A Route named "foo" already exists in this runtime group \(id [0-9a-f-]{36}, on Gateway Service [0-9a-f-]{36}\).*case-sensitive.*terraform import servicehub_route.<name> foo`),
+`)),
+				ExpectError: errorRE(`Route name already in use.*A Route named "` + srv.n("foo") + `" already exists in this runtime group \(id [0-9a-f-]{36}, on Gateway Service [0-9a-f-]{36}\).*case-sensitive.*terraform import servicehub_route.<name> ` + srv.n("foo")),
 			},
 			{
 				// An implementation that does not exist is named as such.
-				Config: config + `
+				Config: config + srv.hcl(`
 resource "servicehub_route" "orphan" {
   implementation_id = "6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a"
   name              = "orphan"
   paths             = ["/orphan"]
 }
-`,
+`),
 				ExpectError: errorRE(`Implementation not found.*6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a`),
 			},
 		},
@@ -229,15 +231,15 @@ resource "servicehub_route" "orphan" {
 
 func TestAccRoute_updateInPlace(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("ledger-v1", "ledger", "ledger-renamed")
 	kc := kongClient(t, srv.AdminURL, "", "")
-	base := providerConfig(srv.AdminURL) + implConfig("ledger", "ledger-v1", "http://ledger.internal")
-	minimal := base + routeConfig("test", "ledger", `
+	base := providerConfig(srv.AdminURL) + srv.hcl(implConfig("ledger", "ledger-v1", "http://ledger.internal"))
+	minimal := base + srv.hcl(routeConfig("test", "ledger", `
   name  = "ledger"
   paths = ["/ledger"]
   hosts = ["ledger.example.com"]
-`)
-	advanced := base + routeConfig("test", "ledger", `
+`))
+	advanced := base + srv.hcl(routeConfig("test", "ledger", `
   name                       = "ledger-renamed"
   protocols                  = ["https"]
   methods                    = ["PUT", "GET"]
@@ -253,7 +255,7 @@ func TestAccRoute_updateInPlace(t *testing.T) {
   request_buffering          = false
   response_buffering         = false
   tags                       = ["team-ledger", "pci"]
-`)
+`))
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	sameCreatedAt := statecheck.CompareValue(compare.ValuesSame())
 	resource.Test(t, resource.TestCase{
@@ -283,7 +285,7 @@ func TestAccRoute_updateInPlace(t *testing.T) {
 						knownvalue.StringExact("team-ledger"), knownvalue.StringExact("pci"),
 					})),
 				},
-				Check: checkRoute(kc, "ledger-renamed", func(r *kong.Route) error {
+				Check: checkRoute(kc, srv.n("ledger-renamed"), func(r *kong.Route) error {
 					switch {
 					case fmt.Sprint(strList(r.Protocols)) != "[https]":
 						return fmt.Errorf("protocols = %q", strList(r.Protocols))
@@ -312,10 +314,10 @@ func TestAccRoute_updateInPlace(t *testing.T) {
 			{
 				// Back to the minimal route minus hosts: everything else
 				// returns to Kong's defaults and hosts is cleared in Kong.
-				Config: base + routeConfig("test", "ledger", `
+				Config: base + srv.hcl(routeConfig("test", "ledger", `
   name  = "ledger"
   paths = ["/ledger"]
-`),
+`)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionUpdate),
@@ -327,7 +329,7 @@ func TestAccRoute_updateInPlace(t *testing.T) {
 					sameID.AddStateValue(routeRes, jp("id")),
 					sameCreatedAt.AddStateValue(routeRes, jp("created_at")),
 				},
-				Check: checkRoute(kc, "ledger", func(r *kong.Route) error {
+				Check: checkRoute(kc, srv.n("ledger"), func(r *kong.Route) error {
 					switch {
 					case r.Hosts != nil:
 						return fmt.Errorf("hosts not cleared: %q", strList(r.Hosts))
@@ -342,48 +344,53 @@ func TestAccRoute_updateInPlace(t *testing.T) {
 			},
 			{
 				// Empty collections are not the same as none, and stay put.
-				Config: base + routeConfig("test", "ledger", `
-  name    = "ledger"
-  paths   = ["/ledger"]
-  hosts   = []
-  headers = {}
-  tags    = []
-`),
-				Check: resource.TestCheckResourceAttr(routeRes, "hosts.#", "0"),
-			},
-			emptyPlanStep(base + routeConfig("test", "ledger", `
+				Config: base + srv.hcl(routeConfig("test", "ledger", `
   name    = "ledger"
   paths   = ["/ledger"]
   hosts   = []
   headers = {}
   tags    = []
 `)),
+				Check: resource.TestCheckResourceAttr(routeRes, "hosts.#", "0"),
+			},
+			emptyPlanStep(base + srv.hcl(routeConfig("test", "ledger", `
+  name    = "ledger"
+  paths   = ["/ledger"]
+  hosts   = []
+  headers = {}
+  tags    = []
+`))),
 		},
 	})
 }
 
 func TestAccRoute_streamAndGRPC(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("tcp-v1", "grpc-v1", "db", "grpc-route", "passthrough")
 	kc := kongClient(t, srv.AdminURL, "", "")
+	// Wildcard snis need Kong 3.7 (TestAccKongVersions).
+	snis := `["db.example.com", "*.db.example.org"]`
+	if !kongschema.FeatureWildcardSNIs.In(srv.Version, srv.Flavor) {
+		snis = `["db.example.com", "db.example.org"]`
+	}
 	config := func(sources string) string {
-		return providerConfig(srv.AdminURL) +
-			implConfig("tcp", "tcp-v1", "tcp://db.internal:5432") +
-			implConfig("grpc", "grpc-v1", "grpc://grpc.internal:9000") +
-			routeConfig("test", "tcp", `
+		return providerConfig(srv.AdminURL) + srv.hcl(
+			implConfig("tcp", "tcp-v1", "tcp://db.internal:5432")+
+				implConfig("grpc", "grpc-v1", "grpc://grpc.internal:9000")+
+				routeConfig("test", "tcp", `
   name         = "db"
   protocols    = ["tcp", "tls"]
   sources      = [`+sources+`]
   destinations = [{ ip = "10.1.0.0/16", port = 5432 }]
-`) + routeConfig("grpc", "grpc", `
-  name      = "grpc"
+`)+routeConfig("grpc", "grpc", `
+  name      = "grpc-route"
   protocols = ["grpc"]
   paths     = ["/pkg.Service/"]
-`) + routeConfig("passthrough", "tcp", `
+`)+routeConfig("passthrough", "tcp", `
   name      = "passthrough"
   protocols = ["tls_passthrough"]
-  snis      = ["db.example.com", "*.db.example.org"]
-`)
+  snis      = `+snis+`
+`))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
@@ -404,20 +411,20 @@ func TestAccRoute_streamAndGRPC(t *testing.T) {
 					})),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					checkRoute(kc, "db", func(r *kong.Route) error {
+					checkRoute(kc, srv.n("db"), func(r *kong.Route) error {
 						if len(r.Sources) != 2 || len(r.Destinations) != 1 || *r.Destinations[0].IP != "10.1.0.0/16" || *r.Destinations[0].Port != 5432 {
 							return fmt.Errorf("sources %v destinations %v", r.Sources, r.Destinations)
 						}
 						return nil
 					}),
-					checkRoute(kc, "grpc", func(r *kong.Route) error {
+					checkRoute(kc, srv.n("grpc-route"), func(r *kong.Route) error {
 						if *r.StripPath {
 							return fmt.Errorf("grpc route has strip_path true")
 						}
 						return nil
 					}),
-					checkRoute(kc, "passthrough", func(r *kong.Route) error {
-						if fmt.Sprint(strList(r.SNIs)) != "[db.example.com *.db.example.org]" {
+					checkRoute(kc, srv.n("passthrough"), func(r *kong.Route) error {
+						if strings.Join(strList(r.SNIs), `", "`) != strings.Trim(snis, `[]"`) {
 							return fmt.Errorf("snis = %q", strList(r.SNIs))
 						}
 						return nil
@@ -430,7 +437,7 @@ func TestAccRoute_streamAndGRPC(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionUpdate)},
 				},
-				Check: checkRoute(kc, "db", func(r *kong.Route) error {
+				Check: checkRoute(kc, srv.n("db"), func(r *kong.Route) error {
 					if len(r.Sources) != 1 || *r.Sources[0].IP != "192.168.0.0/24" || *r.Sources[0].Port != 22 {
 						return fmt.Errorf("sources = %v", r.Sources)
 					}
@@ -440,7 +447,7 @@ func TestAccRoute_streamAndGRPC(t *testing.T) {
 			{
 				ResourceName:      routeRes,
 				ImportState:       true,
-				ImportStateId:     "db",
+				ImportStateId:     srv.n("db"),
 				ImportStateVerify: true,
 			},
 		},
@@ -449,16 +456,16 @@ func TestAccRoute_streamAndGRPC(t *testing.T) {
 
 func TestAccRoute_moveToAnotherImplementation(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("search-a", "search-b", "search")
 	kc := kongClient(t, srv.AdminURL, "", "")
-	impls := providerConfig(srv.AdminURL) + implConfig("a", "search-a", "http://a.internal")
-	implB := strings.Replace(implConfig("b", "search-b", "http://b.internal"), "\n}", "\n  lifecycle {\n    create_before_destroy = true\n  }\n}", 1)
+	impls := providerConfig(srv.AdminURL) + srv.hcl(implConfig("a", "search-a", "http://a.internal"))
+	implB := srv.hcl(strings.Replace(implConfig("b", "search-b", "http://b.internal"), "\n}", "\n  lifecycle {\n    create_before_destroy = true\n  }\n}", 1))
 	both := impls + implB
 	route := func(impl string) string {
-		return routeConfig("test", impl, `
+		return srv.hcl(routeConfig("test", impl, `
   name  = "search"
   paths = ["/search"]
-`)
+`))
 	}
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.Test(t, resource.TestCase{
@@ -467,7 +474,7 @@ func TestAccRoute_moveToAnotherImplementation(t *testing.T) {
 			{
 				Config:            both + route("a"),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(routeRes, jp("id"))},
-				Check:             routeOn(kc, "search", "a"),
+				Check:             routeOn(kc, srv.n("search"), "a"),
 			},
 			{
 				Config: both + route("b"),
@@ -475,13 +482,13 @@ func TestAccRoute_moveToAnotherImplementation(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(routeRes, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(routeRes, jp("id"))},
-				Check:             routeOn(kc, "search", "b"),
+				Check:             routeOn(kc, srv.n("search"), "b"),
 			},
 			{
 				// The old implementation can go once the route has left it.
 				Config: providerConfig(srv.AdminURL) + implB + route("b"),
 				Check: func(*terraform.State) error {
-					if _, err := kc.Services.Get(context.Background(), kong.String("search-a")); !kong.IsNotFoundErr(err) {
+					if _, err := kc.Services.Get(context.Background(), kong.String(srv.n("search-a"))); !kong.IsNotFoundErr(err) {
 						return fmt.Errorf("search-a still exists: %v", err)
 					}
 					return nil
@@ -498,7 +505,7 @@ func TestAccRoute_moveToAnotherImplementation(t *testing.T) {
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(routeRes, jp("id"))},
-				Check:             routeOn(kc, "search", "a"),
+				Check:             routeOn(kc, srv.n("search"), "a"),
 			},
 		},
 	})
@@ -506,15 +513,15 @@ func TestAccRoute_moveToAnotherImplementation(t *testing.T) {
 
 func TestAccRoute_drift(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("users-v1", "users")
 	kc := kongClient(t, srv.AdminURL, "", "")
 	ctx := context.Background()
-	config := providerConfig(srv.AdminURL) + implConfig("users", "users-v1", "http://users.internal") +
+	config := providerConfig(srv.AdminURL) + srv.hcl(implConfig("users", "users-v1", "http://users.internal")+
 		routeConfig("test", "users", `
   name    = "users"
   methods = ["GET"]
   paths   = ["/users"]
-`)
+`))
 	var firstID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
@@ -526,7 +533,7 @@ func TestAccRoute_drift(t *testing.T) {
 			{
 				// Someone edits the paths and adds a host in Kong.
 				PreConfig: func() {
-					r, err := kc.Routes.Get(ctx, kong.String("users"))
+					r, err := kc.Routes.Get(ctx, kong.String(srv.n("users")))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -544,7 +551,7 @@ func TestAccRoute_drift(t *testing.T) {
 						plancheck.ExpectKnownValue(routeRes, jp("hosts"), knownvalue.Null()),
 					},
 				},
-				Check: checkRoute(kc, "users", func(r *kong.Route) error {
+				Check: checkRoute(kc, srv.n("users"), func(r *kong.Route) error {
 					if fmt.Sprint(strList(r.Paths)) != "[/users]" || r.Hosts != nil {
 						return fmt.Errorf("not restored: paths %q hosts %q", strList(r.Paths), strList(r.Hosts))
 					}
@@ -553,7 +560,7 @@ func TestAccRoute_drift(t *testing.T) {
 			},
 			// Someone deletes it: the plan recreates it.
 			recreatedStep(config, routeRes, &firstID, func() {
-				if err := kc.Routes.Delete(ctx, kong.String("users")); err != nil {
+				if err := kc.Routes.Delete(ctx, kong.String(srv.n("users"))); err != nil {
 					t.Fatal(err)
 				}
 			}),
@@ -564,33 +571,34 @@ func TestAccRoute_drift(t *testing.T) {
 
 func TestAccRoute_implementationWithUnmanagedRoutes(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("billing-v1", "managed")
 	kc := kongClient(t, srv.AdminURL, "", "")
 	ctx := context.Background()
-	impl := providerConfig(srv.AdminURL) + implConfig("billing", "billing-v1", "http://billing.internal")
+	impl := providerConfig(srv.AdminURL) + srv.hcl(implConfig("billing", "billing-v1", "http://billing.internal"))
 	var legacyID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config: impl + routeConfig("test", "billing", "  name = \"managed\"\n  paths = [\"/billing\"]"),
+				Config: impl + srv.hcl(routeConfig("test", "billing", "  name = \"managed\"\n  paths = [\"/billing\"]")),
 			},
 			{
 				// A route added outside Terraform blocks the delete, and
 				// the error says which.
 				PreConfig: func() {
-					svc, err := kc.Services.Get(ctx, kong.String("billing-v1"))
+					svc, err := kc.Services.Get(ctx, kong.String(srv.n("billing-v1")))
 					if err != nil {
 						t.Fatal(err)
 					}
-					r, err := kc.Routes.Create(ctx, &kong.Route{Name: kong.String("legacy"), Paths: kong.StringSlice("/old"), Service: &kong.Service{ID: svc.ID}})
+					r, err := kc.Routes.Create(ctx, &kong.Route{Name: kong.String(srv.n("legacy")), Paths: kong.StringSlice("/old"), Service: &kong.Service{ID: svc.ID}})
 					if err != nil {
 						t.Fatal(err)
 					}
 					legacyID = *r.ID
+					t.Cleanup(func() { _ = kc.Routes.Delete(ctx, r.ID) })
 				},
 				Config:      providerConfig(srv.AdminURL),
-				ExpectError: errorRE(`Unable to delete implementation.*still has 1 route: "legacy" \(id [0-9a-f-]{36}\).*terraform import servicehub_route`),
+				ExpectError: errorRE(`Unable to delete implementation.*still has 1 route: "` + srv.n("legacy") + `" \(id [0-9a-f-]{36}\).*terraform import servicehub_route`),
 			},
 			{
 				// The managed route went first; once the other is gone too,
@@ -602,7 +610,7 @@ func TestAccRoute_implementationWithUnmanagedRoutes(t *testing.T) {
 				},
 				Config: providerConfig(srv.AdminURL),
 				Check: func(*terraform.State) error {
-					if _, err := kc.Services.Get(ctx, kong.String("billing-v1")); !kong.IsNotFoundErr(err) {
+					if _, err := kc.Services.Get(ctx, kong.String(srv.n("billing-v1"))); !kong.IsNotFoundErr(err) {
 						return fmt.Errorf("billing-v1 still exists: %v", err)
 					}
 					return nil

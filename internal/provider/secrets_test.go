@@ -17,7 +17,9 @@ import (
 // TestAccSecrets_traceLog runs the real terraform and provider at
 // TF_LOG=TRACE with every secret the provider takes set in the
 // configuration, as users write them: admin_token over mutual TLS (so
-// client_key_pem is used), and konnect_token. Through apply, plan, a
+// client_key_pem is used), and konnect_token, with which the API catalog
+// (a service version, an implementation linked to it) and analytics (the
+// version's status) are used too. Through apply, plan, a
 // rejected token, an update and destroy, no secret may appear in the log
 // (Terraform's and the provider's), in any command's output, or in state.
 func TestAccSecrets_traceLog(t *testing.T) {
@@ -67,12 +69,25 @@ resource "servicehub_route" "kong" {
   paths             = ["/payments"]
 }
 
-resource "servicehub_implementation" "konnect" {
+resource "servicehub_service_version" "konnect" {
   provider = servicehub.konnect
   service  = "payments"
   version  = "v1"
-  name     = "payments-v1"
-  url      = "http://%s/api"
+}
+
+resource "servicehub_implementation" "konnect" {
+  provider           = servicehub.konnect
+  service_version_id = servicehub_service_version.konnect.id
+  service            = "payments"
+  version            = "v1"
+  name               = "payments-v1"
+  url                = "http://%s/api"
+}
+
+data "servicehub_version_status" "konnect" {
+  provider           = servicehub.konnect
+  service_version_id = servicehub_service_version.konnect.id
+  depends_on         = [servicehub_implementation.konnect]
 }
 
 data "servicehub_version_status" "payments" {
@@ -108,7 +123,9 @@ data "servicehub_version_status" "payments" {
 	}
 	log := string(logBytes)
 	// The log must hold both sides, or its silence proves nothing.
-	for _, want := range []string{"[TRACE]", "Kong Admin API request", "servicehub_route", "ConfigureProvider"} {
+	for _, want := range []string{"[TRACE]", "Kong Admin API request", "servicehub_route", "ConfigureProvider",
+		// Konnect's catalog and analytics requests go through the same log.
+		"/v3/apis", "/implementations", "/v3/api-implementations", "/v2/metrics"} {
 		if !strings.Contains(log, want) {
 			t.Fatalf("the trace log lacks %q; logging was not captured", want)
 		}

@@ -23,6 +23,12 @@ func keepTainted(ctx context.Context, err error, plan tfsdk.Plan, state *tfsdk.S
 	if !errors.As(err, &ue) {
 		return nil
 	}
+	return recordTainted(ctx, ue.ID, plan, state)
+}
+
+// recordTainted records the planned values under id, with nulls for what
+// only Kong could have told; the failed create leaves it tainted.
+func recordTainted(ctx context.Context, id string, plan tfsdk.Plan, state *tfsdk.State) diag.Diagnostics {
 	var diags diag.Diagnostics
 	raw, terr := tftypes.Transform(plan.Raw, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
 		if !v.IsKnown() {
@@ -35,5 +41,5 @@ func keepTainted(ctx context.Context, err error, plan tfsdk.Plan, state *tfsdk.S
 		return diags
 	}
 	state.Raw = raw
-	return state.SetAttribute(ctx, path.Root("id"), ue.ID)
+	return state.SetAttribute(ctx, path.Root("id"), id)
 }

@@ -18,7 +18,7 @@ import (
 
 // servicesIn fails unless the TLS Admin API holds exactly n Gateway
 // Services; clientCert and clientKey are for one that wants mutual TLS.
-func servicesIn(t *testing.T, srv *localkong.Server, n int, clientCert, clientKey string) resource.TestCheckFunc {
+func servicesIn(t *testing.T, srv *testKong, n int, clientCert, clientKey string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		cfg := &tls.Config{RootCAs: x509.NewCertPool()}
 		cfg.RootCAs.AppendCertsFromPEM(srv.AdminCertPEM)

@@ -12,8 +12,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = (*versionStatusDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*versionStatusDataSource)(nil)
+	_ datasource.DataSource                     = (*versionStatusDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*versionStatusDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*versionStatusDataSource)(nil)
 )
 
 // NewVersionStatusDataSource is the servicehub_version_status data source.
@@ -21,11 +22,18 @@ func NewVersionStatusDataSource() datasource.DataSource { return &versionStatusD
 
 type versionStatusDataSource struct {
 	statuses *servicehub.Statuses
+	// On Konnect (version_status_analytics.go): analytics, unless
+	// metrics_url asks for Prometheus, and the catalog.
+	analytics *servicehub.Analytics
+	catalog   *servicehub.Catalog
 }
 
 type versionStatusModel struct {
 	Service            types.String        `tfsdk:"service"`
 	Version            types.String        `tfsdk:"version"`
+	ServiceVersionID   types.String        `tfsdk:"service_version_id"`
+	TimeRange          types.String        `tfsdk:"time_range"`
+	StatusSource       types.String        `tfsdk:"status_source"`
 	Implemented        types.Bool          `tfsdk:"implemented"`
 	ImplementationID   types.String        `tfsdk:"implementation_id"`
 	ImplementationName types.String        `tfsdk:"implementation_name"`
@@ -59,15 +67,20 @@ func (d *versionStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"A version without an implementation is not an error: `implemented` is `false` and the lists and maps are empty.",
 		Attributes: map[string]schema.Attribute{
 			"service": schema.StringAttribute{
-				Description: "Service Hub service, as on `servicehub_implementation`, e.g. `payments`.",
-				Required:    true,
+				Description: "Service Hub service, as on `servicehub_implementation`, e.g. `payments`. With `version`, or instead `service_version_id`.",
+				Optional:    true,
+				Computed:    true,
 				Validators:  []validator.String{serviceRule},
 			},
 			"version": schema.StringAttribute{
 				Description: "Version of the service, as on `servicehub_implementation`, e.g. `v1`.",
-				Required:    true,
+				Optional:    true,
+				Computed:    true,
 				Validators:  []validator.String{versionRule},
 			},
+			"service_version_id": serviceVersionIDStatusAttribute(),
+			"time_range":         timeRangeAttribute(),
+			"status_source":      statusSourceAttribute(),
 			"implemented": schema.BoolAttribute{
 				Description: "Whether the version has an implementation in this runtime group.",
 				Computed:    true,
@@ -105,8 +118,9 @@ func (d *versionStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			},
 			"status_codes": schema.MapAttribute{
 				Description: "Requests proxied to the implementation, by response status code (e.g. `\"200\"`), summed over its routes, " +
-					"from the runtime group's Prometheus metrics (`metrics_url`). Kong counts them once a `prometheus` plugin has " +
-					"`status_code_metrics = true`. Empty, with a warning, when the metrics cannot be read.",
+					"from the runtime group's Prometheus metrics (`metrics_url`; Kong counts them once a `prometheus` plugin has " +
+					"`status_code_metrics = true`), or on a Konnect control plane from Konnect analytics over `time_range` (see `status_source`). " +
+					"Empty, with a warning, when they cannot be read.",
 				Computed:    true,
 				ElementType: types.Int64Type,
 			},
@@ -121,6 +135,7 @@ func (d *versionStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 func (d *versionStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
 		d.statuses = client.Statuses
+		d.analytics, d.catalog = client.Analytics, client.Catalog
 	}
 }
 
@@ -130,6 +145,15 @@ func (d *versionStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if d.analytics != nil || !m.ServiceVersionID.IsNull() || !m.TimeRange.IsNull() {
+		d.readKonnect(ctx, m, resp)
+		return
+	}
+	d.readPrometheus(ctx, m, resp)
+}
+
+// readPrometheus reads the status with traffic from Prometheus.
+func (d *versionStatusDataSource) readPrometheus(ctx context.Context, m versionStatusModel, resp *datasource.ReadResponse) {
 	st, err := d.statuses.Version(ctx, m.Service.ValueString(), m.Version.ValueString())
 	if err != nil {
 		addStatusError(&resp.Diagnostics, err)
@@ -138,6 +162,7 @@ func (d *versionStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 	if st.MetricsErr != nil {
 		addMetricsWarning(&resp.Diagnostics, d.statuses.MetricsURL(), st.MetricsErr)
 	}
+	m.StatusSource = types.StringValue(servicehub.SourcePrometheus)
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenVersionStatus(m, st))...)
 }
 

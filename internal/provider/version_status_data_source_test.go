@@ -29,9 +29,13 @@ import (
 )
 
 // startUpstream runs localkong's demo upstream: 200 with a JSON echo, and
-// /status/<code> answering that code.
+// /status/<code> answering that code. Against an external Kong,
+// KONG_TEST_UPSTREAM_URL names one that Kong reaches instead.
 func startUpstream(t *testing.T) string {
 	t.Helper()
+	if extKong != nil && extKong.upstreamURL != "" {
+		return extKong.upstreamURL
+	}
 	up := httptest.NewServer(localkong.NewUpstream())
 	t.Cleanup(up.Close)
 	return up.URL
@@ -41,21 +45,12 @@ func startUpstream(t *testing.T) string {
 // ("" for the proxy's own) and checks the status code.
 func proxyCall(t *testing.T, proxyURL, host, path string, want int) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, proxyURL+path, nil)
+	status, _, err := proxyGet(proxyURL, http.MethodGet, host, path, func(status int, _ []byte) bool { return status == want })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if host != "" {
-		req.Host = host
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != want {
-		t.Fatalf("GET %s (Host %q) through the proxy: %d, want %d", path, host, resp.StatusCode, want)
+	if status != want {
+		t.Fatalf("GET %s (Host %q) through the proxy: %d, want %d", path, host, status, want)
 	}
 }
 
@@ -86,8 +81,8 @@ func emptyStatusChecks() []statecheck.StateCheck {
 
 func TestAccVersionStatus_notImplemented(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
-	config := providerConfig(srv.AdminURL) + `
+	srv := startKong(t, localkong.Options{}).uses("payments", "payments-v2")
+	config := providerConfig(srv.AdminURL) + srv.hcl(`
 resource "servicehub_implementation" "v2" {
   service = "payments"
   version = "v2"
@@ -100,7 +95,7 @@ data "servicehub_version_status" "test" {
   version    = "v1"
   depends_on = [servicehub_implementation.v2]
 }
-`
+`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{{
@@ -165,29 +160,30 @@ data "servicehub_version_status" "test" {
 
 func TestAccVersionStatus_routesAndTraffic(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("payments", "payments-v1", "pay", "charge", "billing", "billing-v1", "bill",
+		"/pay", "/payments", "/charge", "/bill")
 	upstream := startUpstream(t)
 	_, proxyPort, _ := net.SplitHostPort(srv.ProxyURL[len("http://"):])
-	config := trafficConfig(srv.AdminURL, srv.ProxyURL, upstream)
+	config := srv.hcl(trafficConfig(srv.AdminURL, srv.ProxyURL, upstream))
 
 	routes := knownvalue.ListExact([]knownvalue.Check{
 		knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"id":      knownvalue.NotNull(),
-			"name":    knownvalue.StringExact("charge"),
+			"name":    knownvalue.StringExact(srv.n("charge")),
 			"methods": knownvalue.ListExact([]knownvalue.Check{}),
-			"paths":   knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("/charge")}),
+			"paths":   knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(srv.n("/charge"))}),
 			"hosts":   knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("api.example.com")}),
-			"urls":    knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("http://api.example.com:" + proxyPort + "/charge")}),
+			"urls":    knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("http://api.example.com:" + proxyPort + srv.n("/charge"))}),
 		}),
 		knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"id":      knownvalue.NotNull(),
-			"name":    knownvalue.StringExact("pay"),
+			"name":    knownvalue.StringExact(srv.n("pay")),
 			"methods": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("GET")}),
-			"paths":   knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("/pay"), knownvalue.StringExact("/payments")}),
+			"paths":   knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(srv.n("/pay")), knownvalue.StringExact(srv.n("/payments"))}),
 			"hosts":   knownvalue.ListExact([]knownvalue.Check{}),
 			"urls": knownvalue.ListExact([]knownvalue.Check{
-				knownvalue.StringExact(srv.ProxyURL + "/pay"),
-				knownvalue.StringExact(srv.ProxyURL + "/payments"),
+				knownvalue.StringExact(srv.ProxyURL + srv.n("/pay")),
+				knownvalue.StringExact(srv.ProxyURL + srv.n("/payments")),
 			}),
 		}),
 	})
@@ -204,7 +200,7 @@ func TestAccVersionStatus_routesAndTraffic(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(statusDS, jp("implemented"), knownvalue.Bool(true)),
 					statecheck.CompareValuePairs(statusDS, jp("implementation_id"), "servicehub_implementation.payments", jp("id"), compare.ValuesSame()),
-					statecheck.ExpectKnownValue(statusDS, jp("implementation_name"), knownvalue.StringExact("payments-v1")),
+					statecheck.ExpectKnownValue(statusDS, jp("implementation_name"), knownvalue.StringExact(srv.n("payments-v1"))),
 					statecheck.ExpectKnownValue(statusDS, jp("enabled"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(statusDS, jp("upstream_url"), knownvalue.StringExact(upstream)),
 					statecheck.ExpectKnownValue(statusDS, jp("routes"), routes),
@@ -218,13 +214,14 @@ func TestAccVersionStatus_routesAndTraffic(t *testing.T) {
 			{
 				PreConfig: func() {
 					for range 3 {
-						proxyCall(t, srv.ProxyURL, "", "/pay", 200)
+						proxyCall(t, srv.ProxyURL, "", srv.n("/pay"), 200)
 					}
-					proxyCall(t, srv.ProxyURL, "", "/payments/status/201", 201)
-					proxyCall(t, srv.ProxyURL, "api.example.com", "/charge/status/500", 500)
-					proxyCall(t, srv.ProxyURL, "", "/charge", 404) // wrong host: no route, not counted
-					proxyCall(t, srv.ProxyURL, "", "/bill", 200)   // billing's
-					proxyCall(t, srv.ProxyURL, "", "/bill/status/500", 500)
+					proxyCall(t, srv.ProxyURL, "", srv.n("/payments")+"/status/201", 201)
+					proxyCall(t, srv.ProxyURL, "api.example.com", srv.n("/charge")+"/status/500", 500)
+					proxyCall(t, srv.ProxyURL, "", srv.n("/charge"), 404) // wrong host: no route, not counted
+					proxyCall(t, srv.ProxyURL, "", srv.n("/bill"), 200)   // billing's
+					proxyCall(t, srv.ProxyURL, "", srv.n("/bill")+"/status/500", 500)
+					trafficSettled()
 				},
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -247,6 +244,7 @@ func TestAccVersionStatus_routesAndTraffic(t *testing.T) {
 // is not counted.
 func TestAccVersionStatus_workspace(t *testing.T) {
 	t.Parallel()
+	skipExternal(t, "creates workspaces, which a shared Kong should not get (and Kong OSS has none)")
 	srv := startKong(t, localkong.Options{})
 	upstream := startUpstream(t)
 	kc := kongClient(t, srv.AdminURL, "", "")
@@ -320,8 +318,8 @@ func TestAccVersionStatus_metricsMissing(t *testing.T) {
 	for name, metricsURL := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := startKong(t, localkong.Options{})
-			config := providerConfig(srv.AdminURL, fmt.Sprintf("metrics_url = %q", metricsURL(srv.AdminURL))) + `
+			srv := startKong(t, localkong.Options{}).uses("payments", "payments-v1", "pay", "/pay")
+			config := providerConfig(srv.AdminURL, fmt.Sprintf("metrics_url = %q", metricsURL(srv.AdminURL))) + srv.hcl(`
 resource "servicehub_implementation" "payments" {
   service = "payments"
   version = "v1"
@@ -340,7 +338,12 @@ data "servicehub_version_status" "test" {
   version    = "v1"
   depends_on = [servicehub_route.pay]
 }
-`
+`)
+			// proxy_url's default, or KONG_PROXY_URL against an external Kong.
+			proxyURL := "http://localhost:8000"
+			if extKong != nil {
+				proxyURL = srv.ProxyURL
+			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testFactories(),
 				Steps: []resource.TestStep{{
@@ -349,9 +352,8 @@ data "servicehub_version_status" "test" {
 						statecheck.ExpectKnownValue(statusDS, jp("implemented"), knownvalue.Bool(true)),
 						statecheck.CompareValuePairs(statusDS, jp("implementation_id"), "servicehub_implementation.payments", jp("id"), compare.ValuesSame()),
 						statecheck.ExpectKnownValue(statusDS, jp("upstream_url"), knownvalue.StringExact("http://payments.internal")),
-						// proxy_url's default.
 						statecheck.ExpectKnownValue(statusDS, jp("routes").AtSliceIndex(0).AtMapKey("urls"),
-							knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("http://localhost:8000/pay")})),
+							knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(proxyURL + srv.n("/pay"))})),
 						statecheck.ExpectKnownValue(statusDS, jp("status_codes"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 						statecheck.ExpectKnownValue(statusDS, jp("total_requests"), knownvalue.Int64Exact(0)),
 					},
@@ -383,13 +385,13 @@ func TestAccVersionStatus_konnect(t *testing.T) {
 
 func TestAccVersionStatus_malformedMetrics(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("payments", "payments-v1")
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		_, _ = io.WriteString(w, "<!doctype html><title>Kong Manager</title>\n")
 	}))
 	t.Cleanup(page.Close)
-	config := providerConfig(srv.AdminURL, fmt.Sprintf("metrics_url = %q", page.URL+"/metrics")) + paymentsStatusConfig
+	config := providerConfig(srv.AdminURL, fmt.Sprintf("metrics_url = %q", page.URL+"/metrics")) + srv.hcl(paymentsStatusConfig)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{{
@@ -433,9 +435,9 @@ func TestAccVersionStatus_example(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := startKong(t, localkong.Options{})
+	srv := startKong(t, localkong.Options{}).uses("payments", "payments-v1", "foo", "/foo")
 	upstream := startUpstream(t)
-	config := providerConfig(srv.AdminURL, fmt.Sprintf("proxy_url = %q", srv.ProxyURL)) + fmt.Sprintf(`
+	config := providerConfig(srv.AdminURL, fmt.Sprintf("proxy_url = %q", srv.ProxyURL)) + srv.hcl(fmt.Sprintf(`
 resource "servicehub_implementation" "payments_v1" {
   service = "payments"
   version = "v1"
@@ -449,7 +451,7 @@ resource "servicehub_route" "foo" {
   methods           = ["GET"]
   paths             = ["/foo"]
 }
-`, upstream) + string(example)
+`, upstream)+string(example))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
@@ -464,14 +466,15 @@ resource "servicehub_route" "foo" {
 			},
 			{
 				PreConfig: func() {
-					proxyCall(t, srv.ProxyURL, "", "/foo", 200)
-					proxyCall(t, srv.ProxyURL, "", "/foo/status/502", 502)
-					proxyCall(t, srv.ProxyURL, "", "/foo/status/500", 500)
+					proxyCall(t, srv.ProxyURL, "", srv.n("/foo"), 200)
+					proxyCall(t, srv.ProxyURL, "", srv.n("/foo")+"/status/502", 502)
+					proxyCall(t, srv.ProxyURL, "", srv.n("/foo")+"/status/500", 500)
+					trafficSettled()
 				},
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("payments_v1_implemented", knownvalue.Bool(true)),
-					statecheck.ExpectKnownOutputValue("payments_v1_urls", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(srv.ProxyURL + "/foo")})),
+					statecheck.ExpectKnownOutputValue("payments_v1_urls", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(srv.ProxyURL + srv.n("/foo"))})),
 					statecheck.ExpectKnownOutputValue("payments_v1_server_errors", knownvalue.Int64Exact(2)),
 					statecheck.ExpectKnownOutputValue("payments_v1_total_requests", knownvalue.Int64Exact(3)),
 				},
@@ -569,7 +572,9 @@ func TestVersionStatusWarning(t *testing.T) {
 	}{
 		{"no endpoint", map[string]string{"admin_url": srv.AdminURL, "metrics_url": srv.AdminURL + "/nothing"},
 			[]string{srv.AdminURL + "/nothing", "HTTP 404", "There is no metrics endpoint there", "KONG_METRICS_URL"}},
-		{"konnect", map[string]string{"admin_url": cp, "konnect_token": "kpat_x"},
+		// Prometheus on Konnect is asked for with metrics_url; without it
+		// analytics is read (version_status_analytics_test.go).
+		{"konnect", map[string]string{"admin_url": cp, "konnect_token": "kpat_x", "metrics_url": cp + "/metrics"},
 			[]string{cp + "/metrics", "HTTP 404", "Konnect control planes serve none"}},
 		{"refused", map[string]string{"admin_url": srv.AdminURL, "metrics_url": refused},
 			[]string{refused, "connection refused", "Nothing answers at that address"}},
@@ -615,31 +620,34 @@ func TestVersionStatusEnvironment(t *testing.T) {
 	kc := kongClient(t, srv.AdminURL, "", "")
 	ctx := context.Background()
 	svc, err := kc.Services.Create(ctx, &kong.Service{
-		Name: kong.String("payments-v1"), URL: kong.String("http://payments.internal"),
-		Tags: kong.StringSlice("servicehub:service=payments", "servicehub:version=v1"),
+		Name: kong.String(srv.n("payments-v1")), URL: kong.String("http://payments.internal"),
+		Tags: kong.StringSlice("servicehub:service="+srv.n("payments"), "servicehub:version=v1"),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := kc.Routes.CreateInService(ctx, svc.ID, &kong.Route{Name: kong.String("pay"), Paths: kong.StringSlice("/pay")}); err != nil {
+	t.Cleanup(func() { _ = kc.Services.Delete(ctx, svc.ID) })
+	route, err := kc.Routes.CreateInService(ctx, svc.ID, &kong.Route{Name: kong.String(srv.n("pay")), Paths: kong.StringSlice(srv.n("/pay"))})
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = kc.Routes.Delete(ctx, route.ID) })
 	refused := freeURL(t, "/metrics")
 	t.Setenv("KONG_PROXY_URL", "https://gw.example.com:9443/kong/")
 	t.Setenv("KONG_METRICS_URL", refused)
 
-	diags, m := readVersionStatus(t, map[string]string{"admin_url": srv.AdminURL}, "payments", "v1")
+	diags, m := readVersionStatus(t, map[string]string{"admin_url": srv.AdminURL}, srv.n("payments"), "v1")
 	if diags.WarningsCount() != 1 || !strings.Contains(diags.Warnings()[0].Detail(), refused) {
 		t.Errorf("diagnostics = %v", diags)
 	}
-	if len(m.Routes) != 1 || len(m.Routes[0].URLs) != 1 || m.Routes[0].URLs[0] != "https://gw.example.com:9443/kong/pay" {
+	if len(m.Routes) != 1 || len(m.Routes[0].URLs) != 1 || m.Routes[0].URLs[0] != "https://gw.example.com:9443/kong"+srv.n("/pay") {
 		t.Errorf("routes = %+v", m.Routes)
 	}
 
 	// The attributes win over the environment.
 	diags, m = readVersionStatus(t, map[string]string{"admin_url": srv.AdminURL, "metrics_url": srv.AdminURL + "/metrics", "proxy_url": "http://127.0.0.1:8000"},
-		"payments", "v1")
-	if len(diags) != 0 || m.Routes[0].URLs[0] != "http://127.0.0.1:8000/pay" {
+		srv.n("payments"), "v1")
+	if len(diags) != 0 || m.Routes[0].URLs[0] != "http://127.0.0.1:8000"+srv.n("/pay") {
 		t.Errorf("diagnostics = %v, routes = %+v", diags, m.Routes)
 	}
 

@@ -70,8 +70,8 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	k := newCachedKong(t)
 	ctx := context.Background()
 
-	// Apply: one write per entity, plus the version checks: the first
-	// DirectReads with Kong's ?tags= filter, then one listing for the rest.
+	// Apply: one write per entity, plus the version checks: the run's
+	// first kongapi.DirectReads with Kong's ?tags= filter, then one listing.
 	k.run()
 	impls := make([]Implementation, n)
 	routes := make([]*kong.Route, n)
@@ -86,7 +86,7 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	})
 	k.requests(t, "create", 2*n+kongapi.DirectReads+1)
 
-	// Refresh: DirectReads GETs, then one listing of each kind.
+	// Refresh: kongapi.DirectReads GETs, then one listing of each kind.
 	k.run()
 	parallel(t, n, func(i int) error {
 		got, err := k.impls.Get(ctx, impls[i].ID())
@@ -109,17 +109,19 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	if _, err := k.routes.Update(ctx, *routes[3], upd); err != nil {
 		t.Fatal(err)
 	}
-	k.requests(t, "update", 1)
+	k.requests(t, "update", 2) // a fresh read (changed since the plan?) and the PUT
 	if r, err := k.routes.Get(ctx, *routes[3].ID); err != nil || !reflect.DeepEqual(strs(r.Paths), []string{"/changed"}) {
 		t.Errorf("read after update: %+v, %v", r, err)
 	}
-	k.requests(t, "read after update", 1) // a GET: the first read of this run
+	k.requests(t, "read after update", 1) // a GET: few reads in this run
 
 	// Destroy: one DELETE each, routes first as Terraform orders them.
 	k.run()
 	parallel(t, n, func(i int) error { return k.routes.Delete(ctx, *routes[i].ID) })
-	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i].ID()) })
-	k.requests(t, "destroy", 2*n)
+	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i]) })
+	// And the looks for claims of the implementations: the run's direct
+	// reads, then one listing.
+	k.requests(t, "destroy", 2*n+kongapi.DirectReads+1)
 	if left, err := k.api.ListServices(ctx); err != nil || len(left) != 0 {
 		t.Errorf("after destroy: %d services left, %v", len(left), err)
 	}
@@ -188,14 +190,8 @@ func TestCachedConcurrentCreatesOfOneVersion(t *testing.T) {
 }
 
 // The check sees every tagged Gateway Service, also one made outside
-// Terraform before the run, and one moved onto the version by an update,
-// whether it asks Kong (the run's first reads) or the listing (later ones).
+// Terraform before the run, and one moved onto the version by an update.
 func TestCachedVersionCheck(t *testing.T) {
-	t.Run("direct", func(t *testing.T) { testCachedVersionCheck(t, false) })
-	t.Run("listed", func(t *testing.T) { testCachedVersionCheck(t, true) })
-}
-
-func testCachedVersionCheck(t *testing.T, listed bool) {
 	k := newCachedKong(t)
 	ctx := context.Background()
 	rogue := implOf("billing", "v1", "billing-rogue")
@@ -204,17 +200,6 @@ func testCachedVersionCheck(t *testing.T, listed bool) {
 		t.Fatal(err)
 	}
 	k.run()
-	var checks int64 = 5 // with Kong's ?tags= filter, one request each
-	if listed {
-		// Spend the run's direct reads; the checks then use the listing.
-		for range kongapi.DirectReads {
-			if _, err := k.impls.FindByVersion(ctx, "other", "v0"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		k.requests(t, "reads before the checks", kongapi.DirectReads)
-		checks = 1 // the listing
-	}
 	var vt *VersionTakenError
 	if _, err := k.impls.Create(ctx, implOf("billing", "v1", "billing-v1")); !errors.As(err, &vt) || vt.Existing.ID() != rogue.ID() {
 		t.Fatalf("create next to a hand-made implementation: %v", err)
@@ -231,11 +216,20 @@ func testCachedVersionCheck(t *testing.T, listed bool) {
 	if _, err := k.impls.Create(ctx, implOf("billing", "v3", "billing-v3")); !errors.As(err, &vt) || vt.Existing.ID() != v2.ID() {
 		t.Fatalf("create onto a version an update moved to: %v", err)
 	}
-	// v2 is free again now.
-	if _, err := k.impls.Create(ctx, implOf("billing", "v2", "billing-v2-new")); err != nil {
+	// v2 is free again now. Its first slot still holds the moved
+	// implementation, so the new one goes to the next.
+	again, err := k.impls.Create(ctx, implOf("billing", "v2", "billing-v2-new"))
+	if err != nil {
 		t.Fatalf("create of the version an update left: %v", err)
 	}
-	k.requests(t, "checks and writes", checks+3) // and three PUTs: refused creates write nothing
+	if want := slotID(k.api.Group(), "billing", "v2", 1); again.ID() != want {
+		t.Errorf("created at %s, want the second slot %s", again.ID(), want)
+	}
+	// The version lookups: the run's direct reads, then one listing; one
+	// POST for billing-v2; the move: a fresh read, the claim's POST, the
+	// PUT; the refused create writes nothing; the last create: a POST
+	// refused at the first slot, its GET, the POST at the next.
+	k.requests(t, "checks and writes", kongapi.DirectReads+1+1+3+3)
 }
 
 // Deleting an implementation is one DELETE; only when Kong refuses are its
@@ -254,7 +248,7 @@ func TestCachedDeleteWithRoutes(t *testing.T) {
 	}
 	k.run()
 	var remain *RoutesRemainError
-	if err := k.impls.Delete(ctx, impl.ID()); !errors.As(err, &remain) || len(remain.Routes) != 1 || str(remain.Routes[0].ID) != *r.ID {
+	if err := k.impls.Delete(ctx, impl); !errors.As(err, &remain) || len(remain.Routes) != 1 || str(remain.Routes[0].ID) != *r.ID {
 		t.Fatalf("delete with a route: %v", err)
 	}
 	k.requests(t, "refused delete", 2)

@@ -11,7 +11,8 @@ import (
 // defaults below.
 type Config struct {
 	kongapi.Config
-	Status StatusConfig
+	Status  StatusConfig
+	Konnect KonnectConfig // see konnect.go
 }
 
 // Defaults of the wire settings, for documentation and configuration.
@@ -27,6 +28,11 @@ type Client struct {
 	Implementations *Implementations
 	Routes          *Routes
 	Statuses        *Statuses
+	// Catalog is Konnect's API catalog; off Konnect its methods say
+	// there is none. Analytics is set on Konnect unless Prometheus was
+	// asked for (see konnect.go).
+	Catalog   *Catalog
+	Analytics *Analytics
 }
 
 // New connects to the runtime group cfg describes; it sends nothing yet.
@@ -42,11 +48,19 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	cache := kongapi.NewCache(api)
-	return &Client{
-		Implementations: NewCachedImplementations(cache),
-		Routes:          NewCachedRoutes(cache),
+	impls, routes := NewCachedImplementations(cache), NewCachedRoutes(cache)
+	// One version read per Client: per Terraform run.
+	impls.gate = NewKongVersion(api, cfg.KonnectToken != "")
+	routes.gate = impls.gate
+	c := &Client{
+		Implementations: impls,
+		Routes:          routes,
 		Statuses:        statuses,
-	}, nil
+	}
+	if err := c.connectKonnect(api, cfg); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // ParseAdminURL checks an Admin API URL: absolute http(s) with a host, no

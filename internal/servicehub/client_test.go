@@ -131,13 +131,13 @@ func TestNewSharesOneCache(t *testing.T) {
 // Kong holds it under.
 func TestCreateSettlesLostResponses(t *testing.T) {
 	kinds := []struct {
-		noun, path string
-		setup      func(t *testing.T, api *kongapi.Client) string // returns the implementation a route needs
-		create     func(ctx context.Context, api *kongapi.Client, impl string) (id string, err error)
-		get        func(ctx context.Context, api *kongapi.Client) (id string, err error)
+		noun, path, write string
+		setup             func(t *testing.T, api *kongapi.Client) string // returns the implementation a route needs
+		create            func(ctx context.Context, api *kongapi.Client, impl string) (id string, err error)
+		get               func(ctx context.Context, api *kongapi.Client) (id string, err error)
 	}{
 		{
-			noun: "Gateway Service", path: "/services/",
+			noun: "Gateway Service", path: "/services", write: http.MethodPost,
 			setup: func(*testing.T, *kongapi.Client) string { return "" },
 			create: func(ctx context.Context, api *kongapi.Client, _ string) (string, error) {
 				impl, err := NewImplementations(api).Create(ctx, implOf("lost", "v1", "lost"))
@@ -149,7 +149,7 @@ func TestCreateSettlesLostResponses(t *testing.T) {
 			},
 		},
 		{
-			noun: "Route", path: "/routes/",
+			noun: "Route", path: "/routes/", write: http.MethodPut,
 			setup: func(t *testing.T, api *kongapi.Client) string { return newImpl(t, api, "payments").ID() },
 			create: func(ctx context.Context, api *kongapi.Client, impl string) (string, error) {
 				r, err := NewRoutes(api).Create(ctx, pathRoute("lost", impl))
@@ -170,21 +170,21 @@ func TestCreateSettlesLostResponses(t *testing.T) {
 	faults := []struct {
 		name    string
 		fault   localkong.FaultKind
-		methods []string
+		methods []string // "" stands for the kind's write
 		check   func(t *testing.T, id, held string, err error)
 	}{
-		{"applied", localkong.FaultDropAfter, []string{http.MethodPut}, func(t *testing.T, id, held string, err error) {
+		{"applied", localkong.FaultDropAfter, []string{""}, func(t *testing.T, id, held string, err error) {
 			if err != nil || id == "" || id != held {
 				t.Errorf("create = %q, %v; Kong holds %q", id, err, held)
 			}
 		}},
-		{"not applied", localkong.FaultDropBefore, []string{http.MethodPut}, func(t *testing.T, id, held string, err error) {
+		{"not applied", localkong.FaultDropBefore, []string{""}, func(t *testing.T, id, held string, err error) {
 			var u *UnsettledError
 			if err == nil || errors.As(err, &u) || !strings.Contains(err.Error(), "so nothing was created") || held != "" {
 				t.Errorf("create = %q, %v; Kong holds %q", id, err, held)
 			}
 		}},
-		{"lookup fails", localkong.FaultDropAfter, []string{http.MethodPut, http.MethodGet}, func(t *testing.T, id, held string, err error) {
+		{"lookup fails", localkong.FaultDropAfter, []string{"", http.MethodGet}, func(t *testing.T, id, held string, err error) {
 			var u *UnsettledError
 			if !errors.As(err, &u) || held == "" || u.ID != held || !strings.Contains(err.Error(), "could not be checked (") {
 				t.Errorf("create = %q, %v; Kong holds %q", id, err, held)
@@ -198,10 +198,18 @@ func TestCreateSettlesLostResponses(t *testing.T) {
 				api := newKongAPI(t, srv.AdminURL, "")
 				ctx := context.Background()
 				impl := k.setup(t, api)
+				methods := append([]string(nil), f.methods...)
+				for i, m := range methods {
+					if m == "" {
+						methods[i] = k.write
+					}
+				}
 				// Only the entity's own requests fail: listings (the
 				// version check) get through.
-				err := srv.SetFaults(&localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{f.fault}, Methods: f.methods,
-					Match: func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, k.path) }})
+				entity := func(r *http.Request) bool {
+					return strings.HasPrefix(r.URL.Path, k.path) && !(r.Method == http.MethodGet && r.URL.Path == "/services")
+				}
+				err := srv.SetFaults(&localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{f.fault}, Methods: methods, Match: entity})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -209,7 +217,7 @@ func TestCreateSettlesLostResponses(t *testing.T) {
 				if serr := srv.SetFaults(nil); serr != nil {
 					t.Fatal(serr)
 				}
-				if err != nil && !strings.HasPrefix(err.Error(), "PUT ") {
+				if err != nil && !strings.HasPrefix(err.Error(), k.write+" ") {
 					t.Errorf("the create's own error does not come first: %v", err)
 				}
 				if u := (*UnsettledError)(nil); errors.As(err, &u) && u.Noun != k.noun {
@@ -237,8 +245,12 @@ func TestMethodsClassifyErrors(t *testing.T) {
 	for name, call := range map[string]func() error{
 		"Implementations.Get":           func() error { _, err := denied.Implementations.Get(ctx, id); return err },
 		"Implementations.FindByVersion": func() error { _, err := denied.Implementations.FindByVersion(ctx, "s", "v"); return err },
-		"Implementations.Delete":        func() error { return denied.Implementations.Delete(ctx, id) },
-		"Implementations.Create":        func() error { _, err := denied.Implementations.Create(ctx, implOf("s", "v", "n")); return err },
+		"Implementations.Delete": func() error {
+			prior := implOf("s", "v", "n")
+			prior.Gateway.ID, prior.Gateway.CreatedAt = kong.String(id), kong.Int(1)
+			return denied.Implementations.Delete(ctx, prior)
+		},
+		"Implementations.Create": func() error { _, err := denied.Implementations.Create(ctx, implOf("s", "v", "n")); return err },
 		"Implementations.Update": func() error {
 			prior := implOf("s", "v", "n")
 			prior.Gateway.ID = kong.String(id)

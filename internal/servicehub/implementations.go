@@ -3,7 +3,6 @@ package servicehub
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/kong/go-kong/kong"
 
@@ -14,18 +13,16 @@ import (
 type Implementations struct {
 	api  *kongapi.Client
 	kong entities
-
-	// claims holds the versions being created or moved to in this process,
-	// so that two implementations of one version applied in parallel cannot
-	// both pass the check before either is written.
-	mu     sync.Mutex
-	claims map[[2]string]Implementation
+	gate *KongVersion // nil: no version check
+	// group names the runtime group in slot ids (kongapi.Client.Group).
+	group string
 }
 
 // entities is what implementations and routes are read from and written
 // to: Kong itself (*kongapi.Client) or the refresh cache (*kongapi.Cache).
 type entities interface {
 	GetService(ctx context.Context, idOrName string) (*kong.Service, error)
+	CreateService(ctx context.Context, s *kong.Service) (*kong.Service, error)
 	PutService(ctx context.Context, s *kong.Service) (*kong.Service, error)
 	DeleteService(ctx context.Context, id string) error
 	ListServicesByTags(ctx context.Context, tags ...string) ([]*kong.Service, error)
@@ -37,14 +34,14 @@ type entities interface {
 // NewImplementations returns the implementations of the runtime group api
 // talks to; every call goes to Kong.
 func NewImplementations(api *kongapi.Client) *Implementations {
-	return &Implementations{api: api, kong: api, claims: map[[2]string]Implementation{}}
+	return &Implementations{api: api, kong: api, group: api.Group()}
 }
 
 // NewCachedImplementations is NewImplementations reading through a refresh
 // cache: a run's reads and its version checks cost one listing, not one
 // request each.
 func NewCachedImplementations(cache *kongapi.Cache) *Implementations {
-	return &Implementations{api: cache.API(), kong: cache, claims: map[[2]string]Implementation{}}
+	return &Implementations{api: cache.API(), kong: cache, group: cache.API().Group()}
 }
 
 // VersionTakenError: the version already has an implementation here.
@@ -74,44 +71,97 @@ func (e *NameTakenError) Error() string {
 
 func (e *NameTakenError) Unwrap() error { return e.Err }
 
-// Create records a new implementation: a Gateway Service created with PUT
-// under a fresh client-side id, so a retried request cannot make two. A
-// create whose response was lost is settled by looking the id up; when
-// even that fails the error is an *UnsettledError.
+// Create records a new implementation: a Gateway Service inserted with
+// POST at its version's first usable slot (see slots.go), so that of
+// concurrent creates of one version exactly one succeeds and the others get
+// a *VersionTakenError naming it, writing nothing. It is one request unless
+// the slot is taken. The insert carries a token tag, so a retried POST that
+// meets its own first attempt knows it; a create whose outcome cannot be
+// learnt is an *UnsettledError naming the slot id.
+//
+// Gateway Services of the version made outside this protocol (by hand,
+// or by an older provider) are found by the tag lookup first.
 func (s *Implementations) Create(ctx context.Context, impl Implementation) (Implementation, error) {
-	impl.Gateway.ID = kong.String(kongapi.NewID())
-	impl.Gateway.CreatedAt = nil
-	release, err := s.claimVersion(ctx, impl)
-	if err != nil {
+	impl.Gateway.ID, impl.Gateway.CreatedAt, impl.Gateway.UpdatedAt = nil, nil, nil
+	if impl.Service == "" || impl.Version == "" {
+		return Implementation{}, fmt.Errorf("implementation %q: a service and a version are required", impl.Name())
+	}
+	body := toKong(impl)
+	if err := s.gate.CheckService(ctx, body); err != nil {
 		return Implementation{}, err
 	}
-	defer release()
-	created, err := s.put(ctx, impl)
-	if err != nil {
-		return settle(ctx, err, "Gateway Service", s.Get)
+	if err := s.checkOthers(ctx, impl); err != nil {
+		return Implementation{}, err
 	}
-	return created, nil
+	token := createTagPrefix + kongapi.NewID()
+	body.Tags = append(body.Tags, kong.String(token))
+	out, err := s.acquire(ctx, impl.Service, impl.Version,
+		func(id string) (*kong.Service, error) {
+			b := body.DeepCopy()
+			b.ID = kong.String(id)
+			return s.kong.CreateService(ctx, b)
+		},
+		func(cur *kong.Service) bool { return hasTag(cur, token) })
+	if err != nil {
+		return Implementation{}, classify(s.nameTaken(ctx, impl.Name(), err))
+	}
+	return fromKong(out), nil
 }
 
 // Update replaces the implementation's Gateway Service with impl in full,
 // so whatever impl leaves unset is cleared in Kong. created_at is sent back
-// as it was, since Kong resets it on every PUT that omits it. The version
-// is checked for another implementation only when it changes from prior:
-// a duplicate made behind our back must not block the original's updates.
+// as it was, since Kong resets it on every PUT that omits it.
+//
+// It first reads the Gateway Service: changed in Kong since prior was read
+// (another run, a person), it writes nothing and returns a *ChangedError
+// rather than overwrite what it has not seen. That narrows the window for
+// a silent overwrite to one round trip; it cannot close it, as Kong has no
+// conditional write.
+//
+// Changing the service or version moves the implementation: it claims the
+// new version (see slots.go) before the write, and releases its claims on
+// others after it. A duplicate made behind our back does not block updates
+// that leave the version alone.
 func (s *Implementations) Update(ctx context.Context, prior, impl Implementation) (Implementation, error) {
-	impl.Gateway.ID, impl.Gateway.CreatedAt = prior.Gateway.ID, prior.Gateway.CreatedAt
+	impl.Gateway.ID, impl.Gateway.CreatedAt, impl.Gateway.UpdatedAt = prior.Gateway.ID, prior.Gateway.CreatedAt, nil
 	if impl.ID() == "" {
 		return Implementation{}, fmt.Errorf("update of implementation %q without an id", impl.Name())
 	}
-	if prior.Service != impl.Service || prior.Version != impl.Version {
-		release, err := s.claimVersion(ctx, impl)
-		if err != nil {
+	if err := s.unchanged(ctx, prior); err != nil {
+		return Implementation{}, err
+	}
+	moves := (prior.Service != impl.Service || prior.Version != impl.Version) && impl.Service != "" && impl.Version != ""
+	var held *kong.Service
+	if moves {
+		if err := s.checkOthers(ctx, impl); err != nil {
 			return Implementation{}, err
 		}
-		defer release()
+		var err error
+		if held, err = s.claim(ctx, impl); err != nil {
+			return Implementation{}, classify(err)
+		}
 	}
 	updated, err := s.put(ctx, impl)
-	return updated, classify(err)
+	if err != nil {
+		if held != nil {
+			// The move did not happen: give the version back. Should that
+			// fail too, the claim is the owner's to release on its next move
+			// or delete, and others are told so meanwhile.
+			owner := impl.ID()
+			_ = s.deleteExactly(ctx, str(held.ID), func(cur *kong.Service) bool { return isClaimOf(cur, owner) })
+		}
+		return Implementation{}, classify(err)
+	}
+	if prior.Service != impl.Service || prior.Version != impl.Version {
+		keep := ""
+		if held != nil {
+			keep = str(held.ID)
+		}
+		if err := s.releaseClaims(ctx, impl.ID(), keep); err != nil {
+			return updated, fmt.Errorf("the implementation %q moved to %q version %q, but %w", impl.Name(), impl.Service, impl.Version, err)
+		}
+	}
+	return updated, nil
 }
 
 // Get fetches an implementation by Gateway Service id or name. A missing
@@ -124,17 +174,46 @@ func (s *Implementations) Get(ctx context.Context, idOrName string) (Implementat
 	return fromKong(svc), nil
 }
 
-// Delete removes the implementation's Gateway Service; gone already is fine.
-// Routes still attached give a *RoutesRemainError naming them.
+// Delete removes the implementation's Gateway Service (prior, as last
+// read); gone already is fine. Routes still attached give a
+// *RoutesRemainError naming them. Its claims on versions go after it.
 //
 // It is one DELETE: routes are only listed, to name them, once Kong has
-// refused.
-func (s *Implementations) Delete(ctx context.Context, id string) error {
-	err := s.kong.DeleteService(ctx, id)
+// refused, and claims are looked up in the run's listing. The DELETE is
+// never retried blindly (see deleteExactly). A prior without created_at is
+// a create that was never confirmed (recorded tainted): what its id holds
+// is deleted only if it has the name the create sent, since another run
+// may have created it instead.
+func (s *Implementations) Delete(ctx context.Context, prior Implementation) error {
+	id := prior.ID()
+	if prior.Gateway.CreatedAt == nil {
+		cur, err := s.kong.GetService(ctx, id)
+		switch {
+		case IsNotFound(err):
+			return nil
+		case err != nil:
+			return classify(err)
+		case str(cur.Name) != prior.Name():
+			return nil
+		}
+	}
+	err := s.deleteExactly(ctx, id, func(cur *kong.Service) bool {
+		// Ours while name and creation are prior's; else another run's new
+		// holder of the slot, which is not ours to delete (were it ours,
+		// renamed behind our back, it is left for the next plan to see).
+		created := prior.Gateway.CreatedAt == nil || cur.CreatedAt == nil || *cur.CreatedAt == *prior.Gateway.CreatedAt
+		return str(cur.Name) == prior.Name() && created
+	})
 	if kongapi.IsReferencedBy(err, "routes") {
 		return routesRemain(ctx, s.api, id, err)
 	}
-	return classify(err)
+	if err != nil {
+		return classify(err)
+	}
+	if err := s.releaseClaims(ctx, id, ""); err != nil {
+		return fmt.Errorf("the implementation %q was deleted, but %w", prior.Name(), err)
+	}
+	return nil
 }
 
 // FindByVersion returns the implementations of a service version; normally
@@ -151,51 +230,44 @@ func (s *Implementations) FindByVersion(ctx context.Context, service, version st
 	return out, nil
 }
 
-// claimVersion checks that no other Gateway Service implements impl's
-// version and holds the version for impl until release is called, after
-// the write. The check and the claim are one step under the lock; with the
-// refresh cache the check is a lookup in the run's listing, which the
-// write updates before release, so a later claim sees it.
-func (s *Implementations) claimVersion(ctx context.Context, impl Implementation) (release func(), err error) {
-	if impl.Service == "" || impl.Version == "" {
-		return func() {}, nil
-	}
-	key := [2]string{impl.Service, impl.Version}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if other, ok := s.claims[key]; ok && other.ID() != impl.ID() {
-		return nil, &VersionTakenError{Service: impl.Service, Version: impl.Version, Existing: other}
-	}
+// checkOthers refuses impl's version when a Gateway Service other than impl
+// is tagged with it: one made outside the slot protocol, found in the run's
+// listing. (Between runs of this provider the slots decide; this lookup is
+// what keeps hand-made and imported implementations counted.)
+func (s *Implementations) checkOthers(ctx context.Context, impl Implementation) error {
 	found, err := s.FindByVersion(ctx, impl.Service, impl.Version)
 	if err != nil {
-		return nil, fmt.Errorf("looking for an existing implementation of %s %s: %w", impl.Service, impl.Version, err)
+		return fmt.Errorf("looking for an existing implementation of %s %s: %w", impl.Service, impl.Version, err)
 	}
 	for _, other := range found {
 		if other.ID() != impl.ID() {
-			return nil, &VersionTakenError{Service: impl.Service, Version: impl.Version, Existing: other}
+			return &VersionTakenError{Service: impl.Service, Version: impl.Version, Existing: other}
 		}
 	}
-	s.claims[key] = impl
-	return func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.claims[key].ID() == impl.ID() {
-			delete(s.claims, key)
-		}
-	}, nil
+	return nil
 }
 
 func (s *Implementations) put(ctx context.Context, impl Implementation) (Implementation, error) {
-	out, err := s.kong.PutService(ctx, toKong(impl))
-	if kongapi.IsUniqueViolation(err) {
-		taken := &NameTakenError{Name: impl.Name(), Err: err}
-		if other, gerr := s.kong.GetService(ctx, impl.Name()); gerr == nil && other.ID != nil {
-			taken.ID = *other.ID
-		}
-		return Implementation{}, taken
-	}
-	if err != nil {
+	body := toKong(impl)
+	if err := s.gate.CheckService(ctx, body); err != nil {
 		return Implementation{}, err
 	}
+	out, err := s.kong.PutService(ctx, body)
+	if err != nil {
+		return Implementation{}, s.nameTaken(ctx, impl.Name(), err)
+	}
 	return fromKong(out), nil
+}
+
+// nameTaken turns Kong's unique violation on a write named name into a
+// *NameTakenError naming the other Gateway Service.
+func (s *Implementations) nameTaken(ctx context.Context, name string, err error) error {
+	if !kongapi.IsUniqueViolation(err) {
+		return err
+	}
+	taken := &NameTakenError{Name: name, Err: err}
+	if other, gerr := s.kong.GetService(ctx, name); gerr == nil && other.ID != nil {
+		taken.ID = *other.ID
+	}
+	return taken
 }

@@ -19,11 +19,14 @@ import (
 )
 
 // fakeKong is the smallest Admin API the store needs: services by id or
-// name, PUT as full replacement (created_at reset unless sent), unique
-// names, AND tag filters, DELETE 204. It records every request.
+// name, POST as an insert under the body's id (Kong's 400 code 3 when the id
+// is taken), PUT as full replacement (created_at reset unless sent), unique
+// names, AND tag filters, DELETE 204. It records every request, a POST with
+// the id it carried.
 type fakeKong struct {
 	mu       sync.Mutex
 	services map[string]map[string]any
+	hidden   map[string]bool // ids taken where this client cannot see them
 	requests []string
 	now      int64
 }
@@ -54,7 +57,15 @@ func (f *fakeKong) find(key string) map[string]any {
 func (f *fakeKong) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.requests = append(f.requests, r.Method+" "+r.URL.Path)
+	var body map[string]any
+	if r.Method == http.MethodPost || r.Method == http.MethodPut {
+		_ = json.NewDecoder(r.Body).Decode(&body)
+	}
+	if r.Method == http.MethodPost {
+		f.requests = append(f.requests, fmt.Sprintf("POST %s %v", r.URL.Path, body["id"]))
+	} else {
+		f.requests = append(f.requests, r.Method+" "+r.URL.Path)
+	}
 	key := strings.TrimPrefix(r.URL.Path, "/services/")
 	reply := func(status int, v any) {
 		w.Header().Set("Content-Type", "application/json")
@@ -86,9 +97,15 @@ func (f *fakeKong) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		reply(404, map[string]any{"message": "Not found"})
+	case r.Method == http.MethodPost && r.URL.Path == "/services":
+		key, _ = body["id"].(string)
+		if _, taken := f.services[key]; taken || f.hidden[key] || key == "" {
+			reply(400, map[string]any{"code": 3, "name": "primary key violation",
+				"message": fmt.Sprintf("primary key violation on key '{id=%q}'", key), "fields": map[string]any{"id": key}})
+			return
+		}
+		fallthrough
 	case r.Method == http.MethodPut:
-		var body map[string]any
-		_ = json.NewDecoder(r.Body).Decode(&body)
 		body["id"] = key
 		if other := f.find(fmt.Sprint(body["name"])); other != nil && other["id"] != key {
 			reply(409, map[string]any{"code": 5, "name": "unique constraint violation",
@@ -170,18 +187,20 @@ func TestCreateGetUpdateDelete(t *testing.T) {
 		t.Fatal("Update without a prior id succeeded")
 	}
 
-	if err := impls.Delete(ctx, created.ID()); err != nil {
+	if err := impls.Delete(ctx, updated); err != nil {
 		t.Fatal(err)
 	}
-	if err := impls.Delete(ctx, created.ID()); err != nil {
+	if err := impls.Delete(ctx, updated); err != nil {
 		t.Fatalf("second delete: %v", err)
 	}
 	if _, err := impls.Get(ctx, created.ID()); !IsNotFound(err) {
 		t.Fatalf("Get after delete: %v", err)
 	}
+	// Every write is by id: a POST carries the slot id it inserts at.
+	slot := slotID(api.Group(), "payments", "v1", 0)
 	for _, req := range f.requests {
-		if strings.HasPrefix(req, "POST") || strings.HasPrefix(req, "PATCH") {
-			t.Errorf("non-idempotent request %s", req)
+		if strings.HasPrefix(req, "PATCH") || (strings.HasPrefix(req, "POST") && req != "POST /services "+slot) {
+			t.Errorf("request %s, want only PUT, DELETE, GET and POST under the slot id %s", req, slot)
 		}
 	}
 }
@@ -247,7 +266,9 @@ func TestCreateDuplicateName(t *testing.T) {
 	}
 }
 
-func TestCreateUsesFreshIDs(t *testing.T) {
+// A create ignores the id and created_at it is given: the id is the
+// version's slot, inserted with POST.
+func TestCreateInsertsAtTheVersionSlot(t *testing.T) {
 	f, api := newFakeKong(t)
 	impls := NewImplementations(api)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -259,10 +280,10 @@ func TestCreateUsesFreshIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID() == "stale" || got.Gateway.CreatedAt == nil || *got.Gateway.CreatedAt == 42 {
-		t.Fatalf("create reused id/created_at: %+v", got)
+	if want := slotID("workspace:default", "payments", "v1", 0); got.ID() != want || got.Gateway.CreatedAt == nil || *got.Gateway.CreatedAt == 42 {
+		t.Fatalf("created %+v, want id %s and a fresh created_at", got, want)
 	}
-	if last := f.requests[len(f.requests)-1]; last != "PUT /services/"+got.ID() {
+	if last := f.requests[len(f.requests)-1]; last != "POST /services "+got.ID() {
 		t.Fatalf("last request = %s", last)
 	}
 }

@@ -15,6 +15,7 @@ import (
 type Routes struct {
 	api  *kongapi.Client
 	kong entities
+	gate *KongVersion // nil: no version check
 }
 
 // NewRoutes returns the routes of the runtime group api talks to; every
@@ -70,11 +71,16 @@ func (s *Routes) Create(ctx context.Context, r kong.Route) (*kong.Route, error) 
 
 // Update replaces the route with r in full: whatever r leaves unset is
 // cleared in Kong. Changing its Service moves the route. id and created_at
-// are prior's: Kong resets created_at on every PUT that omits it.
+// are prior's: Kong resets created_at on every PUT that omits it. A route
+// changed in Kong since prior was read is not overwritten: *ChangedError
+// (see Implementations.Update).
 func (s *Routes) Update(ctx context.Context, prior, r kong.Route) (*kong.Route, error) {
-	r.ID, r.CreatedAt = prior.ID, prior.CreatedAt
+	r.ID, r.CreatedAt, r.UpdatedAt = prior.ID, prior.CreatedAt, nil
 	if r.ID == nil || *r.ID == "" {
 		return nil, fmt.Errorf("update of route %q without an id", str(r.Name))
+	}
+	if err := s.unchanged(ctx, prior); err != nil {
+		return nil, err
 	}
 	out, err := s.put(ctx, &r)
 	return out, classify(err)
@@ -99,6 +105,9 @@ func (s *Routes) ForImplementation(ctx context.Context, implementationID string)
 }
 
 func (s *Routes) put(ctx context.Context, r *kong.Route) (*kong.Route, error) {
+	if err := s.gate.CheckRoute(ctx, r); err != nil {
+		return nil, err
+	}
 	out, err := s.kong.PutRoute(ctx, r)
 	if kongapi.IsUniqueViolation(err) {
 		taken := &RouteNameTakenError{Name: str(r.Name), Err: err}

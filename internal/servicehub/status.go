@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
-	"strings"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
@@ -77,27 +76,66 @@ type RouteStatus struct {
 // than Prometheus text is an error (*MetricsFormatError), since counts read
 // from it could not be trusted.
 func (s *Statuses) Version(ctx context.Context, service, version string) (VersionStatus, error) {
-	st := VersionStatus{Routes: []RouteStatus{}, Traffic: Traffic{StatusCodes: map[string]int64{}}}
+	impl, err := s.implementation(ctx, service, version)
+	if err != nil || impl == nil {
+		return emptyStatus(), err
+	}
+	st, err := s.withRoutes(ctx, *impl)
+	if err != nil {
+		return VersionStatus{}, err
+	}
+
+	body, err := s.api.Metrics(ctx, s.metricsURL.String())
+	if err != nil {
+		if ctx.Err() != nil {
+			return VersionStatus{}, ctx.Err()
+		}
+		st.MetricsErr = classify(err)
+		return st, nil
+	}
+	t, err := countStatusCodes(body, serviceLabel(*impl), s.workspace)
+	if err != nil {
+		return VersionStatus{}, &MetricsFormatError{URL: s.metricsURL.Redacted(), Err: err}
+	}
+	st.Traffic = t
+	return st, nil
+}
+
+// serviceLabel is the service label Kong's exporter gives the
+// implementation's traffic: its name, or its host when it has none.
+func serviceLabel(impl Implementation) string {
+	if impl.Name() != "" {
+		return impl.Name()
+	}
+	return str(impl.Gateway.Host)
+}
+
+func emptyStatus() VersionStatus {
+	return VersionStatus{Routes: []RouteStatus{}, Traffic: Traffic{StatusCodes: map[string]int64{}}}
+}
+
+// implementation finds the version's implementation by its tags; nil when
+// it has none.
+func (s *Statuses) implementation(ctx context.Context, service, version string) (*Implementation, error) {
 	found, err := s.impls.FindByVersion(ctx, service, version)
 	if err != nil {
-		return VersionStatus{}, fmt.Errorf("looking for the implementation of %s %s: %w", service, version, err)
+		return nil, fmt.Errorf("looking for the implementation of %s %s: %w", service, version, err)
 	}
 	switch len(found) {
 	case 0:
-		return st, nil
+		return nil, nil
 	case 1:
+		return &found[0], nil
 	default:
-		names := make([]string, len(found))
-		for i, impl := range found {
-			names[i] = fmt.Sprintf("%q (id %s)", impl.Name(), impl.ID())
-		}
-		sort.Strings(names)
-		return VersionStatus{}, fmt.Errorf("version %q of service %q has %d implementations in this runtime group, where there should be one: "+
-			"the Gateway Services %s; remove the servicehub tags from all but one", version, service, len(found), strings.Join(names, ", "))
+		sortImplementations(found)
+		return nil, &AmbiguousImplementationError{Query: ImplementationQuery{Service: service, Version: version}, Found: found}
 	}
-	impl := found[0]
-	st.Implementation = &impl
+}
 
+// withRoutes is the status of an implementation without its traffic.
+func (s *Statuses) withRoutes(ctx context.Context, impl Implementation) (VersionStatus, error) {
+	st := emptyStatus()
+	st.Implementation = &impl
 	routes, err := s.routes.ForImplementation(ctx, impl.ID())
 	if err != nil {
 		return VersionStatus{}, fmt.Errorf("listing the routes of implementation %q: %w", impl.Name(), err)
@@ -115,28 +153,5 @@ func (s *Statuses) Version(ctx context.Context, service, version string) (Versio
 		}
 		return st.Routes[i].ID < st.Routes[j].ID
 	})
-
-	body, err := s.api.Metrics(ctx, s.metricsURL.String())
-	if err != nil {
-		if ctx.Err() != nil {
-			return VersionStatus{}, ctx.Err()
-		}
-		st.MetricsErr = classify(err)
-		return st, nil
-	}
-	t, err := countStatusCodes(body, serviceLabel(impl), s.workspace)
-	if err != nil {
-		return VersionStatus{}, &MetricsFormatError{URL: s.metricsURL.Redacted(), Err: err}
-	}
-	st.Traffic = t
 	return st, nil
-}
-
-// serviceLabel is the service label Kong's exporter gives the
-// implementation's traffic: its name, or its host when it has none.
-func serviceLabel(impl Implementation) string {
-	if impl.Name() != "" {
-		return impl.Name()
-	}
-	return str(impl.Gateway.Host)
 }

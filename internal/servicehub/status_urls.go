@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kong/go-kong/kong"
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
 
 // DefaultProxyURL is where a local Kong Gateway accepts client traffic.
@@ -17,15 +18,9 @@ const DefaultProxyURL = "http://localhost:8000"
 // absolute http(s), a host, no query or fragment. A trailing slash is
 // dropped, as route paths are appended to it.
 func ParseProxyURL(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
+	u, err := kongapi.ParseHTTPURL("proxy URL", s)
 	if err != nil {
-		return nil, fmt.Errorf("invalid proxy URL %q: %w", s, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("invalid proxy URL %q: scheme must be http or https", s)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("invalid proxy URL %q: missing host", s)
+		return nil, err
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return nil, fmt.Errorf("invalid proxy URL %q: must not have a query, fragment or user", s)

@@ -94,3 +94,24 @@ func (t *tlsFlagValues) report(srv *localkong.Server) error {
 	fmt.Printf("localkong admin TLS certificate=%s\n", t.out)
 	return nil
 }
+
+// konnectFlags registers the Konnect-mode flags; the returned function
+// says, once the server runs, which control plane the proxy serves.
+func konnectFlags(opts *localkong.Options) func(*localkong.Server) {
+	flag.StringVar(&opts.ControlPlaneID, "control-plane-id", localkong.DefaultControlPlaneID,
+		"with -konnect: the control plane (UUID) whose routes the proxy serves, or * for all of them")
+	flag.IntVar(&opts.AnalyticsUnavailable, "analytics-unavailable", 0,
+		"with -konnect: POST /v2/metrics fails as Konnect can: 403 (no Advanced Analytics), 408 (query timeout) or 429 (rate limited, Retry-After: 1)")
+	flag.IntVar(&opts.AnalyticsRateLimit, "analytics-rate-limit", 0,
+		"with -konnect: allow this many POST /v2/metrics a minute per token, then 429 (Konnect allows 10; 0: no limit)")
+	return func(srv *localkong.Server) {
+		if srv.ControlPlaneID == "" {
+			return
+		}
+		if srv.ControlPlaneID == localkong.AllControlPlanes {
+			fmt.Printf("localkong control_plane=%s\n", srv.ControlPlaneID)
+			return
+		}
+		fmt.Printf("localkong control_plane=%s core_entities=%s\n", srv.ControlPlaneID, srv.ControlPlaneURL(""))
+	}
+}
