@@ -38,12 +38,15 @@ type Cache struct {
 
 // DirectReads is how many reads a Cache sends to Kong one by one (by id or
 // name, or by tags; services and routes together) before it lists the kind
-// read next. The budget is shared and spent under a lock: however
+// read next. The budget is shared and spent atomically: however
 // Terraform's parallel reads interleave, a run sends at most DirectReads
-// of them, so a plan of many resources costs at most DirectReads requests
-// more than its two listings, and a configuration of up to DirectReads
-// resources never lists.
-const DirectReads = 4
+// of them, so a configuration of one implementation and one route never
+// lists, and a run of many resources costs DirectReads requests more than
+// its listings. Two, because a destroy pays it twice (its refresh, and its
+// apply's looks for claims) and must stay within 2N + 10 requests for N
+// implementations with a route each, which at N = 2000 (two pages per
+// listing) leaves four requests for it.
+const DirectReads = 2
 
 // NewCache returns an empty Cache over api; nothing is listed until a run
 // has read more than DirectReads entities.
