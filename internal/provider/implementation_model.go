@@ -110,7 +110,7 @@ func (m implementationModel) expand(ctx context.Context) (servicehub.Implementat
 		diags.Append(sans.DNSNames.ElementsAs(ctx, &s.TLSSANs.DNSNames, false)...)
 		diags.Append(sans.URIs.ElementsAs(ctx, &s.TLSSANs.Uris, false)...)
 	}
-	return servicehub.Implementation{Service: m.Service.ValueString(), Version: m.Version.ValueString(), Gateway: s}, diags
+	return servicehub.Implementation{Service: m.Service.ValueString(), Version: m.Version.ValueString(), Linked: !m.ServiceVersionID.IsNull(), Gateway: s}, diags
 }
 
 // flatten records what Kong returned. prior is the plan (create, update) or

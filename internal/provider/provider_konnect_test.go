@@ -73,7 +73,11 @@ func konnectConfigure(t *testing.T, attrs map[string]string) (provider.Configure
 // admin_url; a Kong Gateway admin_url has no catalog, and a konnect_url
 // given with one is a warning, not an error.
 func TestProvider_konnectDerivation(t *testing.T) {
-	t.Parallel()
+	// Not parallel: the environment must not choose for the configuration
+	// (make testacc-external sets KONG_METRICS_URL, a user's shell may too).
+	for _, env := range []string{"KONG_METRICS_URL", "KONG_PROXY_URL", "KONNECT_SERVER_URL", "KONG_ADMIN_URL"} {
+		t.Setenv(env, "")
+	}
 	pr, c := konnectConfigure(t, map[string]string{
 		"admin_url": "https://eu.api.konghq.com/v2/control-planes/7d5e0a3c-1b2f-4e6a-8c9d-0e1f2a3b4c5d/core-entities", "konnect_token": "kpat_x",
 	})

@@ -126,7 +126,9 @@ func TestCatalog_refusedLinkIsUndone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rival, err := c.Implementations.Create(ctx, gateway("rival"))
+	rivalImpl := gateway("rival")
+	rivalImpl.Service, rivalImpl.Version = "rival", "v1"
+	rival, err := c.Implementations.Create(ctx, rivalImpl)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,10 @@ import (
 type Implementation struct {
 	Service string // Service Hub service, e.g. "payments"; "" when untagged
 	Version string // its version, e.g. "v1"; "" when untagged
+	// Linked says the version is an API Catalog entry this implementation
+	// is linked to (Konnect). The catalog's one-implementation-per-API rule
+	// then arbitrates a move between versions, so no slot claim is taken.
+	Linked bool
 	// Gateway is the Gateway Service. Its Tags are the user's own: the
 	// provider's tags are added on write and removed on read.
 	Gateway kong.Service

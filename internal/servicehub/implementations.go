@@ -130,7 +130,7 @@ func (s *Implementations) Update(ctx context.Context, prior, impl Implementation
 	if err := s.unchanged(ctx, prior); err != nil {
 		return Implementation{}, err
 	}
-	moves := (prior.Service != impl.Service || prior.Version != impl.Version) && impl.Service != "" && impl.Version != ""
+	moves := (prior.Service != impl.Service || prior.Version != impl.Version) && impl.Service != "" && impl.Version != "" && !impl.Linked
 	var held *kong.Service
 	if moves {
 		if err := s.checkOthers(ctx, impl); err != nil {
