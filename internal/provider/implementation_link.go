@@ -33,17 +33,16 @@ var versionIDPath = path.Root("service_version_id")
 
 // validateLinkConfig: service and version are required unless
 // service_version_id gives them.
-func validateLinkConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var id types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, versionIDPath, &id)...)
-	if !id.IsNull() {
+func validateLinkConfig(config implementationModel, diags *diag.Diagnostics) {
+	if !config.ServiceVersionID.IsNull() {
 		return
 	}
-	for _, name := range []string{"service", "version"} {
-		var v types.String
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
-		if v.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Missing "+name,
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"service", config.Service}, {"version", config.Version}} {
+		if name := a.name; a.v.IsNull() {
+			diags.AddAttributeError(path.Root(name), "Missing "+name,
 				fmt.Sprintf("%s is required unless service_version_id is set, which takes it from the API catalog.", name))
 		}
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -101,8 +102,8 @@ func (m implementationModel) expand(ctx context.Context) (servicehub.Implementat
 	if !m.ClientCertificateID.IsNull() {
 		s.ClientCertificate = &kong.Certificate{ID: m.ClientCertificateID.ValueStringPointer()}
 	}
-	diags.Append(m.CACertificates.ElementsAs(ctx, &s.CACertificates, false)...)
-	diags.Append(m.Tags.ElementsAs(ctx, &s.Tags, false)...)
+	s.CACertificates = stringsOf(m.CACertificates, &diags)
+	s.Tags = stringsOf(m.Tags, &diags)
 	if !m.TLSSANs.IsNull() {
 		var sans sansModel
 		diags.Append(m.TLSSANs.As(ctx, &sans, basetypes.ObjectAsOptions{})...)
@@ -198,24 +199,66 @@ func optionalString(s string) types.String {
 // stringList keeps an empty list empty, and absent absent: Kong (through
 // go-kong) reports both as nothing, and either difference would be a
 // perpetual diff.
-func stringList(ctx context.Context, vals []*string, prior types.List) (types.List, diag.Diagnostics) {
+func stringList(_ context.Context, vals []*string, prior types.List) (types.List, diag.Diagnostics) {
 	if len(vals) == 0 {
 		if !prior.IsNull() && !prior.IsUnknown() && len(prior.Elements()) == 0 {
 			return types.ListValueMust(types.StringType, []attr.Value{}), nil
 		}
 		return types.ListNull(types.StringType), nil
 	}
-	return types.ListValueFrom(ctx, types.StringType, vals)
+	return types.ListValue(types.StringType, stringElems(vals))
 }
 
-func stringSet(ctx context.Context, vals []*string, prior types.Set) (types.Set, diag.Diagnostics) {
+func stringSet(_ context.Context, vals []*string, prior types.Set) (types.Set, diag.Diagnostics) {
 	if len(vals) == 0 {
 		if !prior.IsNull() && !prior.IsUnknown() && len(prior.Elements()) == 0 {
 			return types.SetValueMust(types.StringType, []attr.Value{}), nil
 		}
 		return types.SetNull(types.StringType), nil
 	}
-	return types.SetValueFrom(ctx, types.StringType, vals)
+	return types.SetValue(types.StringType, stringElems(vals))
+}
+
+// stringsOf is a known list or set of strings as go-kong's, a null one nil
+// and a null element a nil pointer: what the framework's ElementsAs makes
+// of it, without its reflection.
+func stringsOf(c interface {
+	IsNull() bool
+	IsUnknown() bool
+	Elements() []attr.Value
+}, diags *diag.Diagnostics) []*string {
+	if c.IsNull() {
+		return nil
+	}
+	if c.IsUnknown() {
+		diags.AddError("Value Conversion Error", "An unexpected error was encountered trying to convert a list of strings. "+
+			"This is always an error in the provider. Please report the following to the provider developer:\n\nthe list is unknown")
+		return nil
+	}
+	elems := c.Elements()
+	out := make([]*string, 0, len(elems))
+	for _, e := range elems {
+		v, ok := e.(types.String)
+		if !ok || v.IsUnknown() {
+			diags.AddError("Value Conversion Error", "An unexpected error was encountered trying to convert a list of strings. "+
+				"This is always an error in the provider. Please report the following to the provider developer:\n\n"+
+				fmt.Sprintf("element %s is not a known string", e))
+			return nil
+		}
+		out = append(out, v.ValueStringPointer())
+	}
+	return out
+}
+
+// stringElems are go-kong's strings as Terraform values, a nil one null:
+// what ListValueFrom and SetValueFrom make of them, without their
+// reflection (a Read flattens several lists).
+func stringElems(vals []*string) []attr.Value {
+	out := make([]attr.Value, len(vals))
+	for i, v := range vals {
+		out[i] = types.StringPointerValue(v)
+	}
+	return out
 }
 
 // intPointer is an Int64 attribute as go-kong's *int; nil when null.

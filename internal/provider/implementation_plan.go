@@ -26,12 +26,12 @@ func (r *implementationResource) ConfigValidators(context.Context) []resource.Co
 // and checks that url and its components agree when both are set.
 func (r *implementationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	implementationKong.checkConfig(req, resp)
-	validateLinkConfig(ctx, req, resp)
 	config, diags := implementationCodec.get(ctx, req.Config.Raw)
 	if diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return
 	}
+	validateLinkConfig(config, &resp.Diagnostics)
 	checkURLAgrees(config, &resp.Diagnostics)
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -154,5 +155,43 @@ func TestNewCodec_mismatch(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+// stringList and stringSet make what the framework's ListValueFrom and
+// SetValueFrom make of go-kong's strings, nil ones included.
+func TestStringElemsMatchTheFramework(t *testing.T) {
+	ctx := context.Background()
+	vals := []*string{kong.String("b"), nil, kong.String("a")}
+	wantL, _ := types.ListValueFrom(ctx, types.StringType, vals)
+	wantS, _ := types.SetValueFrom(ctx, types.StringType, vals)
+	gotL, dl := stringList(ctx, vals, types.ListNull(types.StringType))
+	gotS, ds := stringSet(ctx, vals, types.SetNull(types.StringType))
+	if dl.HasError() || ds.HasError() || !gotL.Equal(wantL) || !gotS.Equal(wantS) {
+		t.Errorf("list %s (%v), want %s; set %s (%v), want %s", gotL, dl, wantL, gotS, ds, wantS)
+	}
+}
+
+// stringsOf makes what the framework's ElementsAs makes of a list.
+func TestStringsOfMatchesTheFramework(t *testing.T) {
+	ctx := context.Background()
+	for what, l := range map[string]types.List{
+		"values": types.ListValueMust(types.StringType, []attr.Value{types.StringValue("b"), types.StringNull(), types.StringValue("a")}),
+		"empty":  types.ListValueMust(types.StringType, []attr.Value{}),
+		"null":   types.ListNull(types.StringType),
+	} {
+		var want []*string
+		if d := l.ElementsAs(ctx, &want, false); d.HasError() {
+			t.Fatal(d)
+		}
+		var diags diag.Diagnostics
+		got := stringsOf(l, &diags)
+		if diags.HasError() || !reflect.DeepEqual(got, want) || (got == nil) != (want == nil) {
+			t.Errorf("%s: %v (%v), want %v", what, got, diags, want)
+		}
+	}
+	var diags diag.Diagnostics
+	if stringsOf(types.ListUnknown(types.StringType), &diags); !diags.HasError() {
+		t.Error("an unknown list converted without an error")
 	}
 }

@@ -72,7 +72,7 @@ func (m routeModel) expand(ctx context.Context) (kong.Route, diag.Diagnostics) {
 		{m.Protocols, &r.Protocols}, {m.Methods, &r.Methods}, {m.Paths, &r.Paths},
 		{m.Hosts, &r.Hosts}, {m.SNIs, &r.SNIs}, {m.Tags, &r.Tags},
 	} {
-		diags.Append(l.from.ElementsAs(ctx, l.to, false)...)
+		*l.to = stringsOf(l.from, &diags)
 	}
 	if !m.Headers.IsNull() {
 		diags.Append(m.Headers.ElementsAs(ctx, &r.Headers, false)...)
