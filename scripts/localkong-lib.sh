@@ -7,7 +7,11 @@
 start_localkong() {
 	local bin=$1 log=$2
 	shift 2
-	"$bin" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
+	# The log exists before localkong opens it: under load the first read
+	# below can come first, and a sed that cannot read it would fail the
+	# assignment, which set -e turns into an exit.
+	: >"$log"
+	"$bin" -admin-listen 127.0.0.1:0 -proxy-listen 127.0.0.1:0 "$@" >>"$log" 2>&1 &
 	localkong_pid=$!
 	localkong_admin="" localkong_proxy=""
 	for _ in $(seq 1 100); do
