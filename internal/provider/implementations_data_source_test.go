@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/kong/go-kong/kong"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
@@ -84,7 +85,9 @@ data "servicehub_implementations" "none" {
 // TestAccImplementationsDataSource_many lists 2,500 implementations of 10
 // services, made out of band: the plan that reads three data sources costs
 // one listing of ⌈2500/1000⌉ = 3 pages, plus one request for the routes of
-// the implementation looked up by version.
+// the implementation looked up by version, plus the lookups that ran
+// before the listing started, each with Kong's ?tags= filter (one page):
+// at most kongapi.DirectReads, as Terraform reads the three in parallel.
 func TestAccImplementationsDataSource_many(t *testing.T) {
 	t.Parallel()
 	const n, services = 2500, 10
@@ -116,8 +119,9 @@ data "servicehub_implementation" "one" {
 				PreApply: []plancheck.PlanCheck{checkFunc(func() error {
 					got := srv.RequestCounts()
 					t.Logf("plan reading 3 data sources over %d implementations: Admin API requests %v", n, got)
-					if want := int64((n+999)/1000 + 1); got["GET"] != want || srv.RequestCount() != want {
-						return fmt.Errorf("the plan sent %v Admin API requests, want %d GETs", got, want)
+					want := int64((n+999)/1000 + 1)
+					if got["GET"] < want || got["GET"] > want+kongapi.DirectReads || srv.RequestCount() != got["GET"] {
+						return fmt.Errorf("the plan sent %v Admin API requests, want %d to %d GETs", got, want, want+kongapi.DirectReads)
 					}
 					return nil
 				})},
