@@ -180,14 +180,19 @@ func TestRegistryManifest(t *testing.T) {
 		t.Errorf("manifest = %+v, want version 1 and protocol_versions [6.0]", m)
 	}
 	// Protocol 6 is what the plugin framework's providerserver serves, or
-	// its protocol 6 server served by tf6server.
-	src, err := os.ReadFile(filepath.Join(root, "main.go"))
+	// its protocol 6 server served by tf6server: main.go hands over to
+	// internal/server, which does that.
+	mainSrc, err := os.ReadFile(filepath.Join(root, "main.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(src), "providerserver.Serve(") &&
+	src, err := os.ReadFile(filepath.Join(root, "internal", "server", "serve.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(mainSrc), "server.Serve(") ||
 		!(strings.Contains(string(src), "tf6server.Serve(") && strings.Contains(string(src), "providerserver.NewProtocol6(")) {
-		t.Error("main.go does not serve the provider with providerserver (protocol 6)")
+		t.Error("main.go does not serve the provider with providerserver's protocol 6 server (through internal/server)")
 	}
 }
 
