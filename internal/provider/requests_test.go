@@ -193,6 +193,7 @@ func TestAccRequestBudget(t *testing.T) {
 // requests). localkong is filled without HTTP (Populate, about a second).
 func TestAccRequestBudget_largeRuntimeGroup(t *testing.T) {
 	t.Parallel()
+	skipExternal(t, "fills localkong in-process (Populate) and counts Admin API requests with localkong's counter")
 	const others = 20000
 	srv := startKong(t, localkong.Options{})
 	if err := srv.Populate("other", others); err != nil {
