@@ -22,16 +22,16 @@ import (
 // framework's and its own, and Terraform's log shows them.
 func TestAccLogs_quietUnlessAsked(t *testing.T) {
 	t.Parallel()
-	kong := startKong(t, localkong.Options{})
+	kong := startKong(t, localkong.Options{}).uses("payments", "payments-v1", "/payments")
 	c := newCLI(t)
 	sent := c.captureProviderStderr()
-	c.write("main.tf", cliRequiredProviders+providerConfig(kong.AdminURL)+simpleImpl+`
+	c.write("main.tf", cliRequiredProviders+providerConfig(kong.AdminURL)+kong.hcl(simpleImpl+`
 resource "servicehub_route" "test" {
   implementation_id = servicehub_implementation.test.id
   name              = "payments-v1"
   paths             = ["/payments"]
 }
-`)
+`))
 	c.mustRun(2*time.Minute, "apply", "-auto-approve", "-input=false")
 	if lines, _ := sent(); lines == 0 {
 		t.Fatal("nothing captured from the provider's standard error: the wrapper did not run")
