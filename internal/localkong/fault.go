@@ -43,7 +43,13 @@ type Faults struct {
 	Rate float64
 	// Kinds are the faults to pick from, uniformly; empty means AllFaults.
 	Kinds []FaultKind
-	Seed  int64
+	// InTurn hands out the Kinds in turn (the first fault is Kinds[0], the
+	// next Kinds[1], …) instead of drawing them. Which requests fail is
+	// still drawn, but a test that sees at least len(Kinds) faults has
+	// exercised every kind, whatever order its requests arrived in:
+	// URIs holding server-made ids make the draws differ from run to run.
+	InTurn bool
+	Seed   int64
 	// RetryAfter is sent with 429 and 503, rounded up to whole seconds;
 	// zero sends "Retry-After: 0".
 	RetryAfter time.Duration
@@ -107,6 +113,7 @@ type injector struct {
 	mu     sync.Mutex
 	seen   map[string]uint64 // method+URI → requests so far
 	streak map[string]int    // method+URI → faults in a row
+	turn   int               // faults so far, for Faults.InTurn
 
 	counts sync.Map // FaultKind → *atomic.Int64
 }
@@ -187,7 +194,12 @@ func (in *injector) draw(f *Faults, key string) (FaultKind, time.Duration) {
 		if len(kinds) == 0 {
 			kinds = AllFaults
 		}
-		kind = kinds[mix(h, "kind", 0)%uint64(len(kinds))]
+		if f.InTurn {
+			kind = kinds[in.turn%len(kinds)]
+			in.turn++
+		} else {
+			kind = kinds[mix(h, "kind", 0)%uint64(len(kinds))]
+		}
 		in.streak[key]++
 	} else {
 		delete(in.streak, key)

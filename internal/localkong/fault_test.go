@@ -141,6 +141,29 @@ func TestFaultKinds(t *testing.T) {
 	}
 }
 
+// TestFaultKindsInTurn: with InTurn every kind is injected once before
+// any is injected twice, so len(Kinds) faults cover all of them.
+func TestFaultKindsInTurn(t *testing.T) {
+	kinds := []FaultKind{Fault429, Fault502, Fault503}
+	s := startServer(t, Options{Faults: &Faults{Rate: 0.5, Seed: 5, Kinds: kinds, InTurn: true}})
+	var faulted int64
+	for i := 0; faulted < 7 && i < 200; i++ {
+		if o, _ := outcome(t, noReuse, "GET", fmt.Sprintf("%s/services?size=%d", s.AdminURL, i+1), ""); o != "200" {
+			faulted++
+			counts := s.FaultCounts()
+			for j, k := range kinds {
+				// After f faults, kind j was given ceil((f-j)/len) times.
+				if want := (faulted - int64(j) + int64(len(kinds)) - 1) / int64(len(kinds)); counts[k] != want {
+					t.Fatalf("after %d faults: %v, want %s %d times", faulted, counts, k, want)
+				}
+			}
+		}
+	}
+	if faulted < 7 {
+		t.Fatalf("only %d faults in 200 requests at rate 0.5", faulted)
+	}
+}
+
 func TestFaultRateAndMix(t *testing.T) {
 	s := startServer(t, Options{Faults: &Faults{Rate: 0.2, Seed: 3}})
 	const n = 1000

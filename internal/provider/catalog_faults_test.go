@@ -113,7 +113,7 @@ func TestAccCatalogFaults(t *testing.T) {
 	t.Parallel()
 	srv := startKonnect(t, localkong.Options{})
 	faults := &localkong.Faults{
-		Rate: 0.2, Seed: 12, MaxConsecutive: 3,
+		Rate: 0.2, Seed: 12, MaxConsecutive: 3, InTurn: true,
 		Kinds:   []localkong.FaultKind{localkong.Fault429, localkong.Fault502, localkong.FaultDropAfter},
 		Methods: []string{http.MethodPost, http.MethodPatch, http.MethodDelete},
 		Match:   func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/v3/") },

@@ -717,7 +717,7 @@ func TestAccConcurrent_disjointFleets(t *testing.T) {
 	t.Parallel()
 	const runs, n = 8, 50
 	ws := newCLIs(t, runs)
-	faults := &localkong.Faults{Rate: 0.2, Seed: 14, RetryAfter: 0, MaxConsecutive: 3}
+	faults := &localkong.Faults{Rate: 0.2, Seed: 14, RetryAfter: 0, MaxConsecutive: 3, InTurn: true}
 	kong := startKong(t, localkong.Options{Faults: faults}) // localkong only (faults): startKong skips elsewhere
 	srv := kong.Server
 	services, routes := map[string]string{}, map[string][2]string{}

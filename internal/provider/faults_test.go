@@ -129,6 +129,8 @@ func TestAccFaults_fleet(t *testing.T) {
 	const n = 50
 	faults := &localkong.Faults{
 		Rate: 0.2, Seed: 8, RetryAfter: 0,
+		// Every kind is exercised, whichever requests draw the faults.
+		InTurn: true,
 		// A request never fails more times in a row than max_retries
 		// allows, so the outcome does not depend on luck.
 		MaxConsecutive: 4,
