@@ -19,6 +19,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# exited: the process is gone, or a zombie. After KILL to make, localkong
+# is an orphan: it has exited once its parent's reaper collects it, and
+# some init processes (this sandbox's PID 1) reap only every ~2 s.
+exited() {
+	! kill -0 "$1" 2>/dev/null || [[ $(ps -o stat= -p "$1" 2>/dev/null) == Z* ]]
+}
+
 check() {
 	local sig=$1 admin="" proxy="" upstream=""
 	# Not the parent make's jobserver or flags: a make of its own, as a user runs it.
@@ -49,7 +56,7 @@ check() {
 	wait "$make_pid" 2>/dev/null || true
 	make_pid=""
 	for _ in $(seq 1 20); do
-		if ! kill -0 "$kong_pid" 2>/dev/null; then
+		if exited "$kong_pid"; then
 			for url in "$admin/status" "$proxy/" "$upstream/"; do
 				rc=0
 				curl -s -o /dev/null --max-time 1 "$url" || rc=$?
