@@ -55,14 +55,7 @@ mkdir -p "$work/bin"
 go build -trimpath -o "$work/bin/terraform-provider-servicehub" ./tools/benchwrap
 export BENCH_PROVIDER="$work/provider" BENCH_CPU_LOG="$work/provider-cpu.log"
 
-cat >"$work/bench.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "servicehub/servicehub" = "$work/bin"
-  }
-  direct {}
-}
-TFRC
+"$root/scripts/dev-tfrc.sh" "$work/bench.tfrc" "$work/bin"
 export TF_CLI_CONFIG_FILE="$work/bench.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 # As a user runs it: no log asked for. (Every TF_LOG* variable counts.)
 while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep '^TF_LOG' || true)

@@ -9,14 +9,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 go build -o "$work/bin/terraform-provider-servicehub" .
-cat >"$work/tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "servicehub/servicehub" = "$work/bin"
-  }
-  direct {}
-}
-TFRC
+"$root/scripts/dev-tfrc.sh" "$work/tfrc" "$work/bin"
 export TF_CLI_CONFIG_FILE="$work/tfrc" CHECKPOINT_DISABLE=1
 
 "$tf" fmt -check -recursive -diff examples

@@ -7,6 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+. "$root/scripts/localkong-lib.sh"
 
 tf=$(scripts/terraform.sh)
 work=$(mktemp -d)
@@ -27,29 +28,18 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # Terraform uses the provider just built, through a CLI config of our own.
-cat >"$work/demo.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "servicehub/servicehub" = "$root/bin"
-  }
-  direct {}
-}
-TFRC
+"$root/scripts/dev-tfrc.sh" "$work/demo.tfrc" "$root/bin"
 export TF_CLI_CONFIG_FILE="$work/demo.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
 upstream_url=${DEMO_UPSTREAM_URL:-http://127.0.0.1:9000}
 if [ -z "${KONG_ADMIN_URL:-}" ]; then
 	echo "==> starting localkong (admin 127.0.0.1:8001, proxy 127.0.0.1:8000, upstream 127.0.0.1:9000)"
 	go build -o bin/localkong ./internal/localkong/cmd/localkong
-	bin/localkong -admin-listen 127.0.0.1:8001 -proxy-listen 127.0.0.1:8000 \
-		-upstream-listen 127.0.0.1:9000 >"$work/localkong.log" 2>&1 &
-	pids+=($!)
-	export KONG_ADMIN_URL=http://127.0.0.1:8001 KONG_PROXY_URL=http://127.0.0.1:8000
-	for _ in $(seq 1 100); do
-		curl -fsS "$KONG_ADMIN_URL/status" >/dev/null 2>&1 && break
-		kill -0 "${pids[0]}" 2>/dev/null || { cat "$work/localkong.log"; exit 1; }
-		sleep 0.1
-	done
+	# The fixed ports the README shows (later flags win over the lib's free ports).
+	start_localkong bin/localkong "$work/localkong.log" -admin-listen 127.0.0.1:8001 -proxy-listen 127.0.0.1:8000 \
+		-upstream-listen 127.0.0.1:9000
+	pids+=("$localkong_pid")
+	export KONG_ADMIN_URL=$localkong_admin KONG_PROXY_URL=$localkong_proxy
 	sed 's/^/    /' "$work/localkong.log"
 else
 	echo "==> using the Kong at KONG_ADMIN_URL=$KONG_ADMIN_URL"

@@ -17,14 +17,7 @@ trap cleanup EXIT
 
 go build -o "$work/bin/terraform-provider-servicehub" .
 go build -o "$work/localkong" ./internal/localkong/cmd/localkong
-cat >"$work/tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "servicehub/servicehub" = "$work/bin"
-  }
-  direct {}
-}
-TFRC
+"$root/scripts/dev-tfrc.sh" "$work/tfrc" "$work/bin"
 export TF_CLI_CONFIG_FILE="$work/tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
 if [ -n "${KONG_ADMIN_URL:-}" ]; then
