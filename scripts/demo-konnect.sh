@@ -10,47 +10,23 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-. "$root/scripts/localkong-lib.sh"
+. "$root/scripts/demo-lib.sh"
 
-tf=$(scripts/terraform.sh)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	local rc=$?
-	if [ -f "$work/terraform.tfstate" ]; then
-		echo "==> terraform destroy"
-		if "$tf" -chdir="$work" destroy -auto-approve -no-color >"$work/destroy.log" 2>&1; then
-			echo "    destroyed"
-			[ -n "${api:-}" ] && printf '    GET %s/v3/apis/%s -> %s\n' "$konnect" "$api" \
-				"$(curl -s -o /dev/null -w '%{http_code}' -H "$auth" "$konnect/v3/apis/$api")"
-		else
-			echo "    destroy failed:"; cat "$work/destroy.log"; rc=1
-		fi
+# Once destroyed, the catalog no longer has the version the demo made.
+after_destroy() {
+	if [ -n "${api:-}" ]; then
+		printf '    GET %s/v3/apis/%s -> %s\n' "$konnect" "$api" \
+			"$(curl -s -o /dev/null -w '%{http_code}' -H "$auth" "$konnect/v3/apis/$api")"
 	fi
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-	[ "$rc" -eq 0 ] && echo "==> demo finished" || echo "==> demo FAILED"
-	exit "$rc"
 }
-trap cleanup EXIT INT TERM
 
-"$root/scripts/dev-tfrc.sh" "$work/demo.tfrc" "$root/bin"
-export TF_CLI_CONFIG_FILE="$work/demo.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-
-upstream_url=${DEMO_UPSTREAM_URL:-http://127.0.0.1:9000}
 if [ -z "${KONG_ADMIN_URL:-}" ]; then
 	# The control plane localkong's proxy serves (its default, made explicit).
 	cp_id=5ca1ab1e-0000-4000-8000-00000000c0de
 	export KONNECT_TOKEN=kpat_demo0123456789abcdefghijklmnopqrstuvwxyzABC
 	echo "==> starting localkong -konnect (admin 127.0.0.1:8001, proxy 127.0.0.1:8000, upstream 127.0.0.1:9000)"
-	go build -o bin/localkong ./internal/localkong/cmd/localkong
-	# The fixed ports the README shows (later flags win over the lib's free ports).
-	start_localkong bin/localkong "$work/localkong.log" -konnect -control-plane-id "$cp_id" -admin-token "$KONNECT_TOKEN" \
-		-admin-listen 127.0.0.1:8001 -proxy-listen 127.0.0.1:8000 -upstream-listen 127.0.0.1:9000
-	pids+=("$localkong_pid")
+	demo_localkong -konnect -control-plane-id "$cp_id" -admin-token "$KONNECT_TOKEN"
 	export KONG_ADMIN_URL=$localkong_admin/v2/control-planes/$cp_id/core-entities KONG_PROXY_URL=$localkong_proxy
-	sed 's/^/    /' "$work/localkong.log"
 else
 	echo "==> using the Konnect control plane at KONG_ADMIN_URL=$KONG_ADMIN_URL"
 fi

@@ -7,40 +7,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-. "$root/scripts/localkong-lib.sh"
+. "$root/scripts/demo-lib.sh"
 
-tf=$(scripts/terraform.sh)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	local rc=$?
-	if [ -f "$work/terraform.tfstate" ]; then
-		echo "==> terraform destroy"
-		"$tf" -chdir="$work" destroy -auto-approve -no-color >"$work/destroy.log" 2>&1 \
-			&& echo "    destroyed" || { echo "    destroy failed:"; cat "$work/destroy.log"; rc=1; }
-	fi
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-	[ "$rc" -eq 0 ] && echo "==> demo finished" || echo "==> demo FAILED"
-	exit "$rc"
-}
-trap cleanup EXIT INT TERM
-
-# Terraform uses the provider just built, through a CLI config of our own.
-"$root/scripts/dev-tfrc.sh" "$work/demo.tfrc" "$root/bin"
-export TF_CLI_CONFIG_FILE="$work/demo.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-
-upstream_url=${DEMO_UPSTREAM_URL:-http://127.0.0.1:9000}
 if [ -z "${KONG_ADMIN_URL:-}" ]; then
 	echo "==> starting localkong (admin 127.0.0.1:8001, proxy 127.0.0.1:8000, upstream 127.0.0.1:9000)"
-	go build -o bin/localkong ./internal/localkong/cmd/localkong
-	# The fixed ports the README shows (later flags win over the lib's free ports).
-	start_localkong bin/localkong "$work/localkong.log" -admin-listen 127.0.0.1:8001 -proxy-listen 127.0.0.1:8000 \
-		-upstream-listen 127.0.0.1:9000
-	pids+=("$localkong_pid")
+	demo_localkong
 	export KONG_ADMIN_URL=$localkong_admin KONG_PROXY_URL=$localkong_proxy
-	sed 's/^/    /' "$work/localkong.log"
 else
 	echo "==> using the Kong at KONG_ADMIN_URL=$KONG_ADMIN_URL"
 fi
