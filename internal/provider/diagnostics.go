@@ -33,8 +33,14 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 		missing      *servicehub.MissingReferenceError
 		rejected     *servicehub.RejectedError
 		unsupported  *servicehub.UnsupportedError
+		notOwned     *servicehub.NotOwnedError
 	)
 	switch {
+	case errors.As(err, &notOwned):
+		diags.AddError(summary+": another create's", fmt.Sprintf("%s. Nothing was written.\n\n"+
+			"The next refresh removes it from this state, and the plan then creates the %s again, which the other one stands in the way of. "+
+			"To manage that one from this configuration instead, remove this one from state (terraform state rm) and import it:\n\n  terraform import %s.<name> %s",
+			capitalize(err.Error()), e.noun, e.resource, importKey(notOwned.Other, notOwned.ID)))
 	case errors.As(err, &versionTaken):
 		other := versionTaken.Existing
 		diags.AddAttributeError(path.Root("version"), "Version already has an implementation",
@@ -414,4 +420,12 @@ func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
 		fmt.Sprintf("status_codes and total_requests are empty: Konnect analytics gave no counts (%s). "+
 			"The implementation and its routes are still read. Analytics needs Konnect Advanced Analytics and allows about 10 queries a minute; "+
 			"the next plan tries again.", err))
+}
+
+// addNotOwnedWarning reports an entity left alone because another create
+// made it: a warning, since this state's entity is gone all the same.
+func addNotOwnedWarning(diags *diag.Diagnostics, e kongEntity, err *servicehub.NotOwnedError, what string) {
+	diags.AddWarning(fmt.Sprintf("%s left alone: another create's", capitalize(e.noun)),
+		fmt.Sprintf("%s. %s\n\nTo manage it from this configuration instead, import it:\n\n  terraform import %s.<name> %s",
+			capitalize(err.Error()), what, e.resource, importKey(err.Other, err.ID)))
 }

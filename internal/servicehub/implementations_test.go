@@ -165,7 +165,7 @@ func TestCreateGetUpdateDelete(t *testing.T) {
 	upd.Gateway.Path = nil
 	upd.Gateway.Tags = nil
 	upd.Gateway.ID, upd.Gateway.CreatedAt = kong.String("ignored"), kong.Int(1)
-	updated, err := impls.Update(ctx, created, upd)
+	updated, err := impls.Update(ctx, created, upd, MarkOf(created))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,14 +183,14 @@ func TestCreateGetUpdateDelete(t *testing.T) {
 	if found, _ := impls.FindByVersion(ctx, "payments", "v1"); len(found) != 1 {
 		t.Fatalf("FindByVersion after update = %v", found)
 	}
-	if _, err := impls.Update(ctx, Implementation{}, upd); err == nil {
+	if _, err := impls.Update(ctx, Implementation{}, upd, MarkOf(Implementation{})); err == nil {
 		t.Fatal("Update without a prior id succeeded")
 	}
 
-	if err := impls.Delete(ctx, updated); err != nil {
+	if err := impls.Delete(ctx, updated, MarkOf(updated)); err != nil {
 		t.Fatal(err)
 	}
-	if err := impls.Delete(ctx, updated); err != nil {
+	if err := impls.Delete(ctx, updated, MarkOf(updated)); err != nil {
 		t.Fatalf("second delete: %v", err)
 	}
 	if _, err := impls.Get(ctx, created.ID()); !IsNotFound(err) {
@@ -231,7 +231,7 @@ func TestCreateSecondImplementationOfVersion(t *testing.T) {
 	}
 	moved := second
 	moved.Version = "v1"
-	if _, err := impls.Update(ctx, second, moved); !errors.As(err, &taken) {
+	if _, err := impls.Update(ctx, second, moved, MarkOf(second)); !errors.As(err, &taken) {
 		t.Fatalf("update onto taken version: %v", err)
 	}
 	// A duplicate made behind our back does not block the first one's
@@ -244,7 +244,7 @@ func TestCreateSecondImplementationOfVersion(t *testing.T) {
 	}
 	renamed := first
 	renamed.Gateway.Name = kong.String("payments-v1-new")
-	if _, err := impls.Update(ctx, first, renamed); err != nil {
+	if _, err := impls.Update(ctx, first, renamed, MarkOf(first)); err != nil {
 		t.Fatalf("update blocked by a rogue duplicate: %v", err)
 	}
 }

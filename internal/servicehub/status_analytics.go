@@ -105,7 +105,7 @@ func (a *Analytics) Version(ctx context.Context, q StatusQuery) (VersionStatus, 
 		if err != nil {
 			return VersionStatus{}, v, fmt.Errorf("reading the implementation of service version %s: %w", v.ID, err)
 		}
-		if link != nil && link.ControlPlaneID == a.api.ControlPlaneID {
+		if link != nil && strings.EqualFold(link.ControlPlaneID, a.api.ControlPlaneID) {
 			found, err := a.statuses.impls.Get(ctx, link.ServiceID)
 			switch {
 			case err == nil:
