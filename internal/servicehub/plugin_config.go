@@ -273,28 +273,47 @@ func isEmptyValue(v any) bool {
 	return false
 }
 
-// ReadConfig applies the read rule: the state's configuration after a read
-// that found actual in Kong, given the configuration as written (config,
-// sensitive; nil when nothing was written, as after an import). changed
-// is false when Kong holds what was written: the state stays as it was.
-func (ps *PluginSchema) ReadConfig(config, sensitive, actual PluginConfig) (newConfig, newSensitive PluginConfig, changed bool, err error) {
+// ConfigChange is a key of the configuration the read rule gives Kong's
+// value: Path in config, or in config_sensitive when Sensitive.
+type ConfigChange struct {
+	Path      []string
+	Value     any
+	Sensitive bool
+}
+
+// ReadChanges applies the read rule: the keys of the configuration as
+// written (config, sensitive; nil when nothing was written, as after an
+// import) that take Kong's value after a read that found actual in Kong.
+// None when Kong holds what was written: the state stays as it was. A key
+// goes to config_sensitive when it was written there, or when nobody wrote
+// it and the schema marks it a secret.
+func (ps *PluginSchema) ReadChanges(config, sensitive, actual PluginConfig) ([]ConfigChange, error) {
 	desired, err := ps.Desired(Merge(config, sensitive))
 	if err != nil {
-		return nil, nil, false, err
+		return nil, err
 	}
-	paths := ps.ConfigDiff(desired, actual)
-	if len(paths) == 0 {
-		return config, sensitive, false, nil
-	}
-	newConfig, newSensitive = deepCopy(config), deepCopy(sensitive)
-	for _, p := range paths {
+	var out []ConfigChange
+	for _, p := range ps.ConfigDiff(desired, actual) {
 		v, _ := lookup(actual, p)
 		_, inSensitive := lookup(sensitive, p)
 		_, inConfig := lookup(config, p)
-		if inSensitive || (!inConfig && ps.Secret(p)) {
-			newSensitive = setAt(newSensitive, p, deepCopy(v))
+		out = append(out, ConfigChange{Path: p, Value: deepCopy(v), Sensitive: inSensitive || (!inConfig && ps.Secret(p))})
+	}
+	return out, nil
+}
+
+// ReadConfig is ReadChanges applied to the configuration as written.
+func (ps *PluginSchema) ReadConfig(config, sensitive, actual PluginConfig) (newConfig, newSensitive PluginConfig, changed bool, err error) {
+	changes, err := ps.ReadChanges(config, sensitive, actual)
+	if err != nil || len(changes) == 0 {
+		return config, sensitive, false, err
+	}
+	newConfig, newSensitive = deepCopy(config), deepCopy(sensitive)
+	for _, c := range changes {
+		if c.Sensitive {
+			newSensitive = setAt(newSensitive, c.Path, c.Value)
 		} else {
-			newConfig = setAt(newConfig, p, deepCopy(v))
+			newConfig = setAt(newConfig, c.Path, c.Value)
 		}
 	}
 	return newConfig, newSensitive, true, nil
