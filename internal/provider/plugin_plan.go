@@ -30,6 +30,13 @@ func (r *pluginResource) ConfigValidators(context.Context) []resource.ConfigVali
 // ValidateConfig checks what needs no runtime group: config and
 // config_sensitive are objects.
 func (r *pluginResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	// ExactlyOneOf lets two set attributes pass while one is unknown (the
+	// id of a resource not created yet): both set is an error already.
+	if !attrOf(req.Config.Raw, "implementation_id").IsNull() && !attrOf(req.Config.Raw, "route_id").IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("route_id"), "Invalid plugin scope",
+			"implementation_id and route_id are both set: a plugin is on exactly one implementation or one route. "+
+				"For the same plugin on both, declare two servicehub_plugin resources.")
+	}
 	for _, attr := range []string{"config", "config_sensitive"} {
 		v := attrOf(req.Config.Raw, attr)
 		if v.IsNull() || !v.IsKnown() {
@@ -121,6 +128,9 @@ func (r *pluginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	secrets := secretStrings(sensMap)
 	for _, f := range ps.Check(body, unknown) {
 		p, ok := pluginAttrPath(f.Path, sensMap)
+		if len(f.Path) == 0 && strings.Contains(f.Message, "'config.") {
+			p, ok = path.Root("config"), true
+		}
 		msg := maskSecrets(strings.TrimSuffix(f.Message, "."), secrets)
 		at := kongPathString(f.Path)
 		switch {
@@ -196,6 +206,11 @@ func knownJSON(v tftypes.Value, at []string, unknown *[]string) any {
 func pluginAttrPath(kongPath []any, sensitive servicehub.PluginConfig) (path.Path, bool) {
 	if len(kongPath) == 0 {
 		return path.Empty(), false
+	}
+	if kongPath[0] == "@entity" {
+		// The plugin's entity checks are on its config ("config.second",
+		// …): the whole config is where to look.
+		return path.Root("config"), true
 	}
 	head, _ := kongPath[0].(string)
 	switch head {

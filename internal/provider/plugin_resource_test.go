@@ -260,3 +260,233 @@ func TestAccPlugin_lifecycle(t *testing.T) {
 
 // jsonString renders v for messages.
 func jsonString(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// TestAccPlugin_shapes: the read rule over Kong's types. A set written in
+// one order and held in another, a nested record, an array of records with
+// defaults inside, empty and null: no diff after the apply. Out of band, a
+// set reordered is no change, a set changed is a change of that key, a
+// nested default changed shows as that nested key.
+func TestAccPlugin_shapes(t *testing.T) {
+	t.Parallel()
+	k := startPluginKong(t, localkong.Options{})
+	k.uses("plugged", "plugged-v1", "/plugged")
+	config := pluginConfig(k, onImpl, `  name   = "jwt"
+  config = {
+    header_names     = ["x-jwt", "authorization"]
+    claims_to_verify = ["nbf", "exp"]
+    cookie_names     = []
+  }`) + `
+resource "servicehub_plugin" "redis" {
+  route_id = servicehub_route.test.id
+  name     = "rate-limiting"
+  config = {
+    minute = 10
+    policy = "redis"
+    redis  = { host = "redis.internal", database = 2 }
+  }
+}
+
+resource "servicehub_plugin" "metrics" {
+  route_id = servicehub_route.test.id
+  name     = "datadog"
+  config = {
+    metrics = [
+      { name = "latency", stat_type = "timer", tags = ["app:kong"] },
+      { name = "request_count", stat_type = "counter", sample_rate = 1 },
+    ]
+  }
+}
+
+resource "servicehub_plugin" "cors" {
+  route_id = servicehub_route.test.id
+  name     = "cors"
+  config   = { origins = [], exposed_headers = null }
+}
+`
+	idOf := func(s *terraform.State, addr string) string { return s.RootModule().Resources[addr].Primary.ID }
+	var jwtID, redisID, metricsID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					jwtID, redisID, metricsID = idOf(s, pluginRes), idOf(s, "servicehub_plugin.redis"), idOf(s, "servicehub_plugin.metrics")
+					return nil
+				},
+			},
+			emptyPlanStep(config),
+			{
+				// Kong hands the set back in another order: nothing to do.
+				PreConfig: func() {
+					k.patchPlugin(t, jwtID, func(p map[string]any) {
+						pluginConfigOf(p)["header_names"] = []any{"authorization", "x-jwt"}
+						pluginConfigOf(p)["claims_to_verify"] = []any{"exp", "nbf"}
+					})
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+			{
+				PreConfig: func() {
+					k.patchPlugin(t, jwtID, func(p map[string]any) { pluginConfigOf(p)["header_names"] = []any{"authorization"} })
+					k.patchPlugin(t, redisID, func(p map[string]any) {
+						pluginConfigOf(p)["redis"].(map[string]any)["timeout"] = 5000.0
+					})
+					k.patchPlugin(t, metricsID, func(p map[string]any) {
+						pluginConfigOf(p)["metrics"].([]any)[1].(map[string]any)["consumer_identifier"] = "username"
+					})
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						expectConfigKeys(pluginRes, "config", "header_names"),
+						expectConfigKeys("servicehub_plugin.redis", "config", "redis.timeout"),
+						expectConfigKeys("servicehub_plugin.metrics", "config", "metrics"),
+						plancheck.ExpectResourceAction("servicehub_plugin.cors", plancheck.ResourceActionNoop),
+					},
+				},
+				Check: func(s *terraform.State) error {
+					var p map[string]any
+					k.call(t, http.MethodGet, "/plugins/"+redisID, nil, &p)
+					if r := pluginConfigOf(p)["redis"].(map[string]any); r["timeout"] != 2000.0 || r["database"] != 2.0 {
+						return fmt.Errorf("redis after the apply: %v, want the default timeout back and database 2", r)
+					}
+					return nil
+				},
+			},
+			emptyPlanStep(config),
+		},
+	})
+}
+
+// TestAccPlugin_moveAndDisable: a plugin moves from the implementation to
+// its route in place, is disabled, gets protocols and tags, and each reads
+// back as written.
+func TestAccPlugin_moveAndDisable(t *testing.T) {
+	t.Parallel()
+	k := startPluginKong(t, localkong.Options{})
+	k.uses("plugged", "plugged-v1", "/plugged")
+	body := `  name   = "cors"
+  config = { origins = ["https://example.com"] }`
+	v1 := pluginConfig(k, onImpl, body)
+	v2 := pluginConfig(k, onRoute, body+`
+  enabled   = false
+  protocols = ["https", "http"]
+  tags      = ["team-a"]
+  instance_name = "plugged-cors"`)
+	k.uses("plugged-cors")
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{Config: v1, Check: func(s *terraform.State) error { id = s.RootModule().Resources[pluginRes].Primary.ID; return nil }},
+			{
+				Config: v2,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pluginRes, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(s *terraform.State) error {
+					p := k.kongPlugin(t, s)
+					if got := s.RootModule().Resources[pluginRes].Primary.ID; got != id {
+						return fmt.Errorf("replaced, want moved in place")
+					}
+					if refID(p["route"]) != s.RootModule().Resources[routeRes].Primary.ID || p["service"] != nil {
+						return fmt.Errorf("Kong's plugin is on service %v, route %v; want the route only", p["service"], p["route"])
+					}
+					if p["enabled"] != false || !sameSet(p["protocols"], "http", "https") || p["instance_name"] != k.n("plugged-cors") {
+						return fmt.Errorf("Kong holds %s", jsonString(p))
+					}
+					tags, _ := p["tags"].([]any)
+					var create bool
+					for _, tag := range tags {
+						create = create || strings.HasPrefix(tag.(string), "servicehub:create=")
+					}
+					if len(tags) != 2 || tags[0] != "team-a" || !create {
+						return fmt.Errorf("Kong's tags %v: want team-a and the create token, kept across the update", tags)
+					}
+					return nil
+				},
+			},
+			emptyPlanStep(v2),
+			{ResourceName: pluginRes, ImportState: true, ImportStateVerify: true},
+			// By instance name too.
+			{ResourceName: pluginRes, ImportState: true, ImportStateId: k.n("plugged-cors"), ImportStateVerify: true},
+			{
+				// Protocols set outside Terraform when the configuration
+				// leaves them to the default: shown, and restored.
+				Config: v1,
+				Check: func(s *terraform.State) error {
+					if p := k.kongPlugin(t, s); !sameSet(p["protocols"], "grpc", "grpcs", "http", "https") {
+						return fmt.Errorf("protocols %v, want the plugin's default back", p["protocols"])
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { k.patchPlugin(t, id, func(p map[string]any) { p["protocols"] = []any{"https"} }) },
+				Config:    v1,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pluginRes, plancheck.ResourceActionUpdate)},
+				},
+			},
+			emptyPlanStep(v1),
+		},
+	})
+}
+
+// TestAccPlugin_badInput: what the runtime group's schema rejects fails
+// the plan, at the config path, and nothing is written.
+func TestAccPlugin_badInput(t *testing.T) {
+	t.Parallel()
+	k := startPluginKong(t, localkong.Options{})
+	k.uses("plugged", "plugged-v1", "/plugged")
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: pluginConfig(k, onImpl, body), PlanOnly: true, ExpectError: errorRE(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			step(`name = "rate-limting"
+  config = { minute = 3 }`, `Unknown plugin.*no plugin named "rate-limting"; the closest enabled plugins are "rate-limiting"`),
+			step(`name = "rate-limiting"
+  config = { policy = "local" }`, `Invalid config.*at least one of these fields must be non-empty: 'config.second', 'config.minute'`),
+			step(`name = "rate-limiting"
+  config = { minute = "three" }`, `Invalid config.*Kong would reject config.minute: expected a number`),
+			step(`name = "rate-limiting"
+  config = { minute = 3, minutes = 4 }`, `Kong would reject config.minutes: unknown field`),
+			step(`name = "rate-limiting"
+  config = { minute = 3, policy = "redis" }`, `Kong would reject config.redis.host: required field missing`),
+			step(`name = "rate-limiting"
+  config = jsonencode({ minute = 3 })`, `config must be an object`),
+			step(`name = "acl"
+  config = { allow = ["a"], deny = ["b"] }`, `exactly one of these fields must be non-empty: 'config.allow', 'config.deny'`),
+			step(`name = "rate-limiting"
+  route_id = servicehub_route.test.id
+  config = { minute = 3 }`, `implementation_id and route_id are both set`),
+			{
+				// A secret written in config: a warning, not an error.
+				Config: pluginConfig(k, onImpl, `name = "rate-limiting"
+  config = { minute = 3, policy = "redis", redis = { host = "r", password = "in-the-open" } }`),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+	if n := len(k.kongPlugins(t)); n != 0 {
+		t.Errorf("Kong holds %d plugins after plans that failed, want none", n)
+	}
+}
+
+// sameSet: a JSON array holding exactly these strings, in any order.
+func sameSet(v any, want ...string) bool {
+	list, _ := v.([]any)
+	got := make([]string, 0, len(list))
+	for _, e := range list {
+		s, _ := e.(string)
+		got = append(got, s)
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	return reflect.DeepEqual(got, want)
+}
