@@ -24,15 +24,14 @@ type pluginModel struct {
 	Name             types.String  `tfsdk:"name"`
 	InstanceName     types.String  `tfsdk:"instance_name"`
 	Config           types.Dynamic `tfsdk:"config"`
-	ConfigSensitive  types.Dynamic `tfsdk:"config_sensitive"`
+	ConfigSensitive  types.String  `tfsdk:"config_sensitive"`
 	Enabled          types.Bool    `tfsdk:"enabled"`
 	Protocols        types.Set     `tfsdk:"protocols"`
 	Tags             types.Set     `tfsdk:"tags"`
 }
 
-// configJSON is a known configuration attribute (config or
-// config_sensitive) in Kong's JSON form: null attributes left out, as
-// null and absent are the same to Kong's defaults. nil when null.
+// configJSON is a known config in Kong's JSON form: null attributes left
+// out, as null and absent are the same to Kong's defaults. nil when null.
 func configJSON(v types.Dynamic) servicehub.PluginConfig {
 	if v.IsNull() || v.IsUnknown() || v.IsUnderlyingValueNull() {
 		return nil
@@ -54,7 +53,7 @@ func (m pluginModel) expand() (servicehub.Plugin, diag.Diagnostics) {
 		Name:         m.Name.ValueStringPointer(),
 		InstanceName: m.InstanceName.ValueStringPointer(),
 		Enabled:      kong.Bool(m.Enabled.IsNull() || m.Enabled.ValueBool()),
-		Config:       kong.Configuration(servicehub.Merge(configJSON(m.Config), configJSON(m.ConfigSensitive))),
+		Config:       kong.Configuration(servicehub.Merge(configJSON(m.Config), sensitiveJSON(m.ConfigSensitive))),
 		Protocols:    stringsOf(m.Protocols, &diags),
 		Tags:         stringsOf(m.Tags, &diags),
 	}
@@ -225,7 +224,7 @@ func applyChanges(prior pluginModel, changes []servicehub.ConfigChange) (pluginM
 	var err error
 	for _, c := range changes {
 		if c.Sensitive {
-			prior.ConfigSensitive, err = patchDynamic(prior.ConfigSensitive, c.Path, c.Value)
+			prior.ConfigSensitive, err = patchSensitive(prior.ConfigSensitive, c.Path, c.Value)
 		} else {
 			prior.Config, err = patchDynamic(prior.Config, c.Path, c.Value)
 		}
@@ -234,6 +233,76 @@ func applyChanges(prior pluginModel, changes []servicehub.ConfigChange) (pluginM
 		}
 	}
 	return prior, nil
+}
+
+// config_sensitive is a JSON object in a string, not a Dynamic value like
+// config: Terraform itself writes the state of every Dynamic attribute to
+// its debug log, value and all, whenever it reads state
+// (UpgradeResourceState: "ignoring dynamic block", in terraform's
+// internal/terraform/upgrade_resource_state.go), sensitive or not. A string
+// is not logged there.
+
+// sensitiveJSON is a known config_sensitive decoded; nil when null or not
+// a JSON object (ValidateConfig reports that).
+func sensitiveJSON(v types.String) servicehub.PluginConfig {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(v.ValueString()), &m); err != nil {
+		return nil
+	}
+	return dropNulls(m).(map[string]any)
+}
+
+// dropNulls leaves out null attributes of objects, as jsonValue does for
+// config.
+func dropNulls(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			if e != nil {
+				out[k] = dropNulls(e)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = dropNulls(e)
+		}
+		return out
+	}
+	return v
+}
+
+// patchSensitive is config_sensitive with the value at path replaced.
+func patchSensitive(v types.String, path []string, nv any) (types.String, error) {
+	var m map[string]any
+	if !v.IsNull() && !v.IsUnknown() {
+		if err := json.Unmarshal([]byte(v.ValueString()), &m); err != nil {
+			return v, fmt.Errorf("config_sensitive is not a JSON object")
+		}
+	}
+	if m == nil {
+		m = map[string]any{}
+	}
+	cur := m
+	for _, name := range path[:len(path)-1] {
+		next, ok := cur[name].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			cur[name] = next
+		}
+		cur = next
+	}
+	cur[path[len(path)-1]] = nv
+	b, err := json.Marshal(m)
+	if err != nil {
+		return v, err
+	}
+	return types.StringValue(string(b)), nil
 }
 
 // secretStrings are the string values of config_sensitive, to be masked
@@ -282,7 +351,7 @@ func seenOf(m pluginModel, p servicehub.Plugin) string {
 		var diags diag.Diagnostics
 		protocols = derefAll(stringsOf(m.Protocols, &diags))
 	}
-	return servicehub.Seen(configJSON(m.Config), configJSON(m.ConfigSensitive), protocols,
+	return servicehub.Seen(configJSON(m.Config), sensitiveJSON(m.ConfigSensitive), protocols,
 		servicehub.PluginConfig(p.Kong.Config), derefAll(p.Kong.Protocols))
 }
 

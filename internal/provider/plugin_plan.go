@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
@@ -37,15 +39,20 @@ func (r *pluginResource) ValidateConfig(ctx context.Context, req resource.Valida
 			"implementation_id and route_id are both set: a plugin is on exactly one implementation or one route. "+
 				"For the same plugin on both, declare two servicehub_plugin resources.")
 	}
-	for _, attr := range []string{"config", "config_sensitive"} {
-		v := attrOf(req.Config.Raw, attr)
-		if v.IsNull() || !v.IsKnown() {
-			continue
-		}
+	if v := attrOf(req.Config.Raw, "config"); !v.IsNull() && v.IsKnown() {
 		if t := v.Type(); !t.Is(tftypes.Object{}) && !t.Is(tftypes.Map{}) {
-			resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid "+attr,
-				fmt.Sprintf("%s must be an object of the plugin's configuration fields, such as { minute = 3 }, not a %s. "+
-					"Write it as HCL, not as a JSON string (no jsonencode).", attr, friendlyType(t)))
+			resp.Diagnostics.AddAttributeError(path.Root("config"), "Invalid config",
+				fmt.Sprintf("config must be an object of the plugin's configuration fields, such as { minute = 3 }, not a %s. "+
+					"Write it as HCL, not as a JSON string (no jsonencode).", friendlyType(t)))
+		}
+	}
+	// The value itself is never repeated: it is secret.
+	if s := stringAttr(req.Config.Raw, "config_sensitive"); s != "" {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(s), &m); err != nil || m == nil {
+			resp.Diagnostics.AddAttributeError(path.Root("config_sensitive"), "Invalid config_sensitive",
+				"config_sensitive must be a JSON object of configuration fields, as jsonencode makes one: "+
+					"config_sensitive = jsonencode({ redis = { password = var.redis_password } }).")
 		}
 	}
 }
@@ -89,21 +96,15 @@ func (r *pluginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 	var unknown []string
 	config := knownJSON(attrOf(req.Config.Raw, "config"), nil, &unknown)
-	var sensUnknown []string
 	sensitiveAttr := attrOf(req.Config.Raw, "config_sensitive")
-	sensitive := knownJSON(sensitiveAttr, nil, &sensUnknown)
+	if !sensitiveAttr.IsKnown() {
+		// Any key could be overridden by what is not known yet: Kong
+		// checks it all at apply.
+		return
+	}
 	cfgMap, _ := config.(map[string]any)
-	sensMap, _ := sensitive.(map[string]any)
+	sensMap := sensitiveJSON(stringValue(sensitiveAttr))
 	body := map[string]any{"config": map[string]any(servicehub.Merge(cfgMap, sensMap))}
-	// A value of config_sensitive not known yet overrides config's.
-	for _, u := range sensUnknown {
-		deletePath(body["config"].(map[string]any), strings.Split(u, "."))
-	}
-	unknown = append(unknown, sensUnknown...)
-	switch v := attrOf(req.Config.Raw, "config"); {
-	case !v.IsKnown() && !v.IsNull():
-		unknown = append(unknown, "")
-	}
 	for i, u := range unknown {
 		unknown[i] = strings.TrimSuffix("config."+u, ".")
 	}
@@ -154,7 +155,7 @@ func (r *pluginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.AddAttributeWarning(p, "Secret in config",
 			fmt.Sprintf("The %q plugin's schema marks config.%s as a secret (Kong stores it encrypted, or it may refer to a vault). "+
 				"Values in config are shown in plans; move it to config_sensitive, which is merged over config and never shown:\n\n"+
-				"  config_sensitive = { %s }", plugin, secret, nestedHCL(sp)))
+				"  config_sensitive = jsonencode({ %s })", plugin, secret, nestedHCL(sp)))
 	}
 }
 
@@ -322,7 +323,7 @@ func nestedHCL(p []string) string {
 // "plan" for the plan-time schema read) on a plugin whose model m is, with
 // config_sensitive's values masked wherever a message could echo one.
 func addPluginError(diags *diag.Diagnostics, op string, err error, m pluginModel) {
-	sensitive := configJSON(m.ConfigSensitive)
+	sensitive := sensitiveJSON(m.ConfigSensitive)
 	secrets := secretStrings(sensitive)
 	summary := "Unable to " + op + " plugin"
 	var (
@@ -360,4 +361,14 @@ func addPluginError(diags *diag.Diagnostics, op string, err error, m pluginModel
 			}
 		}
 	}
+}
+
+// stringValue is a known string value as the framework's type.
+func stringValue(v tftypes.Value) types.String {
+	if v.IsNull() || !v.IsKnown() {
+		return types.StringNull()
+	}
+	var s string
+	_ = v.As(&s)
+	return types.StringValue(s)
 }

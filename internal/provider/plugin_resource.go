@@ -85,9 +85,11 @@ func pluginSchema() schema.Schema {
 					"returns to its default. Checked at plan time against the runtime group's schema of the plugin.",
 				Optional: true,
 			},
-			"config_sensitive": schema.DynamicAttribute{
-				Description: "Secret parts of the configuration, in the same shape as `config` and merged over it, e.g. `{ redis = { password = var.redis_password } }`. " +
-					"Never shown in plans or logs. Fields Kong's schema marks `encrypted` or `referenceable` belong here.",
+			"config_sensitive": schema.StringAttribute{
+				Description: "Secret parts of the configuration, as a JSON object in the same shape as `config`, merged over it: " +
+					"`jsonencode({ redis = { password = var.redis_password } })`. Never shown in plans, logs or errors. " +
+					"Fields Kong's schema marks `encrypted` or `referenceable` belong here. (A JSON string rather than an object because " +
+					"Terraform writes the values of object-typed dynamic attributes to its own debug log.)",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -217,7 +219,7 @@ func (r *pluginResource) readState(ctx context.Context, prior pluginModel, p ser
 		addPluginError(diags, "read", err, prior)
 		return state, false
 	}
-	changes, err := ps.ReadChanges(configJSON(prior.Config), configJSON(prior.ConfigSensitive), servicehub.PluginConfig(p.Kong.Config))
+	changes, err := ps.ReadChanges(configJSON(prior.Config), sensitiveJSON(prior.ConfigSensitive), servicehub.PluginConfig(p.Kong.Config))
 	if err != nil {
 		diags.AddError("Unable to read plugin", err.Error())
 		return state, false
