@@ -43,6 +43,7 @@ type pluginKong struct {
 	*testKong
 	fake     *fakePlugins // nil when localkong serves plugins itself
 	requests atomic.Int64
+	byKind   sync.Map // "GET /plugins/{id}" and the like → *atomic.Int64
 	faults   atomic.Pointer[wrapFaults]
 	injected sync.Map // fault kind → *atomic.Int64
 }
@@ -60,6 +61,8 @@ func startPluginKong(t *testing.T, opts localkong.Options) *pluginKong {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("X-Test") == "" {
 			pk.requests.Add(1)
+			c, _ := pk.byKind.LoadOrStore(requestKind(r), new(atomic.Int64))
+			c.(*atomic.Int64).Add(1)
 			if f := pk.faults.Load(); f != nil && f.inject(pk, w, r, func(w http.ResponseWriter, r *http.Request) { pk.route(w, r, proxy) }) {
 				return
 			}
@@ -107,6 +110,29 @@ func (pk *pluginKong) Reset() {
 		return
 	}
 	pk.requests.Store(0)
+	pk.byKind.Range(func(k, _ any) bool { pk.byKind.Delete(k); return true })
+}
+
+// RequestKinds counts the requests since Reset by method and path shape,
+// e.g. "PUT /plugins/{id}" (only in front of a localkong without plugins).
+func (pk *pluginKong) RequestKinds() map[string]int64 {
+	out := map[string]int64{}
+	pk.byKind.Range(func(k, v any) bool {
+		out[k.(string)] = v.(*atomic.Int64).Load()
+		return true
+	})
+	return out
+}
+
+var idSegment = regexp.MustCompile(`/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+
+func requestKind(r *http.Request) string {
+	p := regexp.MustCompile(`^/v2/control-planes/[^/]+/core-entities`).ReplaceAllString(r.URL.Path, "")
+	p = idSegment.ReplaceAllString(p, "/{id}")
+	if strings.HasPrefix(p, "/schemas/plugins/") {
+		p = "/schemas/plugins/{name}"
+	}
+	return r.Method + " " + p
 }
 
 // wrapFaults injects faults in front of everything pluginKong serves, as

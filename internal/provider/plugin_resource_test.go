@@ -490,3 +490,49 @@ func sameSet(v any, want ...string) bool {
 	sort.Strings(want)
 	return reflect.DeepEqual(got, want)
 }
+
+// TestAccPlugin_oneOfANamePerScope: a second plugin of a name on the same
+// implementation fails naming the first and its import command, and
+// writes nothing; on the route it is another scope, and is fine.
+func TestAccPlugin_oneOfANamePerScope(t *testing.T) {
+	t.Parallel()
+	k := startPluginKong(t, localkong.Options{})
+	k.uses("plugged", "plugged-v1", "/plugged")
+	one := pluginConfig(k, onImpl, `  name   = "cors"
+  config = {}`)
+	var first string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{Config: one, Check: func(s *terraform.State) error { first = s.RootModule().Resources[pluginRes].Primary.ID; return nil }},
+			{
+				Config: one + `
+resource "servicehub_plugin" "again" {
+  implementation_id = servicehub_implementation.test.id
+  name              = "cors"
+  config            = { max_age = 60 }
+}
+`,
+				ExpectError: errorRE(`The implementation already has a "cors" plugin.*already has a "cors" plugin \(id [0-9a-f-]{36}\).*terraform import servicehub_plugin.<name> [0-9a-f-]{36}`),
+				Check: func(*terraform.State) error {
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					ps := k.kongPlugins(t)
+					if len(ps) != 1 || ps[0]["id"] != first {
+						t.Errorf("Kong holds %s after the refused create, want only the first plugin", jsonString(ps))
+					}
+				},
+				Config: one + `
+resource "servicehub_plugin" "again" {
+  route_id = servicehub_route.test.id
+  name     = "cors"
+  config   = { max_age = 60 }
+}
+`,
+			},
+		},
+	})
+}
