@@ -536,3 +536,46 @@ resource "servicehub_plugin" "again" {
 		},
 	})
 }
+
+// TestAccPlugin_versionStatus: the version's status lists the plugins on
+// its implementation and on its routes, with their state.
+func TestAccPlugin_versionStatus(t *testing.T) {
+	t.Parallel()
+	k := startPluginKong(t, localkong.Options{})
+	k.uses("plugged", "plugged-v1", "/plugged")
+	config := pluginConfig(k, onImpl, `  name   = "rate-limiting"
+  config = { minute = 3 }`) + k.hcl(`
+resource "servicehub_plugin" "cors" {
+  route_id = servicehub_route.test.id
+  name     = "cors"
+  enabled  = false
+}
+`)
+	status := k.hcl(`
+data "servicehub_version_status" "test" {
+  service = "plugged"
+  version = "v1"
+}
+`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config: config + status,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(statusDS, jp("plugins"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"id": knownvalue.NotNull(), "name": knownvalue.StringExact("rate-limiting"), "enabled": knownvalue.Bool(true),
+							"scope": knownvalue.StringExact("implementation"), "route_id": knownvalue.Null(), "route_name": knownvalue.Null(),
+						}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"id": knownvalue.NotNull(), "name": knownvalue.StringExact("cors"), "enabled": knownvalue.Bool(false),
+							"scope": knownvalue.StringExact("route"), "route_id": knownvalue.NotNull(), "route_name": knownvalue.StringExact(k.n("plugged-v1")),
+						}),
+					})),
+				},
+			},
+		},
+	})
+}
