@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -576,6 +577,33 @@ data "servicehub_version_status" "test" {
 					})),
 				},
 			},
+		},
+	})
+}
+
+// TestAccPlugin_example applies the documentation's example, so it cannot
+// rot: no diff afterwards, and each plugin imports as configured.
+func TestAccPlugin_example(t *testing.T) {
+	t.Parallel()
+	example, err := os.ReadFile("../../examples/resources/servicehub_plugin/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := startPluginKong(t, localkong.Options{})
+	k.uses("payments", "payments-v1", "orders", "orders-v2", "/payments")
+	config := providerConfig(k.AdminURL) + k.hcl(string(example))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			emptyPlanStep(config),
+			// policy = "local" is the default: an import writes only what differs.
+			{ResourceName: "servicehub_plugin.payments_rate_limit", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"config"}},
+			{ResourceName: "servicehub_plugin.payments_cors", ImportState: true, ImportStateVerify: true},
+			// redis.port = 6379 is the default; the password comes back
+			// alone, in config_sensitive.
+			{ResourceName: "servicehub_plugin.orders_rate_limit", ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"config"}},
 		},
 	})
 }

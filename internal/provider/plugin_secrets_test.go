@@ -134,3 +134,43 @@ resource "servicehub_plugin" "open_limits" {
 		}
 	}
 }
+
+// TestAccPlugin_planOutput: what a user sees when a default nobody wrote
+// is changed in Kong: the plan names that key and no other of the
+// plugin's fields.
+func TestAccPlugin_planOutput(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	k := startPluginKong(t, localkong.Options{})
+	k.uses("shown", "shown-v1")
+	c.write("main.tf", cliRequiredProviders+providerConfig(k.AdminURL)+k.hcl(`
+resource "servicehub_implementation" "test" {
+  service = "shown"
+  version = "v1"
+  name    = "shown-v1"
+  url     = "http://shown.internal/"
+}
+
+resource "servicehub_plugin" "limit" {
+  implementation_id = servicehub_implementation.test.id
+  name              = "rate-limiting"
+  config            = { minute = 3 }
+}
+`))
+	c.mustRun(2*time.Minute, "apply", "-auto-approve", "-input=false")
+	ps := k.kongPlugins(t)
+	if len(ps) != 1 {
+		t.Fatalf("Kong holds %d plugins, want 1", len(ps))
+	}
+	k.patchPlugin(t, ps[0]["id"].(string), func(p map[string]any) { pluginConfigOf(p)["fault_tolerant"] = false })
+	out, err := c.run(time.Minute, "plan", "-input=false", "-detailed-exitcode")
+	t.Logf("plan:\n%s", out)
+	if err == nil || !strings.Contains(out, "fault_tolerant") || !strings.Contains(out, "1 to change") {
+		t.Errorf("the plan does not show fault_tolerant changing (%v)", err)
+	}
+	for _, other := range []string{"limit_by", "error_message", "sync_rate", "redis"} {
+		if strings.Contains(out, other) {
+			t.Errorf("the plan shows %s, which nobody changed", other)
+		}
+	}
+}
