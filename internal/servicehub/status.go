@@ -63,7 +63,7 @@ type VersionStatus struct {
 	// Plugins are those on the implementation, then those on its routes
 	// (by route name), each by name.
 	Plugins []PluginStatus
-	Traffic        Traffic       // summed over the implementation's routes
+	Traffic Traffic // summed over the implementation's routes
 	// MetricsErr says why Traffic could not be read (no metrics endpoint,
 	// refused, denied); everything else is still valid. Nil when read.
 	MetricsErr error
