@@ -408,6 +408,12 @@ func catalogError(diags *diag.Diagnostics, summary string, ref path.Path, err er
 	return true
 }
 
+// addTruncatedWarning says that Konnect analytics' counts are incomplete.
+func addTruncatedWarning(diags *diag.Diagnostics, err *servicehub.TruncatedError) {
+	diags.AddWarning("Status codes incomplete: Konnect analytics truncated its answer",
+		capitalize(err.Error())+". The metrics API has no further pages to read the rest from.")
+}
+
 // addAnalyticsWarning explains empty status codes on Konnect: analytics
 // gave none, the other results stand.
 func addAnalyticsWarning(diags *diag.Diagnostics, err error) {

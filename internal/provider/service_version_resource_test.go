@@ -92,8 +92,10 @@ func TestAccServiceVersion_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr(svRes, "id", &firstID),
 					checkCatalog(t, srv, svRes, func(api map[string]any) error {
+						// The configured labels, and the create's mark, which
+						// a change of labels leaves (state never shows it).
 						l := api["labels"].(map[string]any)
-						if api["description"] != "Payments API, edited" || len(l) != 2 || l["env"] != "prod" || l["tier"] != nil {
+						if api["description"] != "Payments API, edited" || len(l) != 3 || l["env"] != "prod" || l["tier"] != nil || l["servicehub-create"] == nil {
 							return fmt.Errorf("the catalog holds %v", api)
 						}
 						return nil
@@ -180,7 +182,7 @@ func TestAccServiceVersion_drift(t *testing.T) {
 				}},
 				Check: checkCatalog(t, srv, svRes, func(api map[string]any) error {
 					l := api["labels"].(map[string]any)
-					if api["description"] != "Orders" || len(l) != 1 || l["team"] != "ord" {
+					if api["description"] != "Orders" || len(l) != 2 || l["team"] != "ord" || l["servicehub-create"] == nil {
 						return fmt.Errorf("apply did not restore the API: %v", api)
 					}
 					return nil
@@ -298,6 +300,11 @@ func TestAccServiceVersion_badInput(t *testing.T) {
 				Config:      p + serviceVersionConfig("labels", "v1", `labels = { kong_team = "x", ok = "-bad-" }`),
 				PlanOnly:    true,
 				ExpectError: errorRE(`Invalid label key.*cannot start with "kong".*Invalid label value.*The value "-bad-" of label "ok"`),
+			},
+			{
+				Config:      p + serviceVersionConfig("labels", "v1", `labels = { servicehub-create = "x" }`),
+				PlanOnly:    true,
+				ExpectError: errorRE(`Invalid label key.*"servicehub-create" is reserved for the provider, which marks the APIs it creates with it`),
 			},
 			{
 				Config:      p + serviceVersionConfig("slug", "v1", `slug = "no spaces"`),
