@@ -120,7 +120,7 @@ func TestAccOwnership_deletedThenCreatedElsewhere(t *testing.T) {
 	}
 
 	mustSay(t, a, "a's plan", planArgs,
-		`Implementation removed from state: another create's Gateway Service holds its id`, `servicehub_implementation.own will be created`)
+		`servicehub_implementation.own will be created`, `Implementation removed from state: another create's Gateway Service holds its id`)
 	mustSay(t, a, "a's destroy", destroyArgs, `Resources: 0 destroyed`)
 	unchanged("a's destroy", bToken)
 	mustFail(t, a, "a's apply", applyArgs(),
