@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -302,6 +303,12 @@ func TestAccServiceVersion_badInput(t *testing.T) {
 				ExpectError: errorRE(`Invalid label key.*cannot start with "kong".*Invalid label value.*The value "-bad-" of label "ok"`),
 			},
 			{
+				// The catalog's 50, one of which is the provider's.
+				Config:      p + serviceVersionConfig("labels", "v1", fiftyLabels()),
+				PlanOnly:    true,
+				ExpectError: errorRE(`Too many labels.*labels has 50 entries; at most 49 are allowed: the API catalog's 50, less the provider's own label`),
+			},
+			{
 				Config:      p + serviceVersionConfig("labels", "v1", `labels = { servicehub-create = "x" }`),
 				PlanOnly:    true,
 				ExpectError: errorRE(`Invalid label key.*"servicehub-create" is reserved for the provider, which marks the APIs it creates with it`),
@@ -364,4 +371,14 @@ func implementedBy(t *testing.T, srv *localkong.Server, versionAddr, implAddr st
 		}
 		return nil
 	}
+}
+
+// fiftyLabels is a labels argument with 50 entries.
+func fiftyLabels() string {
+	var b strings.Builder
+	b.WriteString("labels = {")
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&b, " l%d = \"v\",", i)
+	}
+	return strings.TrimSuffix(b.String(), ",") + " }"
 }
