@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/kong/go-kong/kong"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
@@ -339,4 +340,33 @@ resource "servicehub_service_version" "pay" {
 	if posts.Load() < 1 {
 		t.Fatal("a's POST was never dropped")
 	}
+}
+
+// TestAccOwnership_mixedCaseControlPlaneIDs: two workspaces name one Konnect
+// control plane in two cases (a UUID, which Konnect takes in either) and
+// implement one version at the same moment, each insert held until both
+// have passed the version lookup. One control plane, one version: exactly
+// one creates it, the other fails naming it, as when both write the id
+// alike (TestAccConcurrent_sameVersionKonnect).
+func TestAccOwnership_mixedCaseControlPlaneIDs(t *testing.T) {
+	t.Parallel()
+	const token = "kpat_case"
+	ws := newCLIs(t, 2)
+	srv := startKong(t, localkong.Options{Konnect: true, AdminToken: token}).Server // localkong only (pauses): startKong skips elsewhere
+	id := uuid.NewString()
+	for i, c := range ws {
+		cpID := id
+		if i == 1 {
+			cpID = strings.ToUpper(id)
+		}
+		cp := srv.AdminURL + "/v2/control-planes/" + cpID + "/core-entities"
+		p := cliRequiredProviders + fmt.Sprintf("provider \"servicehub\" {\n  admin_url = %q\n  konnect_token = %q\n  headers = { \"X-Run\" = %q }\n}\n", cp, token, runName(i))
+		c.write("main.tf", raceConfig(p, runName(i), "v1"))
+	}
+	complete := barrier(srv, len(ws), func(i int) func(*http.Request) bool { return runRequest(runName(i), http.MethodPost, "/services") })
+	res := together(ws, 3*time.Minute, applyArgs()...)
+	if !complete() {
+		t.Fatal("not every run reached its insert")
+	}
+	checkRace(t, ws, res, konnectClient(t, srv.AdminURL+"/v2/control-planes/"+id+"/core-entities", token), "v1")
 }
