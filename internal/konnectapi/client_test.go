@@ -556,13 +556,33 @@ func TestStatusCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(codes) != "map[200:3 404:2]" {
-		t.Fatalf("codes %v", codes)
+	if fmt.Sprint(codes.Codes) != "map[200:3 404:2]" || codes.Truncated || codes.Other != 0 {
+		t.Fatalf("codes %+v", codes)
 	}
 	want := fmt.Sprintf(`map[datasource:api_usage dimensions:[status_code] filters:[map[field:gateway_service operator:in value:[%s:%s]]] limit:1000 metrics:[request_count] time_range:map[time_range:15m type:relative]]`,
 		c.ControlPlaneID, svc)
 	if fmt.Sprint(got) != want {
 		t.Fatalf("query\n got %v\nwant %s", got, want)
+	}
+}
+
+// An answer cut at its cardinality limit is not read as complete: it says
+// it is truncated, with the limit, and counts what it grouped as other
+// status codes apart.
+func TestStatusCodes_truncated(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"data":[
+		  {"timestamp":"2024-01-16T00:00:00Z","event":{"status_code":"200","request_count":3}},
+		  {"timestamp":"2024-01-16T00:00:00Z","event":{"status_code":"404","request_count":2}},
+		  {"timestamp":"2024-01-16T00:00:00Z","event":{"status_code":"____OTHER____","request_count":5}}],
+		 "meta":{"start":"2024-01-16T00:00:00.000Z","end":"2024-01-17T00:00:00.000Z","display":{},"metric_units":{"request_count":"count"},
+		  "granularity_ms":86400000,"truncated":true,"limit":2,"query_id":"q"}}`)
+	}))
+	defer srv.Close()
+	codes, err := newClient(t, srv.URL, nil).StatusCodes(context.Background(), StatusCodeQuery{ServiceID: "s", TimeRange: "24h"})
+	if err != nil || fmt.Sprint(codes.Codes) != "map[200:3 404:2]" || !codes.Truncated || codes.Limit != 2 || codes.Other != 5 {
+		t.Fatalf("%+v, %v", codes, err)
 	}
 }
 

@@ -408,6 +408,12 @@ func catalogError(diags *diag.Diagnostics, summary string, ref path.Path, err er
 	return true
 }
 
+// addTruncatedWarning says that Konnect analytics' counts are incomplete.
+func addTruncatedWarning(diags *diag.Diagnostics, err *servicehub.TruncatedError) {
+	diags.AddWarning("Status codes incomplete: Konnect analytics truncated its answer",
+		capitalize(err.Error())+". The metrics API has no further pages to read the rest from.")
+}
+
 // addAnalyticsWarning explains empty status codes on Konnect: analytics
 // gave none, the other results stand.
 func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
@@ -422,12 +428,29 @@ func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
 			"the next plan tries again.", err))
 }
 
-// addNotOwnedWarning reports an entity left alone because another create
-// made it: a warning, since this state's entity is gone all the same.
-func addNotOwnedWarning(diags *diag.Diagnostics, e kongEntity, err *servicehub.NotOwnedError, what string) {
-	diags.AddWarning(fmt.Sprintf("%s left alone: another create's", capitalize(e.noun)),
-		fmt.Sprintf("%s. %s\n\nTo manage it from this configuration instead, import it:\n\n  terraform import %s.<name> %s",
-			capitalize(err.Error()), what, e.resource, importKey(err.Other, err.ID)))
+// addLeftAloneWarning reports an entity a delete left alone, as another
+// create made it (*servicehub.NotOwnedError) or whose it is could not be
+// told (*servicehub.UnknownOwnerError): a warning, and the resource leaves
+// state. false when err is neither.
+func addLeftAloneWarning(diags *diag.Diagnostics, e kongEntity, err error) bool {
+	var (
+		notOwned *servicehub.NotOwnedError
+		unknown  *servicehub.UnknownOwnerError
+	)
+	switch {
+	case errors.As(err, &notOwned):
+		diags.AddWarning(fmt.Sprintf("%s left alone: another create's", capitalize(e.noun)),
+			fmt.Sprintf("%s. This state's %s is gone already, so it is removed from state; the other one (and its catalog link, if any) is left as it is.\n\n"+
+				"To manage it from this configuration instead, import it:\n\n  terraform import %s.<name> %s",
+				capitalize(err.Error()), e.noun, e.resource, importKey(notOwned.Other, notOwned.ID)))
+	case errors.As(err, &unknown):
+		diags.AddWarning(fmt.Sprintf("%s left alone: whose it is is unknown", capitalize(e.noun)),
+			fmt.Sprintf("%s. It is removed from state. If it is this configuration's own after all (its create did land), import it:\n\n  terraform import %s.<name> %s",
+				capitalize(err.Error()), e.resource, importKey(unknown.Other, unknown.ID)))
+	default:
+		return false
+	}
+	return true
 }
 
 // Plugins (servicehub_plugin).

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -335,12 +334,7 @@ func (r *implementationResource) Delete(ctx context.Context, req resource.Delete
 	} else {
 		err = r.impls.Delete(ctx, prior, mark)
 	}
-	var notOwned *servicehub.NotOwnedError
-	switch {
-	case errors.As(err, &notOwned):
-		addNotOwnedWarning(&resp.Diagnostics, implementationKong, notOwned,
-			"This state's implementation is gone already, so it is removed from state; the other one and its catalog link, if any, are left as they are.")
-	case err != nil:
+	if err != nil && !addLeftAloneWarning(&resp.Diagnostics, implementationKong, err) {
 		addImplementationError(&resp.Diagnostics, "delete", err)
 	}
 }

@@ -213,9 +213,12 @@ func (s *Implementations) Delete(ctx context.Context, prior Implementation, mark
 // it or it is gone, a *NotOwnedError when another create made it.
 //
 // A mark that is not Known comes from a state written before marks and not
-// refreshed since (destroy -refresh=false): what the id holds is then
-// taken as before, by name, and for a create that was never confirmed
-// (no created_at) by name alone.
+// refreshed since (destroy -refresh=false), or is that of a tainted object,
+// whose delete Terraform hands no private state. With created_at (the
+// refresh read it, or the state is from before marks) what the id holds
+// is taken as before, by name and created_at (deleteOwned). Without, the
+// create was never confirmed and nothing tells whose the entity is: an
+// *UnknownOwnerError, and nothing is deleted.
 func (s *Implementations) checkOwned(ctx context.Context, prior Implementation, mark Mark) error {
 	if !mark.Known() && prior.Gateway.CreatedAt != nil {
 		return nil // deleteOwned compares name and created_at on its own
@@ -226,7 +229,9 @@ func (s *Implementations) checkOwned(ctx context.Context, prior Implementation, 
 		return nil
 	case err != nil:
 		return classify(err)
-	case mark.Known() && mark.owns(cur), !mark.Known() && str(cur.Name) == prior.Name():
+	case !mark.Known():
+		return &UnknownOwnerError{Noun: "Gateway Service", ID: prior.ID(), Name: prior.Name(), Other: str(cur.Name)}
+	case mark.owns(cur):
 		return nil
 	}
 	return &NotOwnedError{Noun: "Gateway Service", ID: prior.ID(), Name: prior.Name(), Other: str(cur.Name)}

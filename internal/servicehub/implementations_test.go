@@ -27,6 +27,9 @@ type fakeKong struct {
 	mu       sync.Mutex
 	services map[string]map[string]any
 	hidden   map[string]bool // ids taken where this client cannot see them
+	// konnect answers a taken name as Konnect's control planes do (400
+	// "data constraint error" on field name), not as Kong (409, code 5).
+	konnect  bool
 	requests []string
 	now      int64
 }
@@ -107,7 +110,13 @@ func (f *fakeKong) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fallthrough
 	case r.Method == http.MethodPut:
 		body["id"] = key
-		if other := f.find(fmt.Sprint(body["name"])); other != nil && other["id"] != key {
+		if other := f.find(fmt.Sprint(body["name"])); other != nil && other["id"] != key && f.konnect {
+			reply(400, map[string]any{"code": 3, "message": "data constraint error", "details": []any{map[string]any{
+				"@type": "type.googleapis.com/kong.admin.model.v1.ErrorDetail", "type": "ERROR_TYPE_REFERENCE", "field": "name",
+				"messages": []any{fmt.Sprintf("name (type: unique) constraint failed for value '%v': ", body["name"])},
+			}}})
+			return
+		} else if other != nil && other["id"] != key {
 			reply(409, map[string]any{"code": 5, "name": "unique constraint violation",
 				"message": fmt.Sprintf("UNIQUE violation detected on '{name=%q}'", body["name"]),
 				"fields":  map[string]any{"name": body["name"]}})
@@ -249,20 +258,37 @@ func TestCreateSecondImplementationOfVersion(t *testing.T) {
 	}
 }
 
+// A name taken is a *NameTakenError naming the other, as Kong says it (409,
+// code 5) and as Konnect's control planes do (400 "data constraint error"
+// on name), on a create and on an update.
 func TestCreateDuplicateName(t *testing.T) {
-	_, api := newFakeKong(t)
-	impls := NewImplementations(api)
-	ctx := context.Background()
-	first, err := impls.Create(ctx, sample("shared-name"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dup := sample("shared-name")
-	dup.Version = "v2"
-	_, err = impls.Create(ctx, dup)
-	var taken *NameTakenError
-	if !errors.As(err, &taken) || taken.ID != first.ID() || !kongapi.IsUniqueViolation(err) {
-		t.Fatalf("err = %v, want NameTakenError with id %s", err, first.ID())
+	for _, konnect := range []bool{false, true} {
+		f, api := newFakeKong(t)
+		f.konnect = konnect
+		impls := NewImplementations(api)
+		ctx := context.Background()
+		first, err := impls.Create(ctx, sample("shared-name"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dup := sample("shared-name")
+		dup.Version = "v2"
+		_, err = impls.Create(ctx, dup)
+		var taken *NameTakenError
+		if !errors.As(err, &taken) || taken.ID != first.ID() || !kongapi.IsUniqueViolation(err) {
+			t.Fatalf("konnect %v: create: %v, want NameTakenError with id %s", konnect, err, first.ID())
+		}
+		otherImpl := sample("other-name")
+		otherImpl.Version = "v3"
+		other, err := impls.Create(ctx, otherImpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		renamed := other
+		renamed.Gateway.Name = kong.String("shared-name")
+		if _, err := impls.Update(ctx, other, renamed, MarkOf(other)); !errors.As(err, &taken) || taken.ID != first.ID() {
+			t.Fatalf("konnect %v: rename: %v, want NameTakenError with id %s", konnect, err, first.ID())
+		}
 	}
 }
 

@@ -78,6 +78,23 @@ type NotOwnedError struct {
 	Other string
 }
 
+// UnknownOwnerError: a create that was never confirmed (recorded tainted)
+// is deleted without a refresh first. Terraform hands the delete of a
+// tainted object no private state, so its mark is unknown, and the name is
+// no proof (another workspace with the same configuration uses it too), so
+// the entity at its id is left alone, like another create's. (With a
+// refresh first, the refresh sees the mark and tells.)
+type UnknownOwnerError struct {
+	Noun, ID, Name string
+	Other          string // the name of what sits at the id
+}
+
+func (e *UnknownOwnerError) Error() string {
+	return fmt.Sprintf("this state's create of the %s %q (id %s) was never confirmed, and this run skipped the refresh that tells whether the %s at that id now (%q) "+
+		"is that create's or another's (another workspace with the same configuration creates at the same id, under the same name), so it is not deleted",
+		e.Noun, e.Name, e.ID, e.Noun, e.Other)
+}
+
 func (e *NotOwnedError) Error() string {
 	return fmt.Sprintf("the %s %q (id %s) that this state created is gone: the %s at that id now (%q) was made by another create "+
 		"(another Terraform workspace or run, after this one's was deleted outside Terraform), so it is not this state's to change or delete",

@@ -530,8 +530,9 @@ func TestRaceDeleteAgainstRoute(t *testing.T) {
 // A create recorded as tainted (never confirmed) is deleted on the next
 // apply only if the slot holds what it made, known by its token: another
 // run may have won the slot, with the same configuration (the same name).
-// A tainted state from before marks has no token, and is matched by name,
-// as it was.
+// Without the token (Terraform hands the delete of a tainted object no
+// private state unless a refresh read it first; a state from before marks)
+// the name proves nothing, and nothing is deleted.
 func TestDeleteOfUnconfirmedCreate(t *testing.T) {
 	srv := startLocalKong(t, localkong.Options{})
 	a, b := newRun(t, srv, "a", 0), newRun(t, srv, "b", 0)
@@ -540,27 +541,24 @@ func TestDeleteOfUnconfirmedCreate(t *testing.T) {
 	tainted := implOf("tnt", "v1", "tnt-a")
 	tainted.Gateway.ID = y.Gateway.ID
 	var notOwned *NotOwnedError
-	for what, mark := range map[string]Mark{"another create's token": {Token: kongapi.NewID()}, "no token": {}} {
-		other := tainted
-		if what == "no token" {
-			other.Gateway.Name = kong.String("tnt-other")
-		}
-		if err := a.impls.Delete(ctx, other, mark); !errors.As(err, &notOwned) || notOwned.Other != "tnt-a" {
-			t.Fatalf("%s: %v, want it left alone as another's", what, err)
-		}
-		wantOne(t, srv, "tnt", "v1", "tnt-a")
+	if err := a.impls.Delete(ctx, tainted, Mark{Token: kongapi.NewID()}); !errors.As(err, &notOwned) || notOwned.Other != "tnt-a" {
+		t.Fatalf("another create's token: %v, want it left alone as another's", err)
 	}
+	wantOne(t, srv, "tnt", "v1", "tnt-a")
+	var unknown *UnknownOwnerError
+	if err := a.impls.Delete(ctx, tainted, Mark{}); !errors.As(err, &unknown) || unknown.Other != "tnt-a" {
+		t.Fatalf("no mark, the same name: %v, want it left alone, as whose it is is unknown", err)
+	}
+	wantOne(t, srv, "tnt", "v1", "tnt-a")
 	if err := a.impls.Delete(ctx, tainted, Mark{Token: y.Token}); err != nil {
 		t.Fatal(err)
 	}
 	if got := implementationsOf(t, srv, "tnt", "v1"); len(got) != 0 {
 		t.Fatal("the create's own entity was not deleted")
 	}
-	// A state from before marks: the name decides, as before.
-	z := mustCreate(t, b, "tnt", "v1", "tnt-z")
-	tainted.Gateway.ID, tainted.Gateway.Name = z.Gateway.ID, kong.String("tnt-z")
-	if err := a.impls.Delete(ctx, tainted, Mark{}); err != nil || len(implementationsOf(t, srv, "tnt", "v1")) != 0 {
-		t.Fatalf("a tainted state without a mark, same name: %v", err)
+	// Gone already, with or without a mark: nothing to do.
+	if err := a.impls.Delete(ctx, tainted, Mark{}); err != nil {
+		t.Fatalf("a tainted create that is gone: %v", err)
 	}
 }
 

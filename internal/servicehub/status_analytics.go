@@ -136,9 +136,13 @@ func (a *Analytics) Version(ctx context.Context, q StatusQuery) (VersionStatus, 
 		st.MetricsErr = &AnalyticsUnavailableError{Status: konnectapi.StatusOf(err), Err: err}
 		return st, v, nil
 	}
-	for code, n := range codes {
+	for code, n := range codes.Codes {
 		st.Traffic.StatusCodes[code] = n
 		st.Traffic.Total += n
+	}
+	st.Traffic.Total += codes.Other
+	if codes.Truncated {
+		st.Traffic.Incomplete = &TruncatedError{Limit: codes.Limit, Other: codes.Other}
 	}
 	return st, v, nil
 }
