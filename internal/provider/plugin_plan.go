@@ -237,11 +237,8 @@ func pluginAttrPath(kongPath []any, sensitive servicehub.PluginConfig) (path.Pat
 		}
 	}
 	root := "config"
-	for n := len(names); n > 0; n-- {
-		if hasPath(sensitive, names[:n]) {
-			root = "config_sensitive"
-			break
-		}
+	if writtenIn(sensitive, names) {
+		root = "config_sensitive"
 	}
 	p := path.Root(root)
 	for _, seg := range kongPath[1:] {
@@ -271,6 +268,25 @@ func kongPathString(kongPath []any) string {
 		}
 	}
 	return strings.Join(parts, ".")
+}
+
+// writtenIn reports whether the value at p comes from m: m holds p, or a
+// value other than an object on the way to it (a list written whole).
+func writtenIn(m map[string]any, p []string) bool {
+	if len(p) == 0 || m == nil {
+		return false
+	}
+	var cur any = m
+	for _, name := range p {
+		rec, ok := cur.(map[string]any)
+		if !ok {
+			return cur != nil
+		}
+		if cur, ok = rec[name]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func hasPath(m map[string]any, p []string) bool {
