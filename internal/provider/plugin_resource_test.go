@@ -607,3 +607,47 @@ func TestAccPlugin_example(t *testing.T) {
 		},
 	})
 }
+
+// TestAccPlugin_anotherCreatesPlugin: the plugin at the state's id was
+// replaced outside Terraform by one another create made (its token, not
+// this state's). It is not this state's: the refresh drops it, and the
+// plan's create then fails naming it, with its import command; it is
+// never changed or deleted.
+func TestAccPlugin_anotherCreatesPlugin(t *testing.T) {
+	t.Parallel()
+	k := startPluginKong(t, localkong.Options{})
+	k.uses("plugged", "plugged-v1", "/plugged")
+	config := pluginConfig(k, onImpl, `  name   = "cors"
+  config = { max_age = 60 }`)
+	var id string
+	const id0 = `[0-9a-f-]{36}`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: func(s *terraform.State) error { id = s.RootModule().Resources[pluginRes].Primary.ID; return nil }},
+			{
+				PreConfig: func() {
+					k.patchPlugin(t, id, func(p map[string]any) {
+						p["tags"] = []any{"servicehub:create=another-workspace-token"}
+						pluginConfigOf(p)["max_age"] = 120.0
+					})
+				},
+				Config:      config,
+				ExpectError: errorRE(`already has a "cors" plugin \(id ` + id0 + `\).*terraform import servicehub_plugin.<name>`),
+			},
+			{
+				// Before the implementation (and the plugin with it) goes.
+				PreConfig: func() {
+					var p map[string]any
+					k.call(t, http.MethodGet, "/plugins/"+id, nil, &p)
+					if pluginConfigOf(p)["max_age"] != 120.0 {
+						t.Errorf("the other create's plugin was changed: %s", jsonString(p))
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
