@@ -326,7 +326,7 @@ func secretStrings(sensitive servicehub.PluginConfig) []string {
 			}
 		}
 	}
-	walk(map[string]any(sensitive))
+	walk(sensitive)
 	// Longest first, so a secret containing another is masked whole.
 	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out

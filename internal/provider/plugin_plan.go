@@ -104,7 +104,7 @@ func (r *pluginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	cfgMap, _ := config.(map[string]any)
 	sensMap := sensitiveJSON(stringValue(sensitiveAttr))
-	body := map[string]any{"config": map[string]any(servicehub.Merge(cfgMap, sensMap))}
+	body := map[string]any{"config": servicehub.Merge(cfgMap, sensMap)}
 	for i, u := range unknown {
 		unknown[i] = strings.TrimSuffix("config."+u, ".")
 	}
@@ -301,20 +301,6 @@ func hasPath(m map[string]any, p []string) bool {
 		}
 	}
 	return true
-}
-
-func deletePath(m map[string]any, p []string) {
-	for i, name := range p {
-		if i == len(p)-1 {
-			delete(m, name)
-			return
-		}
-		next, ok := m[name].(map[string]any)
-		if !ok {
-			return
-		}
-		m = next
-	}
 }
 
 func contains(list []string, s string) bool {

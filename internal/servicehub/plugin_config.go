@@ -353,7 +353,7 @@ func compactStrings(s []string) []string {
 // lookup is the value at path; ok is false when a record on the way, or
 // the field, is absent.
 func lookup(m PluginConfig, path []string) (any, bool) {
-	var cur any = map[string]any(m)
+	var cur any = m
 	for _, name := range path {
 		rec, ok := cur.(map[string]any)
 		if !ok {
