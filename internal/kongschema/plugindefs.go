@@ -124,3 +124,18 @@ func LuaPattern(lua, err string) *Pattern {
 
 // IsRegex is the is_regex validator: s compiles as a PCRE.
 func IsRegex(s string) bool { return isPCRE(s) }
+
+// Validate is POST /schemas/plugins/validate for a plugin of this schema:
+// Kong's insert rules without a database, so a foreign key given by name
+// is a missing primary key. Config shorthands are moved first.
+func (p *PluginSchema) Validate(body map[string]any) *Violation {
+	body = copyMap(body)
+	if body == nil {
+		body = map[string]any{}
+	}
+	if cfg, ok := body["config"].(map[string]any); ok {
+		body["config"] = ExpandShorthands(p.Config(), cfg)
+	}
+	_, v := process(p.entity, Insert, body, nil, false)
+	return v
+}
