@@ -184,6 +184,9 @@ func (f *Field) with(o *Field) *Field {
 	if o.IsRegex {
 		c.IsRegex = true
 	}
+	if o.Custom != nil { // a then_match's custom_validator (jwt's rsa_public_key)
+		c.Custom = o.Custom
+	}
 	return c
 }
 

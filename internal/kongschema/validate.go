@@ -376,8 +376,8 @@ func runValidators(f *Field, v any) string {
 					break
 				}
 			}
-			if !ok {
-				return f.MatchAny.Err
+			if !ok { // Kong's MATCH_ANY text when the field gives none
+				return or(f.MatchAny.Err, "invalid value: "+s)
 			}
 		}
 	}
