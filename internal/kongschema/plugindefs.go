@@ -139,3 +139,13 @@ func (p *PluginSchema) Validate(body map[string]any) *Violation {
 	_, v := process(p.entity, Insert, body, nil, false)
 	return v
 }
+
+// TypedefURL is typedefs.url.
+func TypedefURL() *Field { return urlField() }
+
+// CustomEntityCheck is a custom_entity_check on fieldSources whose
+// function never refuses (the log plugins' deprecation warnings of 3.4 to
+// 3.6): it is in the schema document, and nothing is checked.
+func CustomEntityCheck(fieldSources ...string) Check {
+	return customCheck(fieldSources, false, func(map[string]any) string { return "" })
+}

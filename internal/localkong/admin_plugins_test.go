@@ -307,3 +307,29 @@ func TestKonnectPlugins(t *testing.T) {
 	c.must(204, "DELETE", base+"/services/svc", nil)
 	c.expect("GET", base+"/plugins/"+p["id"].(string), nil, 404, nil)
 }
+
+// Arrays of records get their elements' defaults and checks (datadog's
+// metrics); a config's custom_validator runs once its fields are valid
+// (http-log's user info and Authorization header).
+func TestPluginArraysOfRecords(t *testing.T) {
+	c := newClient(t, Options{})
+	p := c.must(201, "POST", "/plugins", obj{"name": "datadog", "config": obj{"metrics": []any{obj{"name": "latency", "stat_type": "timer"}}}})
+	if got := mustJSON(p["config"].(obj)["metrics"]); got != `[{"consumer_identifier":null,"name":"latency","sample_rate":null,"stat_type":"timer","tags":null}]` {
+		t.Errorf("metrics = %s", got)
+	}
+	c.expect("POST", "/plugins", obj{"name": "datadog", "config": obj{"metrics": []any{obj{"name": "latency", "stat_type": "counter"}}}}, 400, obj{
+		"code": 2, "name": "schema violation",
+		"message": "schema violation (config.metrics: {\n  {\n    [\"@entity\"] = {\n      \"failed conditional validation given value of field 'stat_type'\"\n    },\n    sample_rate = \"required field missing\"\n  }\n})",
+		"fields": obj{"config": obj{"metrics": []any{obj{
+			"@entity": []any{"failed conditional validation given value of field 'stat_type'"}, "sample_rate": "required field missing"}}}},
+	})
+	c.must(204, "DELETE", "/plugins/"+p["id"].(string), nil)
+	if d := c.must(201, "POST", "/plugins", obj{"name": "datadog", "service": nil, "route": nil, "consumer": nil, "tags": []any{"d"}}); len(d["config"].(obj)["metrics"].([]any)) != 6 {
+		t.Errorf("default metrics: %s", mustJSON(d["config"]))
+	}
+	c.expect("POST", "/plugins", obj{"name": "http-log", "config": obj{"http_endpoint": "http://u:p@example.test/", "headers": obj{"Authorization": "x"}}}, 400, obj{
+		"code": 2, "name": "schema violation",
+		"message": "schema violation (config: specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed)",
+		"fields":  obj{"config": "specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed"},
+	})
+}
