@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"net/url"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins/pdk"
@@ -147,4 +148,13 @@ func (l lookup) ConsumerEntities(dao, consumerID string) []map[string]any {
 		}
 	}
 	return out
+}
+
+// CoerceForm types form arguments by the kind's schema, for kinds
+// kongschema's Rules do not know (a plugin's entity).
+func (k *Kind) CoerceForm(vals url.Values) (map[string]any, bool) {
+	if k.schema == nil {
+		return nil, false
+	}
+	return k.schema.CoerceForm(vals), true
 }
