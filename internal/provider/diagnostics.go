@@ -437,6 +437,15 @@ func addDroppedWarning(diags *diag.Diagnostics, other servicehub.Implementation)
 			"the plan creates the implementation again, which the other one stands in the way of.", other.ID(), other.Name()))
 }
 
+// addDroppedRouteWarning is addDroppedWarning for a route: its id is
+// random, so this happens only when something else wrote that very id (a
+// decK sync of an old dump, say).
+func addDroppedRouteWarning(diags *diag.Diagnostics, other servicehub.Route) {
+	diags.AddWarning("Route removed from state: another create's route holds its id",
+		fmt.Sprintf("The route this state created (id %s) was replaced outside Terraform by %q, which this state did not create. "+
+			"It is not this state's, so it is dropped from state and left alone; the plan creates the route again.", other.ID(), other.Name()))
+}
+
 // addLeftAloneWarning reports an entity a delete left alone, as another
 // create made it (*servicehub.NotOwnedError) or whose it is could not be
 // told (*servicehub.UnknownOwnerError): a warning, and the resource leaves

@@ -220,13 +220,17 @@ func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	created, err := r.routes.Create(ctx, route)
+	created, err := r.routes.Create(ctx, servicehub.Route{Kong: route})
 	if err != nil {
 		addEntityError(&resp.Diagnostics, routeKong, "create", err)
+		if m, ok := markOfUnsettled(err); ok {
+			writeMark(ctx, resp.Private, m, &resp.Diagnostics)
+		}
 		resp.Diagnostics.Append(keepTainted(ctx, err, req.Plan, &resp.State)...)
 		return
 	}
-	state, diags := flattenRoute(ctx, created, plan)
+	writeMark(ctx, resp.Private, servicehub.MarkOfRoute(created), &resp.Diagnostics)
+	state, diags := flattenRoute(ctx, &created.Kong, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.State.Raw, diags = routeCodec.set(ctx, state)
 	resp.Diagnostics.Append(diags...)
@@ -248,7 +252,17 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		addEntityError(&resp.Diagnostics, routeKong, "read", err)
 		return
 	}
-	state, diags := flattenRoute(ctx, route, prior)
+	// Only the route this state's create made is this state's (see
+	// ownership.go); a state without a mark (imported, or written before
+	// routes carried one) takes it now.
+	mark := readMark(ctx, req.Private, &resp.Diagnostics)
+	if mark.Known() && !mark.OwnsRoute(route) {
+		addDroppedRouteWarning(&resp.Diagnostics, route)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	writeMark(ctx, resp.Private, mark.AdoptRoute(route), &resp.Diagnostics)
+	state, diags := flattenRoute(ctx, &route.Kong, prior)
 	resp.Diagnostics.Append(diags...)
 	resp.State.Raw, diags = routeCodec.set(ctx, state)
 	resp.Diagnostics.Append(diags...)
@@ -272,12 +286,15 @@ func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	updated, err := r.routes.Update(ctx, prior, route)
+	mark := readMark(ctx, req.Private, &resp.Diagnostics)
+	updated, err := r.routes.Update(ctx, servicehub.Route{Kong: prior}, servicehub.Route{Kong: route}, mark)
 	if err != nil {
 		addEntityError(&resp.Diagnostics, routeKong, "update", err)
 		return
 	}
-	newState, diags := flattenRoute(ctx, updated, plan)
+	// The token the update wrote: a route imported without one has it now.
+	writeMark(ctx, resp.Private, mark.AdoptRoute(updated), &resp.Diagnostics)
+	newState, diags := flattenRoute(ctx, &updated.Kong, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.State.Raw, diags = routeCodec.set(ctx, newState)
 	resp.Diagnostics.Append(diags...)

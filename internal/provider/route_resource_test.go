@@ -304,8 +304,8 @@ func TestAccRoute_updateInPlace(t *testing.T) {
 						return fmt.Errorf("advanced fields not applied: strip %v preserve %v prio %d handling %s redirect %d buffering %v/%v",
 							*r.StripPath, *r.PreserveHost, *r.RegexPriority, *r.PathHandling, *r.HTTPSRedirectStatusCode,
 							*r.RequestBuffering, *r.ResponseBuffering)
-					case fmt.Sprint(strList(r.Tags)) != "[team-ledger pci]":
-						return fmt.Errorf("tags = %q", strList(r.Tags))
+					case fmt.Sprint(userTags(r.Tags)) != "[team-ledger pci]" || routeToken(r) == "":
+						return fmt.Errorf("tags = %q, want the user's and the create's token", strList(r.Tags))
 					}
 					return nil
 				}),
@@ -333,7 +333,7 @@ func TestAccRoute_updateInPlace(t *testing.T) {
 					switch {
 					case r.Hosts != nil:
 						return fmt.Errorf("hosts not cleared: %q", strList(r.Hosts))
-					case r.Methods != nil, r.Headers != nil, r.SNIs != nil, r.Tags != nil:
+					case r.Methods != nil, r.Headers != nil, r.SNIs != nil, len(userTags(r.Tags)) != 0, routeToken(r) == "":
 						return fmt.Errorf("matchers not cleared: %+v", r)
 					case fmt.Sprint(strList(r.Protocols)) != "[http https]", !*r.StripPath, *r.PreserveHost, *r.RegexPriority != 0,
 						*r.PathHandling != "v0", *r.HTTPSRedirectStatusCode != 426, !*r.RequestBuffering, !*r.ResponseBuffering:

@@ -74,7 +74,7 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	// first kongapi.DirectReads with Kong's ?tags= filter, then one listing.
 	k.run()
 	impls := make([]Implementation, n)
-	routes := make([]*kong.Route, n)
+	routes := make([]Route, n)
 	parallel(t, n, func(i int) error {
 		var err error
 		impls[i], err = k.impls.Create(ctx, implOf("svc", fmt.Sprintf("v%d", i), fmt.Sprintf("svc-v%d", i)))
@@ -94,9 +94,9 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 			str(got.Gateway.Host) != str(impls[i].Gateway.Host) {
 			return fmt.Errorf("Get(%s) = %+v, %v", impls[i].ID(), got, err)
 		}
-		r, err := k.routes.Get(ctx, *routes[i].ID)
-		if err != nil || str(r.Name) != str(routes[i].Name) {
-			return fmt.Errorf("Get(%s) = %+v, %v", *routes[i].ID, r, err)
+		r, err := k.routes.Get(ctx, routes[i].ID())
+		if err != nil || r.Name() != routes[i].Name() || r.Token != routes[i].Token {
+			return fmt.Errorf("Get(%s) = %+v, %v", routes[i].ID(), r, err)
 		}
 		return nil
 	})
@@ -104,20 +104,20 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 
 	// One change: one write; reading it back later is free.
 	k.run()
-	upd := *routes[3]
-	upd.Paths = kong.StringSlice("/changed")
-	if _, err := k.routes.Update(ctx, *routes[3], upd); err != nil {
+	upd := routes[3]
+	upd.Kong.Paths = kong.StringSlice("/changed")
+	if _, err := k.routes.Update(ctx, routes[3], upd, MarkOfRoute(routes[3])); err != nil {
 		t.Fatal(err)
 	}
 	k.requests(t, "update", 2) // a fresh read (changed since the plan?) and the PUT
-	if r, err := k.routes.Get(ctx, *routes[3].ID); err != nil || !reflect.DeepEqual(strs(r.Paths), []string{"/changed"}) {
+	if r, err := k.routes.Get(ctx, routes[3].ID()); err != nil || !reflect.DeepEqual(strs(r.Kong.Paths), []string{"/changed"}) {
 		t.Errorf("read after update: %+v, %v", r, err)
 	}
 	k.requests(t, "read after update", 1) // a GET: few reads in this run
 
 	// Destroy: one DELETE each, routes first as Terraform orders them.
 	k.run()
-	parallel(t, n, func(i int) error { return k.routes.Delete(ctx, *routes[i].ID) })
+	parallel(t, n, func(i int) error { return k.routes.Delete(ctx, routes[i].ID()) })
 	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i], MarkOf(impls[i])) })
 	// And the looks for claims of the implementations: the run's direct
 	// reads, then one listing.
@@ -127,9 +127,9 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	}
 }
 
-func pathRoute(name, impl string) kong.Route {
+func pathRoute(name, impl string) Route {
 	r := httpRoute(name, impl)
-	r.Paths = kong.StringSlice("/" + name)
+	r.Kong.Paths = kong.StringSlice("/" + name)
 	return r
 }
 
@@ -249,7 +249,7 @@ func TestCachedDeleteWithRoutes(t *testing.T) {
 	}
 	k.run()
 	var remain *RoutesRemainError
-	if err := k.impls.Delete(ctx, impl, MarkOf(impl)); !errors.As(err, &remain) || len(remain.Routes) != 1 || str(remain.Routes[0].ID) != *r.ID {
+	if err := k.impls.Delete(ctx, impl, MarkOf(impl)); !errors.As(err, &remain) || len(remain.Routes) != 1 || str(remain.Routes[0].ID) != r.ID() {
 		t.Fatalf("delete with a route: %v", err)
 	}
 	k.requests(t, "refused delete", 3)

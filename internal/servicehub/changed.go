@@ -3,8 +3,6 @@ package servicehub
 import (
 	"context"
 	"fmt"
-
-	"github.com/kong/go-kong/kong"
 )
 
 // ChangedError: an update found the entity changed (or gone) in Kong since
@@ -68,20 +66,25 @@ func (s *Implementations) unchanged(ctx context.Context, prior Implementation, m
 }
 
 // unchanged checks, with a fresh read from Kong, that the route is as prior
-// says; a route moved to another implementation by another run is the
-// case this is for.
-func (s *Routes) unchanged(ctx context.Context, prior kong.Route) error {
-	cur, err := s.api.GetRoute(ctx, str(prior.ID))
+// says, and is the one mark owns (when Known); a route moved to another
+// implementation by another run is the case this is for. It returns what
+// it read.
+func (s *Routes) unchanged(ctx context.Context, prior Route, mark Mark) (Route, error) {
+	k, err := s.api.GetRoute(ctx, prior.ID())
 	if IsNotFound(err) {
-		return &ChangedError{Noun: "Route", ID: str(prior.ID), Name: str(prior.Name), Deleted: true}
+		return Route{}, &ChangedError{Noun: "Route", ID: prior.ID(), Name: prior.Name(), Deleted: true}
 	}
 	if err != nil {
-		return classify(err)
+		return Route{}, classify(err)
 	}
-	if d := differences(prior.UpdatedAt, cur.UpdatedAt,
-		[3]string{"name", str(prior.Name), str(cur.Name)},
-		[3]string{"implementation", ServiceID(&prior), ServiceID(cur)}); d != "" {
-		return &ChangedError{Noun: "Route", ID: str(prior.ID), Name: str(prior.Name), What: d}
+	cur := routeFromKong(k)
+	if mark.Known() && !mark.OwnsRoute(cur) {
+		return Route{}, &NotOwnedError{Noun: "Route", ID: prior.ID(), Name: prior.Name(), Other: cur.Name()}
 	}
-	return nil
+	if d := differences(prior.Kong.UpdatedAt, cur.Kong.UpdatedAt,
+		[3]string{"name", prior.Name(), cur.Name()},
+		[3]string{"implementation", ServiceID(&prior.Kong), ServiceID(&cur.Kong)}); d != "" {
+		return Route{}, &ChangedError{Noun: "Route", ID: prior.ID(), Name: prior.Name(), What: d}
+	}
+	return cur, nil
 }

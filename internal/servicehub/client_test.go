@@ -90,14 +90,14 @@ func TestNewSharesOneCache(t *testing.T) {
 	// spent one of kongapi.DirectReads), one GET each; then one listing of
 	// each kind answers the rest.
 	for i := range kongapi.DirectReads + 1 {
-		key, name := impl.ID(), *r.ID
+		key, name := impl.ID(), r.ID()
 		if i%2 == 1 {
 			key, name = "cart-v1", "cart"
 		}
 		if got, err := c.Implementations.Get(ctx, key); err != nil || got.ID() != impl.ID() {
 			t.Fatalf("Implementations.Get(%s) = %+v, %v", key, got, err)
 		}
-		if got, err := c.Routes.Get(ctx, name); err != nil || str(got.ID) != *r.ID || ServiceID(got) != impl.ID() {
+		if got, err := c.Routes.Get(ctx, name); err != nil || got.ID() != r.ID() || ServiceID(&got.Kong) != impl.ID() {
 			t.Fatalf("Routes.Get(%s) = %+v, %v", name, got, err)
 		}
 	}
@@ -105,7 +105,7 @@ func TestNewSharesOneCache(t *testing.T) {
 	if _, err := c.Implementations.Get(ctx, impl.ID()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Routes.Get(ctx, *r.ID); err != nil {
+	if _, err := c.Routes.Get(ctx, r.ID()); err != nil {
 		t.Fatal(err)
 	}
 	requests(t, srv, "reads after the listings", 0)
@@ -114,7 +114,7 @@ func TestNewSharesOneCache(t *testing.T) {
 	if _, err := fresh.Implementations.Get(ctx, impl.ID()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fresh.Routes.Get(ctx, *r.ID); err != nil {
+	if _, err := fresh.Routes.Get(ctx, r.ID()); err != nil {
 		t.Fatal(err)
 	}
 	requests(t, srv, "reads of a new Client", 2)
@@ -148,17 +148,11 @@ func TestCreateSettlesLostResponses(t *testing.T) {
 			setup: func(t *testing.T, api *kongapi.Client) string { return newImpl(t, api, "payments").ID() },
 			create: func(ctx context.Context, api *kongapi.Client, impl string) (string, error) {
 				r, err := NewRoutes(api).Create(ctx, pathRoute("lost", impl))
-				if r == nil {
-					return "", err
-				}
-				return str(r.ID), err
+				return r.ID(), err
 			},
 			get: func(ctx context.Context, api *kongapi.Client) (string, error) {
 				r, err := NewRoutes(api).Get(ctx, "lost")
-				if r == nil {
-					return "", err
-				}
-				return str(r.ID), err
+				return r.ID(), err
 			},
 		},
 	}
@@ -257,7 +251,7 @@ func TestMethodsClassifyErrors(t *testing.T) {
 		"Routes.Delete":            func() error { return denied.Routes.Delete(ctx, id) },
 		"Routes.Create":            func() error { _, err := denied.Routes.Create(ctx, pathRoute("r", id)); return err },
 		"Routes.Update": func() error {
-			_, err := denied.Routes.Update(ctx, kong.Route{ID: kong.String(id)}, pathRoute("r", id))
+			_, err := denied.Routes.Update(ctx, Route{Kong: kong.Route{ID: kong.String(id)}}, pathRoute("r", id), Mark{})
 			return err
 		},
 	} {
@@ -282,7 +276,7 @@ func TestMethodsClassifyErrors(t *testing.T) {
 	}
 	var rejected *RejectedError
 	bad := pathRoute("bad", kongapi.NewID())
-	bad.Protocols = kong.StringSlice("ftp")
+	bad.Kong.Protocols = kong.StringSlice("ftp")
 	if _, err := c.Routes.Create(ctx, bad); !errors.As(err, &rejected) || len(rejected.Fields) == 0 {
 		t.Errorf("route with an unknown protocol: %#v", err)
 	}

@@ -118,7 +118,7 @@ func (s *Implementations) Create(ctx context.Context, impl Implementation) (Impl
 // Update replaces the implementation's Gateway Service with impl in full,
 // so whatever impl leaves unset is cleared in Kong. created_at is sent back
 // as it was, since Kong resets it on every PUT that omits it, and so is the
-// create's token (owner.go).
+// create's token (owner.go); one without a token gets one.
 //
 // It first reads the Gateway Service: one that mark does not own (another
 // create's, at the same id) is a *NotOwnedError; one changed in Kong since
@@ -143,11 +143,9 @@ func (s *Implementations) Update(ctx context.Context, prior, impl Implementation
 		return Implementation{}, err
 	}
 	// The token stays: the one recorded, or the one Kong holds when the
-	// state has none yet.
-	impl.Token = mark.Token
-	if impl.Token == "" {
-		impl.Token = cur.Token
-	}
+	// state has none yet, or (an imported implementation without one) a
+	// fresh one, recorded from the result.
+	impl.Token = firstToken(mark.Token, cur.Token)
 	moves := (prior.Service != impl.Service || prior.Version != impl.Version) && impl.Service != "" && impl.Version != "" && !impl.Linked
 	var held *kong.Service
 	if moves {

@@ -135,7 +135,7 @@ func TestKongVersionGateRoutes(t *testing.T) {
 		writes := pc.writes()
 		r := kong.Route{Name: kong.String("wild"), Protocols: kong.StringSlice("https"), SNIs: kong.StringSlice("*.a.test"),
 			Service: &kong.Service{ID: kong.String(impl.ID())}}
-		_, err = hub.Routes.Create(ctx, r)
+		_, err = hub.Routes.Create(ctx, Route{Kong: r})
 		var ue *UnsupportedError
 		if accepted != (err == nil) || (!accepted && (!errors.As(err, &ue) || !strings.Contains(err.Error(), "Kong Gateway 3.7.0"))) {
 			t.Errorf("%s: wildcard sni: %v", version, err)

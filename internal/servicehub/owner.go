@@ -2,8 +2,11 @@ package servicehub
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kong/go-kong/kong"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
 
 // An entity belongs to the state whose create made it. Slot ids are
@@ -64,6 +67,82 @@ func (m Mark) Adopt(cur Implementation) Mark {
 		n.Token = m.Token
 	}
 	return n
+}
+
+// ownsToken is the rule of Owns for any entity: one carrying a create
+// token is ours exactly when it is our token; one without, when its
+// created_at is the one recorded.
+func (m Mark) ownsToken(token string, createdAt *int) bool {
+	if token != "" {
+		return token == m.Token
+	}
+	return m.CreatedAt != 0 && createdAt != nil && int64(*createdAt) == m.CreatedAt
+}
+
+// markOf is the mark an entity carries: its token and created_at.
+func markOf(token string, createdAt *int) Mark {
+	m := Mark{Token: token}
+	if createdAt != nil {
+		m.CreatedAt = int64(*createdAt)
+	}
+	return m
+}
+
+// MarkOfRoute is the mark a route carries in Kong.
+func MarkOfRoute(r Route) Mark { return markOf(r.Token, r.Kong.CreatedAt) }
+
+// OwnsRoute is Owns for a route.
+func (m Mark) OwnsRoute(cur Route) bool { return m.ownsToken(cur.Token, cur.Kong.CreatedAt) }
+
+// AdoptRoute is Adopt for a route.
+func (m Mark) AdoptRoute(cur Route) Mark {
+	n := MarkOfRoute(cur)
+	if n.Token == "" {
+		n.Token = m.Token
+	}
+	return n
+}
+
+// withToken is an entity's tags as written: the user's (never a tag of
+// ours), then the create token's tag when there is a token.
+func withToken(user []string, token string) []string {
+	tags := make([]string, 0, len(user)+1)
+	for _, t := range user {
+		if !IsOwnTag(t) {
+			tags = append(tags, t)
+		}
+	}
+	if token != "" {
+		tags = append(tags, createTagPrefix+token)
+	}
+	return tags
+}
+
+// splitToken separates the create token from the rest of an entity's
+// tags; other servicehub: tags (a newer provider's) are dropped from both.
+func splitToken(tags []string) (token string, user []string) {
+	for _, t := range tags {
+		switch {
+		case strings.HasPrefix(t, createTagPrefix):
+			token = strings.TrimPrefix(t, createTagPrefix)
+		case !IsOwnTag(t):
+			user = append(user, t)
+		}
+	}
+	return token, user
+}
+
+// firstToken is the token an update writes: the first one known, or, for
+// an entity that has none yet (imported, or written by a release that did
+// not tag it), a fresh one, so that from its first update on the entity
+// carries the provider's ownership tag.
+func firstToken(tokens ...string) string {
+	for _, t := range tokens {
+		if t != "" {
+			return t
+		}
+	}
+	return kongapi.NewID()
 }
 
 // owns is Owns on a Gateway Service as Kong returns it.

@@ -79,16 +79,7 @@ func pluginScope(p *kong.Plugin) (kind, id string) {
 // among its tags.
 func pluginToKong(p Plugin) *kong.Plugin {
 	k := p.Kong.DeepCopy()
-	tags := make([]string, 0, len(k.Tags)+1)
-	for _, t := range strs(k.Tags) {
-		if !IsOwnTag(t) {
-			tags = append(tags, t)
-		}
-	}
-	if p.Token != "" {
-		tags = append(tags, createTagPrefix+p.Token)
-	}
-	k.Tags = kong.StringSlice(tags...)
+	k.Tags = kong.StringSlice(withToken(strs(p.Kong.Tags), p.Token)...)
 	return k
 }
 
@@ -96,36 +87,18 @@ func pluginToKong(p Plugin) *kong.Plugin {
 func pluginFromKong(k *kong.Plugin) Plugin {
 	p := Plugin{Kong: *k.DeepCopy()}
 	var user []string
-	for _, t := range strs(k.Tags) {
-		switch {
-		case strings.HasPrefix(t, createTagPrefix):
-			p.Token = strings.TrimPrefix(t, createTagPrefix)
-		case !IsOwnTag(t):
-			user = append(user, t)
-		}
-	}
+	p.Token, user = splitToken(strs(k.Tags))
 	p.Kong.Tags = kong.StringSlice(user...)
 	return p
 }
 
 // MarkOfPlugin is the mark (owner.go) a plugin carries in Kong.
-func MarkOfPlugin(p Plugin) Mark {
-	m := Mark{Token: p.Token}
-	if p.Kong.CreatedAt != nil {
-		m.CreatedAt = int64(*p.Kong.CreatedAt)
-	}
-	return m
-}
+func MarkOfPlugin(p Plugin) Mark { return markOf(p.Token, p.Kong.CreatedAt) }
 
 // OwnsPlugin is Owns for a plugin: one carrying a create token is ours
 // exactly when it is our token; one without, when its created_at is the
 // one recorded.
-func (m Mark) OwnsPlugin(cur Plugin) bool {
-	if cur.Token != "" {
-		return cur.Token == m.Token
-	}
-	return m.CreatedAt != 0 && cur.Kong.CreatedAt != nil && int64(*cur.Kong.CreatedAt) == m.CreatedAt
-}
+func (m Mark) OwnsPlugin(cur Plugin) bool { return m.ownsToken(cur.Token, cur.Kong.CreatedAt) }
 
 // AdoptPlugin is Adopt for a plugin.
 func (m Mark) AdoptPlugin(cur Plugin) Mark {
@@ -201,12 +174,13 @@ func (s *Plugins) Create(ctx context.Context, p Plugin) (Plugin, error) {
 // Update replaces the plugin in full (PUT /plugins/{id}): what p leaves
 // unset returns to Kong's default, its config included. The create token
 // and created_at recorded in mark are sent back, so the plugin stays
-// recognisably the one its create made.
+// recognisably the one its create made; a plugin imported without a token
+// gets a fresh one, which the caller records from the result.
 func (s *Plugins) Update(ctx context.Context, p Plugin, mark Mark) (Plugin, error) {
 	if p.ID() == "" {
 		return Plugin{}, fmt.Errorf("update of plugin %q without an id", p.Name())
 	}
-	p.Token = mark.Token
+	p.Token = firstToken(mark.Token)
 	p.Kong.CreatedAt = nil
 	if mark.CreatedAt != 0 {
 		p.Kong.CreatedAt = kong.Int(int(mark.CreatedAt))

@@ -2,6 +2,7 @@ package servicehub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -52,45 +53,98 @@ func (e *RouteNameTakenError) Error() string {
 
 func (e *RouteNameTakenError) Unwrap() error { return e.Err }
 
-// A route is go-kong's kong.Route, field for field: the domain adds
-// nothing to it but the rules below. Its Service holds only the id of the
+// Route is a route as Kong holds it: go-kong's kong.Route, field for field,
+// and the create's token. Its Kong.Tags are the user's own (with the
+// provider's default tags, which the provider layer adds): the provider's
+// servicehub: tags are added on write and removed on read, as for
+// implementations and plugins. Its Kong.Service holds only the id of the
 // implementation's Gateway Service.
+type Route struct {
+	Kong kong.Route
+	// Token is the token of the create that made the route, kept on it as
+	// the tag servicehub:create=<token> (owner.go); "" for one made
+	// without it (by hand, by another tool, or by a release before routes
+	// carried it).
+	Token string
+}
+
+// ID is the route's id.
+func (r Route) ID() string { return str(r.Kong.ID) }
+
+// Name is the route's name.
+func (r Route) Name() string { return str(r.Kong.Name) }
+
+// routeToKong is the body of a write: the route with the create token
+// among its tags, after the user's.
+func routeToKong(r Route) *kong.Route {
+	k := r.Kong.DeepCopy()
+	k.Tags = kong.StringSlice(withToken(strs(r.Kong.Tags), r.Token)...)
+	return k
+}
+
+// routeFromKong reads a route back: the provider's tags apart.
+func routeFromKong(k *kong.Route) Route {
+	r := Route{Kong: *k.DeepCopy()}
+	var user []string
+	r.Token, user = splitToken(strs(k.Tags))
+	r.Kong.Tags = kong.StringSlice(user...)
+	return r
+}
 
 // Create records a new route under a fresh client-side id, with PUT, so a
-// retried request cannot make two. A create whose response was lost is
-// settled by looking the id up, as for implementations.
-func (s *Routes) Create(ctx context.Context, r kong.Route) (*kong.Route, error) {
-	r.ID = kong.String(kongapi.NewID())
-	r.CreatedAt = nil
-	created, err := s.put(ctx, &r)
-	if err != nil {
-		return settle(ctx, err, "Route", s.Get)
+// retried request cannot make two, tagged with a fresh create token. A
+// create whose response was lost is settled by looking the id up, as for
+// plugins: only a route carrying this create's token is taken.
+func (s *Routes) Create(ctx context.Context, r Route) (Route, error) {
+	r.Kong.ID = kong.String(kongapi.NewID())
+	r.Kong.CreatedAt, r.Kong.UpdatedAt = nil, nil
+	r.Token = kongapi.NewID()
+	created, err := s.put(ctx, r)
+	if err == nil {
+		return created, nil
 	}
-	return created, nil
+	found, serr := settle(ctx, err, "Route", s.Get)
+	var unsettled *UnsettledError
+	if errors.As(serr, &unsettled) {
+		unsettled.Token = r.Token
+	}
+	if serr == nil && found.Token != r.Token {
+		return Route{}, fmt.Errorf("%w\n\nThe route at id %s does not carry this create's token: it was replaced outside Terraform after the create", err, r.ID())
+	}
+	return found, serr
 }
 
 // Update replaces the route with r in full: whatever r leaves unset is
 // cleared in Kong. Changing its Service moves the route. id and created_at
 // are prior's: Kong resets created_at on every PUT that omits it. A route
 // changed in Kong since prior was read is not overwritten: *ChangedError
-// (see Implementations.Update).
-func (s *Routes) Update(ctx context.Context, prior, r kong.Route) (*kong.Route, error) {
-	r.ID, r.CreatedAt, r.UpdatedAt = prior.ID, prior.CreatedAt, nil
-	if r.ID == nil || *r.ID == "" {
-		return nil, fmt.Errorf("update of route %q without an id", str(r.Name))
+// (see Implementations.Update); nor is one mark does not own (another
+// create's at the id): *NotOwnedError. The create's token goes back on
+// the route: the one recorded, else the one Kong holds, else (a route
+// imported, or made by a release before routes carried one) a fresh one,
+// which the caller records from the result.
+func (s *Routes) Update(ctx context.Context, prior, r Route, mark Mark) (Route, error) {
+	r.Kong.ID, r.Kong.CreatedAt, r.Kong.UpdatedAt = prior.Kong.ID, prior.Kong.CreatedAt, nil
+	if r.ID() == "" {
+		return Route{}, fmt.Errorf("update of route %q without an id", r.Name())
 	}
-	if err := s.unchanged(ctx, prior); err != nil {
-		return nil, err
+	cur, err := s.unchanged(ctx, prior, mark)
+	if err != nil {
+		return Route{}, err
 	}
-	out, err := s.put(ctx, &r)
+	r.Token = firstToken(mark.Token, cur.Token)
+	out, err := s.put(ctx, r)
 	return out, classify(err)
 }
 
 // Get fetches a route by id or name. A missing one gives an error for which
 // IsNotFound is true.
-func (s *Routes) Get(ctx context.Context, idOrName string) (*kong.Route, error) {
-	r, err := s.kong.GetRoute(ctx, idOrName)
-	return r, classify(err)
+func (s *Routes) Get(ctx context.Context, idOrName string) (Route, error) {
+	k, err := s.kong.GetRoute(ctx, idOrName)
+	if err != nil {
+		return Route{}, classify(err)
+	}
+	return routeFromKong(k), nil
 }
 
 // Delete removes a route; gone already is fine.
@@ -98,25 +152,30 @@ func (s *Routes) Delete(ctx context.Context, id string) error {
 	return classify(s.kong.DeleteRoute(ctx, id))
 }
 
-// ForImplementation lists the routes of an implementation.
+// ForImplementation lists the routes of an implementation, as Kong holds
+// them (the provider's tags included).
 func (s *Routes) ForImplementation(ctx context.Context, implementationID string) ([]*kong.Route, error) {
 	rs, err := s.api.ListRoutesForService(ctx, implementationID)
 	return rs, classify(err)
 }
 
-func (s *Routes) put(ctx context.Context, r *kong.Route) (*kong.Route, error) {
-	if err := s.gate.CheckRoute(ctx, r); err != nil {
-		return nil, err
+func (s *Routes) put(ctx context.Context, r Route) (Route, error) {
+	body := routeToKong(r)
+	if err := s.gate.CheckRoute(ctx, body); err != nil {
+		return Route{}, err
 	}
-	out, err := s.kong.PutRoute(ctx, r)
+	out, err := s.kong.PutRoute(ctx, body)
 	if kongapi.IsUniqueViolation(err) {
-		taken := &RouteNameTakenError{Name: str(r.Name), Err: err}
-		if other, gerr := s.kong.GetRoute(ctx, str(r.Name)); gerr == nil && other.ID != nil {
+		taken := &RouteNameTakenError{Name: r.Name(), Err: err}
+		if other, gerr := s.kong.GetRoute(ctx, r.Name()); gerr == nil && other.ID != nil {
 			taken.ID, taken.ImplementationID = str(other.ID), ServiceID(other)
 		}
-		return nil, taken
+		return Route{}, taken
 	}
-	return out, err
+	if err != nil {
+		return Route{}, err
+	}
+	return routeFromKong(out), nil
 }
 
 // ServiceID is the id of the Gateway Service a route sends requests to; ""

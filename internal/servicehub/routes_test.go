@@ -48,12 +48,12 @@ func newImpl(t *testing.T, api *kongapi.Client, name string) Implementation {
 	return impl
 }
 
-func httpRoute(name, impl string) kong.Route {
-	return kong.Route{
+func httpRoute(name, impl string) Route {
+	return Route{Kong: kong.Route{
 		Name: kong.String(name), Service: &kong.Service{ID: kong.String(impl)}, Protocols: kong.StringSlice("http", "https"),
 		StripPath: kong.Bool(true), PathHandling: kong.String("v0"), HTTPSRedirectStatusCode: kong.Int(426),
 		RequestBuffering: kong.Bool(true), ResponseBuffering: kong.Bool(true),
-	}
+	}}
 }
 
 func TestRoutesRoundTrip(t *testing.T) {
@@ -81,51 +81,61 @@ func TestRoutesRoundTrip(t *testing.T) {
 		Tags:                    kong.StringSlice("z", "a"),
 	}
 	sent := *in.DeepCopy()
-	created, err := routes.Create(ctx, in)
+	created, err := routes.Create(ctx, Route{Kong: in})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.ID == nil || *created.ID == "" || created.CreatedAt == nil || *created.CreatedAt == 0 {
+	if created.ID() == "" || created.Kong.CreatedAt == nil || *created.Kong.CreatedAt == 0 || created.Token == "" {
 		t.Fatalf("created = %+v", created)
 	}
 	if !reflect.DeepEqual(in, sent) {
 		t.Errorf("Create changed its argument: %+v", in)
 	}
-	got := *created.DeepCopy()
+	got := *created.Kong.DeepCopy()
 	got.ID, got.CreatedAt, got.UpdatedAt = nil, nil, nil
 	if !reflect.DeepEqual(got, in) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, in)
+	}
+	// In Kong, the user's tags and then the create's token: the
+	// provider's ownership tag (owner.go).
+	raw, err := api.GetRoute(ctx, created.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"z", "a", "servicehub:create=" + created.Token}; !reflect.DeepEqual(strs(raw.Tags), want) {
+		t.Fatalf("tags in Kong = %q, want %q", strs(raw.Tags), want)
 	}
 
 	// A full replacement clears what it leaves out; id and created_at are
 	// prior's, whatever r holds.
 	upd := httpRoute("pay", impl.ID())
-	upd.ID, upd.CreatedAt = kong.String(kongapi.NewID()), kong.Int(1)
-	upd.Paths = kong.StringSlice("/pay")
-	updated, err := routes.Update(ctx, *created, upd)
+	upd.Kong.ID, upd.Kong.CreatedAt = kong.String(kongapi.NewID()), kong.Int(1)
+	upd.Kong.Paths = kong.StringSlice("/pay")
+	updated, err := routes.Update(ctx, created, upd, MarkOfRoute(created))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if updated.Hosts != nil || updated.Methods != nil || updated.Headers != nil || updated.Tags != nil ||
-		updated.CreatedAt == nil || *updated.CreatedAt != *created.CreatedAt || str(updated.ID) != *created.ID {
+	u := updated.Kong
+	if u.Hosts != nil || u.Methods != nil || u.Headers != nil || u.Tags != nil ||
+		u.CreatedAt == nil || *u.CreatedAt != *created.Kong.CreatedAt || updated.ID() != created.ID() || updated.Token != created.Token {
 		t.Fatalf("updated = %+v", updated)
 	}
 
 	byName, err := routes.Get(ctx, "pay")
-	if err != nil || str(byName.ID) != *created.ID {
+	if err != nil || byName.ID() != created.ID() || byName.Token != created.Token {
 		t.Fatalf("Get by name = %+v, %v", byName, err)
 	}
-	if _, err := routes.Update(ctx, kong.Route{}, httpRoute("pay", impl.ID())); err == nil {
+	if _, err := routes.Update(ctx, Route{}, httpRoute("pay", impl.ID()), Mark{}); err == nil {
 		t.Fatal("Update without an id succeeded")
 	}
 
-	if err := routes.Delete(ctx, *created.ID); err != nil {
+	if err := routes.Delete(ctx, created.ID()); err != nil {
 		t.Fatal(err)
 	}
-	if err := routes.Delete(ctx, *created.ID); err != nil {
+	if err := routes.Delete(ctx, created.ID()); err != nil {
 		t.Fatalf("deleting twice: %v", err)
 	}
-	if _, err := routes.Get(ctx, *created.ID); !IsNotFound(err) {
+	if _, err := routes.Get(ctx, created.ID()); !IsNotFound(err) {
 		t.Fatalf("Get after delete: %v", err)
 	}
 }
@@ -136,13 +146,14 @@ func TestRoutesStream(t *testing.T) {
 	port := 5432
 	ip := "10.0.0.0/8"
 	in := httpRoute("db", impl.ID())
-	in.Protocols = kong.StringSlice("tcp")
-	in.Sources = []*kong.CIDRPort{{IP: &ip}}
-	in.Destinations = []*kong.CIDRPort{{Port: &port}}
-	r, err := NewRoutes(api).Create(context.Background(), in)
+	in.Kong.Protocols = kong.StringSlice("tcp")
+	in.Kong.Sources = []*kong.CIDRPort{{IP: &ip}}
+	in.Kong.Destinations = []*kong.CIDRPort{{Port: &port}}
+	created, err := NewRoutes(api).Create(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
+	r := created.Kong
 	if len(r.Sources) != 1 || r.Sources[0].IP == nil || *r.Sources[0].IP != ip || r.Sources[0].Port != nil ||
 		len(r.Destinations) != 1 || r.Destinations[0].IP != nil || r.Destinations[0].Port == nil || *r.Destinations[0].Port != port {
 		t.Fatalf("sources %+v destinations %+v", r.Sources, r.Destinations)
@@ -156,14 +167,14 @@ func TestRoutesNameTaken(t *testing.T) {
 	routes := NewRoutes(api)
 
 	first := httpRoute("foo", impl.ID())
-	first.Paths = kong.StringSlice("/foo")
+	first.Kong.Paths = kong.StringSlice("/foo")
 	existing, err := routes.Create(ctx, first)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Names are case-sensitive: Foo is another route.
 	upper := first
-	upper.Name = kong.String("Foo")
+	upper.Kong.Name = kong.String("Foo")
 	if _, err := routes.Create(ctx, upper); err != nil {
 		t.Fatalf("creating Foo beside foo: %v", err)
 	}
@@ -173,10 +184,10 @@ func TestRoutesNameTaken(t *testing.T) {
 	if !errors.As(err, &taken) {
 		t.Fatalf("duplicate name: %v, want a RouteNameTakenError", err)
 	}
-	if taken.ID != *existing.ID || taken.ImplementationID != impl.ID() || !kongapi.IsUniqueViolation(err) {
+	if taken.ID != existing.ID() || taken.ImplementationID != impl.ID() || !kongapi.IsUniqueViolation(err) {
 		t.Fatalf("taken = %+v", taken)
 	}
-	want := `a Route named "foo" already exists in this runtime group (id ` + *existing.ID + ", on Gateway Service " + impl.ID() + ")"
+	want := `a Route named "foo" already exists in this runtime group (id ` + existing.ID() + ", on Gateway Service " + impl.ID() + ")"
 	if err.Error() != want {
 		t.Fatalf("message = %q\nwant      %q", err, want)
 	}
@@ -205,12 +216,12 @@ func TestDeleteImplementationWithRoutes(t *testing.T) {
 	var ids []string
 	for _, name := range []string{"zeta", "alpha"} {
 		r := httpRoute(name, impl.ID())
-		r.Paths = kong.StringSlice("/" + name)
+		r.Kong.Paths = kong.StringSlice("/" + name)
 		created, err := routes.Create(ctx, r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, *created.ID)
+		ids = append(ids, created.ID())
 	}
 	// One without a name, as other tools make them.
 	kr, err := api.Kong.Routes.Create(ctx, &kong.Route{Paths: kong.StringSlice("/anon"), Service: &kong.Service{ID: kong.String(impl.ID())}})

@@ -434,16 +434,16 @@ func TestUpdateRefusesWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Both runs read r on x; a moves it to y, then b to z.
-	toY, toZ := *r, *r
-	toY.Service, toZ.Service = &kong.Service{ID: y.Gateway.ID}, &kong.Service{ID: z.Gateway.ID}
-	if _, err := a.routes.Update(ctx, *r, toY); err != nil {
+	toY, toZ := r, r
+	toY.Kong.Service, toZ.Kong.Service = &kong.Service{ID: y.Gateway.ID}, &kong.Service{ID: z.Gateway.ID}
+	if _, err := a.routes.Update(ctx, r, toY, MarkOfRoute(r)); err != nil {
 		t.Fatal(err)
 	}
 	var ce *ChangedError
-	if _, err := b.routes.Update(ctx, *r, toZ); !errors.As(err, &ce) {
+	if _, err := b.routes.Update(ctx, r, toZ, MarkOfRoute(r)); !errors.As(err, &ce) {
 		t.Fatalf("b's move of a route a moved: %v", err)
 	}
-	if got, _ := a.api.GetRoute(ctx, *r.ID); ServiceID(got) != y.ID() {
+	if got, _ := a.api.GetRoute(ctx, r.ID()); ServiceID(got) != y.ID() {
 		t.Fatalf("route on %s, want a's move to %s kept", ServiceID(got), y.ID())
 	}
 	// The same within one second (updated_at alike): the name tells.
@@ -468,20 +468,20 @@ func TestUpdateRefusesWhatChanged(t *testing.T) {
 
 	// The window: b reads r (now on y), a moves it back to x between b's
 	// read and b's write. b's write wins unseen.
-	cur, err := a.api.GetRoute(ctx, *r.ID)
+	cur, err := a.routes.Get(ctx, r.ID())
 	if err != nil {
 		t.Fatal(err)
 	}
-	toX, toB := *cur, *cur
-	toX.Service = &kong.Service{ID: x.Gateway.ID}
-	toB.Paths = kong.StringSlice("/b")
+	toX, toB := cur, cur
+	toX.Kong.Service = &kong.Service{ID: x.Gateway.ID}
+	toB.Kong.Paths = kong.StringSlice("/b")
 	errB, errA := interleave(t, srv.Pause(localkong.BeforeHandling, b.its(http.MethodPut, "/routes/")),
-		func() error { _, err := b.routes.Update(ctx, *cur, toB); return err },
-		func() error { _, err := a.routes.Update(ctx, *cur, toX); return err })
+		func() error { _, err := b.routes.Update(ctx, cur, toB, MarkOfRoute(cur)); return err },
+		func() error { _, err := a.routes.Update(ctx, cur, toX, MarkOfRoute(cur)); return err })
 	if errA != nil || errB != nil {
 		t.Fatalf("a's move: %v; b's write in the window: %v", errA, errB)
 	}
-	if got, _ := a.api.GetRoute(ctx, *r.ID); ServiceID(got) != y.ID() || fmt.Sprint(strs(got.Paths)) != "[/b]" {
+	if got, _ := a.api.GetRoute(ctx, r.ID()); ServiceID(got) != y.ID() || fmt.Sprint(strs(got.Paths)) != "[/b]" {
 		t.Fatalf("route on %s with %v: want b's write, which landed last", ServiceID(got), strs(got.Paths))
 	}
 }

@@ -70,7 +70,7 @@ func (k *statusKong) implement(t *testing.T, service, version string, paths ...s
 	}
 	for _, p := range paths {
 		r := httpRoute(strings.Trim(strings.ReplaceAll(p, "/", "-"), "-"), impl.ID())
-		r.Methods, r.Paths, r.StripPath = kong.StringSlice("GET"), kong.StringSlice(p), kong.Bool(false)
+		r.Kong.Methods, r.Kong.Paths, r.Kong.StripPath = kong.StringSlice("GET"), kong.StringSlice(p), kong.Bool(false)
 		_, err := NewRoutes(k.api).Create(ctx, r)
 		if err != nil {
 			t.Fatal(err)
