@@ -11,7 +11,7 @@ import (
 var topLevel = map[string]bool{
 	"services": true, "routes": true, "certificates": true, "ca_certificates": true,
 	"schemas": true, "status": true, "tags": true, "metrics": true, "workspaces": true,
-	"plugins": true, "consumers": true,
+	"plugins": true, "consumers": true, "snis": true, "upstreams": true,
 }
 
 // isTopLevel reports whether a first path segment is one of the API's
@@ -131,6 +131,8 @@ func matchEntities(rq *request) endpoint {
 		}
 	case "consumers":
 		return matchConsumers(rq)
+	case "snis", "upstreams":
+		return matchUnstored(segs)
 	}
 	return matchDAOs(rq)
 }
