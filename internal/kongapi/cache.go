@@ -35,6 +35,9 @@ type Cache struct {
 	services *snapshot[kong.Service]
 	routes   *snapshot[kong.Route]
 	plugins  *snapshot[kong.Plugin] // see cache_plugins.go
+	// scopeReads are the filtered reads of plugins by scope a run sends
+	// before it lists them (PluginsOn).
+	scopeReads *budget
 }
 
 // DirectReads is how many reads a Cache sends to Kong one by one (by id or
@@ -62,6 +65,7 @@ func newCache(api *Client, direct int) *Cache {
 	}
 	b := newBudget(direct)
 	c.services.direct, c.routes.direct, c.plugins.direct = b, b, b
+	c.scopeReads = newBudget(direct)
 	return c
 }
 
@@ -94,10 +98,14 @@ func (c *Cache) PutService(ctx context.Context, s *kong.Service) (*kong.Service,
 }
 
 // DeleteService is Client.DeleteService by id, dropping the service from
-// the listing whatever the outcome (a refused delete leaves it to Kong to say).
+// the listing whatever the outcome (a refused delete leaves it to Kong to
+// say), and, once deleted, its plugins, which Kong deletes with it.
 func (c *Cache) DeleteService(ctx context.Context, id string) error {
 	err := c.api.DeleteService(ctx, id)
 	c.services.forget(id)
+	if err == nil {
+		c.plugins.forgetWhere(func(p *kong.Plugin) bool { return pluginOn(p, "services", id) })
+	}
 	return err
 }
 
@@ -116,10 +124,14 @@ func (c *Cache) PutRoute(ctx context.Context, r *kong.Route) (*kong.Route, error
 	return written(c.routes, idOf(r, routeKey), out, err)
 }
 
-// DeleteRoute is Client.DeleteRoute by id, dropping the route from the listing.
+// DeleteRoute is Client.DeleteRoute by id, dropping the route from the
+// listing and, once deleted, its plugins, which Kong deletes with it.
 func (c *Cache) DeleteRoute(ctx context.Context, id string) error {
 	err := c.api.DeleteRoute(ctx, id)
 	c.routes.forget(id)
+	if err == nil {
+		c.plugins.forgetWhere(func(p *kong.Plugin) bool { return pluginOn(p, "routes", id) })
+	}
 	return err
 }
 

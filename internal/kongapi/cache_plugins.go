@@ -2,6 +2,7 @@ package kongapi
 
 import (
 	"context"
+	"strings"
 
 	"github.com/kong/go-kong/kong"
 )
@@ -23,6 +24,42 @@ func (c *Cache) GetPlugin(ctx context.Context, idOrName string) (*kong.Plugin, e
 func (c *Cache) PutPlugin(ctx context.Context, p *kong.Plugin) (*kong.Plugin, error) {
 	out, err := c.api.PutPlugin(ctx, p)
 	return written(c.plugins, idOf(p, pluginKey), out, err)
+}
+
+// PluginsOn returns the plugins on a Gateway Service (kind "services":
+// every plugin whose service it is, which Kong deletes with it) or on a
+// Route ("routes"), for a delete to see what it would take down. From the
+// listing when the run has one; else a filtered read of
+// /{kind}/{id}/plugins for each of the run's first DirectReads such looks,
+// and one listing for the rest, so that a destroy of one implementation
+// pays a request per entity and a destroy of many one listing. These
+// looks have their own budget: spending the one reads share would make a
+// destroy in a large runtime group list its Gateway Services.
+func (c *Cache) PluginsOn(ctx context.Context, kind, id string) ([]*kong.Plugin, error) {
+	on := func(p *kong.Plugin) bool { return pluginOn(p, kind, id) }
+	if ps, ok := c.plugins.matching(ctx, on, false); ok {
+		return ps, nil
+	}
+	if c.scopeReads.take() {
+		return c.api.ListPluginsOn(ctx, kind, id)
+	}
+	if ps, ok := c.plugins.matching(ctx, on, true); ok {
+		return ps, nil
+	}
+	return c.api.ListPluginsOn(ctx, kind, id)
+}
+
+// pluginOn reports whether p is on the Gateway Service or Route id, as
+// Kong's /{kind}/{id}/plugins filters them.
+func pluginOn(p *kong.Plugin, kind, id string) bool {
+	ref := p.Service
+	if kind == "routes" {
+		if p.Route == nil {
+			return false
+		}
+		return strings.EqualFold(deref(p.Route.ID), id)
+	}
+	return ref != nil && strings.EqualFold(deref(ref.ID), id)
 }
 
 // DeletePlugin is Client.DeletePlugin, dropping the plugin from the listing.

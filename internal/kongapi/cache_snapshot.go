@@ -29,6 +29,9 @@ type snapshot[T any] struct {
 	// lands: a write's response is newer than any page listed before it.
 	// A nil entity means "forget it".
 	pending map[string]*T
+	// dropped are what forgetWhere was asked to drop while the listing was
+	// in flight, applied over it when it lands.
+	dropped []func(*T) bool
 }
 
 type snapshotState int
@@ -150,7 +153,54 @@ func (s *snapshot[T]) load(ctx context.Context) {
 			s.index(it)
 		}
 	}
+	for _, drop := range s.dropped {
+		s.unindexWhere(drop)
+	}
+	s.dropped = nil
 	s.state = ready
+}
+
+// matching returns copies of the entities for which keep is true; ok is
+// false when the snapshot cannot answer. Without list, it answers only
+// from a listing already taken and takes none.
+func (s *snapshot[T]) matching(ctx context.Context, keep func(*T) bool, list bool) (out []*T, ok bool) {
+	if list {
+		if !s.wait(ctx) {
+			return nil, false
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != ready {
+		return nil, false
+	}
+	for _, it := range s.byID {
+		if keep(it) {
+			out = append(out, s.clone(it))
+		}
+	}
+	return out, true
+}
+
+// forgetWhere drops the entities for which drop is true: those Kong
+// deleted along with another (a cascade).
+func (s *snapshot[T]) forgetWhere(drop func(*T) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch s.state {
+	case loading:
+		s.dropped = append(s.dropped, drop)
+	case ready:
+		s.unindexWhere(drop)
+	}
+}
+
+func (s *snapshot[T]) unindexWhere(drop func(*T) bool) {
+	for id, it := range s.byID {
+		if drop(it) {
+			s.unindex(id)
+		}
+	}
 }
 
 // get returns a copy of the entity with this id, or with this name when

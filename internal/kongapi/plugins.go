@@ -51,6 +51,11 @@ func (c *Client) ListPluginsOn(ctx context.Context, kind, id string) ([]*kong.Pl
 	return c.Kong.Plugins.ListAllForService(ctx, kong.String(id))
 }
 
+// PluginsOn is ListPluginsOn: the Cache's look, sent to Kong.
+func (c *Client) PluginsOn(ctx context.Context, kind, id string) ([]*kong.Plugin, error) {
+	return c.ListPluginsOn(ctx, kind, id)
+}
+
 // PluginSchema returns the schema document of a plugin as the runtime
 // group serves it (GET /schemas/plugins/{name}): a 404 when the runtime
 // group has no plugin of that name.

@@ -34,8 +34,15 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 		rejected     *servicehub.RejectedError
 		unsupported  *servicehub.UnsupportedError
 		notOwned     *servicehub.NotOwnedError
+		inUse        *servicehub.InUseError
+		ingress      *servicehub.IngressControllerError
 	)
 	switch {
+	case errors.As(err, &inUse):
+		diags.AddError(summary+": others' entities on it", capitalize(err.Error())+".")
+	case errors.As(err, &ingress):
+		diags.AddError(summary+": the Ingress Controller's", capitalize(err.Error())+
+			fmt.Sprintf(". If it is in this state, remove it from state: terraform state rm %s.<name>", e.resource))
 	case errors.As(err, &notOwned):
 		diags.AddError(summary+": another create's", fmt.Sprintf("%s. Nothing was written.\n\n"+
 			"The next refresh removes it from this state, and the plan then creates the %s again, which the other one stands in the way of. "+
@@ -506,8 +513,12 @@ func addPluginEntityError(diags *diag.Diagnostics, op string, err error) {
 		missing   *servicehub.MissingReferenceError
 		rejected  *servicehub.RejectedError
 		unsettled *servicehub.UnsettledError
+		ingress   *servicehub.IngressControllerError
 	)
 	switch {
+	case errors.As(err, &ingress):
+		diags.AddError(summary+": the Ingress Controller's", capitalize(err.Error())+
+			". If it is in this state, remove it from state: terraform state rm servicehub_plugin.<name>")
 	case errors.As(err, &access):
 		addAccessError(diags, summary, "Plugins", access)
 	case errors.As(err, &missing) && (missing.Field == "service" || missing.Field == "route"):

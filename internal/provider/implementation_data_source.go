@@ -29,6 +29,7 @@ type implementationDataSource struct {
 	impls   *servicehub.Implementations
 	routes  *servicehub.Routes
 	catalog *servicehub.Catalog
+	tags    tagging
 }
 
 // implementationLookupModel is the resource's model plus the route ids;
@@ -95,9 +96,11 @@ func (d *implementationDataSource) ConfigValidators(context.Context) []datasourc
 }
 
 func (d *implementationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
+	client := configuredClient(req.ProviderData, &resp.Diagnostics)
+	if client != nil {
 		d.impls, d.routes, d.catalog = client.Implementations, client.Routes, client.Catalog
 	}
+	d.tags = taggingOf(client)
 }
 
 func (d *implementationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -120,7 +123,7 @@ func (d *implementationDataSource) Read(ctx context.Context, req datasource.Read
 		addLookupError(&resp.Diagnostics, fmt.Errorf("listing the routes of %q: %w", impl.Name(), err))
 		return
 	}
-	m, diags := flatten(ctx, impl, implementationModel{})
+	m, diags := flatten(ctx, impl, implementationModel{}, d.tags)
 	resp.Diagnostics.Append(diags...)
 	state := implementationLookupModel{implementationModel: m}
 	if d.catalog != nil && d.catalog.Available() == nil {
@@ -143,9 +146,12 @@ func (d *implementationDataSource) Read(ctx context.Context, req datasource.Read
 var lookupDescriptions = map[string]string{
 	"service_version_id": "Id of the version in Konnect's API Catalog that the Gateway Service is linked to as its implementation, " +
 		"read from the catalog; null when it is linked to none, or when `admin_url` is not a Konnect control plane.",
-	"url":              "Upstream URL, from the Gateway Service's `protocol`, `host`, `port` and `path`.",
-	"path":             "Path prefix of requests to the upstream; null when there is none.",
-	"tags":             "The Gateway Service's tags, without the provider's own `servicehub:` tags.",
+	"url":      "Upstream URL, from the Gateway Service's `protocol`, `host`, `port` and `path`.",
+	"path":     "Path prefix of requests to the upstream; null when there is none.",
+	"tags":     "The Gateway Service's tags, without the provider's own `servicehub:` tags and its `default_tags`.",
+	"tags_all": "Every tag the Gateway Service carries besides the provider's own `servicehub:` ones.",
+	"force_destroy": "Always `false`: `force_destroy` is a setting of the `servicehub_implementation` resource (what its destroy may take " +
+		"down), not something Kong holds.",
 	"tls_verify":       "Whether the upstream's TLS certificate is verified; null when Kong's `proxy_ssl_verify` applies.",
 	"tls_verify_depth": "Maximum depth of the upstream certificate chain; null when Kong's default applies.",
 }

@@ -125,7 +125,7 @@ func (r *implementationResource) createLinked(ctx context.Context, impl serviceh
 		// (tainted, as the create failed), and the next refresh reads the link.
 	}
 	writeMark(ctx, resp.Private, servicehub.MarkOf(created), &resp.Diagnostics)
-	state, diags := flatten(ctx, created, plan)
+	state, diags := flatten(ctx, created, plan, r.tags)
 	state.ServiceVersionID = plan.ServiceVersionID
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)

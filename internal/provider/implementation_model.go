@@ -40,6 +40,11 @@ type implementationModel struct {
 	TLSSANs             types.Object `tfsdk:"tls_sans"`
 	Enabled             types.Bool   `tfsdk:"enabled"`
 	Tags                types.Set    `tfsdk:"tags"`
+	// TagsAll and ForceDestroy are the provider's: tags with its
+	// default_tags (tags.go), and what a destroy may take down with the
+	// Gateway Service (servicehub/guard.go).
+	TagsAll      types.Set  `tfsdk:"tags_all"`
+	ForceDestroy types.Bool `tfsdk:"force_destroy"`
 
 	CreatedAt types.Int64 `tfsdk:"created_at"`
 	UpdatedAt types.Int64 `tfsdk:"updated_at"`
@@ -103,7 +108,7 @@ func (m implementationModel) expand(ctx context.Context) (servicehub.Implementat
 		s.ClientCertificate = &kong.Certificate{ID: m.ClientCertificateID.ValueStringPointer()}
 	}
 	s.CACertificates = stringsOf(m.CACertificates, &diags)
-	s.Tags = stringsOf(m.Tags, &diags)
+	s.Tags = written(stringsOf(m.Tags, &diags), m.TagsAll)
 	if !m.TLSSANs.IsNull() {
 		var sans sansModel
 		diags.Append(m.TLSSANs.As(ctx, &sans, basetypes.ObjectAsOptions{})...)
@@ -116,8 +121,9 @@ func (m implementationModel) expand(ctx context.Context) (servicehub.Implementat
 
 // flatten records what Kong returned. prior is the plan (create, update) or
 // the state (read, import); it decides the forms Kong cannot tell apart:
-// the url's spelling, and an empty list or set versus none at all.
-func flatten(ctx context.Context, impl servicehub.Implementation, prior implementationModel) (implementationModel, diag.Diagnostics) {
+// the url's spelling, and an empty list or set versus none at all; and,
+// with the provider's default tags (t), which tags are the resource's own.
+func flatten(ctx context.Context, impl servicehub.Implementation, prior implementationModel, t tagging) (implementationModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	s := impl.Gateway
 	m := implementationModel{
@@ -132,6 +138,7 @@ func flatten(ctx context.Context, impl servicehub.Implementation, prior implemen
 		TLSVerify:      types.BoolPointerValue(s.TLSVerify),
 		TLSVerifyDepth: int64Value(s.TLSVerifyDepth),
 		Enabled:        types.BoolValue(impl.Enabled()),
+		ForceDestroy:   types.BoolValue(prior.ForceDestroy.ValueBool()),
 		CreatedAt:      types.Int64Value(int64(intOrZero(s.CreatedAt))),
 		UpdatedAt:      types.Int64Value(int64(intOrZero(s.UpdatedAt))),
 	}
@@ -148,7 +155,9 @@ func flatten(ctx context.Context, impl servicehub.Implementation, prior implemen
 	var d diag.Diagnostics
 	m.CACertificates, d = stringList(ctx, s.CACertificates, prior.CACertificates)
 	diags.Append(d...)
-	m.Tags, d = stringSet(ctx, s.Tags, prior.Tags)
+	var own []*string
+	own, m.TagsAll = t.read(s.Tags, prior.Tags, prior.TagsAll)
+	m.Tags, d = stringSet(ctx, own, prior.Tags)
 	diags.Append(d...)
 	m.TLSSANs, d = flattenSANs(ctx, s.TLSSANs, prior.TLSSANs)
 	diags.Append(d...)

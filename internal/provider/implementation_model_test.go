@@ -33,7 +33,7 @@ func fullImplementation() servicehub.Implementation {
 func TestFlattenExpandRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	impl := fullImplementation()
-	m, diags := flatten(ctx, impl, implementationModel{})
+	m, diags := flatten(ctx, impl, implementationModel{}, tagging{})
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -57,7 +57,7 @@ func TestFlattenNullsAndEmpties(t *testing.T) {
 		Protocol: kong.String("http"), Host: kong.String("h"), Port: kong.Int(80),
 	}}
 
-	m, _ := flatten(ctx, bare, implementationModel{})
+	m, _ := flatten(ctx, bare, implementationModel{}, tagging{})
 	for name, v := range map[string]attr.Value{
 		"service": m.Service, "version": m.Version, "path": m.Path, "tags": m.Tags,
 		"ca_certificates": m.CACertificates, "tls_verify": m.TLSVerify, "tls_verify_depth": m.TLSVerifyDepth,
@@ -75,7 +75,7 @@ func TestFlattenNullsAndEmpties(t *testing.T) {
 		CACertificates: types.ListValueMust(types.StringType, []attr.Value{}),
 		URL:            types.StringValue("http://h:80"),
 	}
-	m, _ = flatten(ctx, bare, prior)
+	m, _ = flatten(ctx, bare, prior, tagging{})
 	if m.Tags.IsNull() || len(m.Tags.Elements()) != 0 || m.CACertificates.IsNull() || len(m.CACertificates.Elements()) != 0 {
 		t.Errorf("empties not kept: tags %v ca %v", m.Tags, m.CACertificates)
 	}
@@ -85,7 +85,7 @@ func TestFlattenNullsAndEmpties(t *testing.T) {
 
 	// A prior url that no longer matches Kong is replaced: that is drift.
 	prior.URL = types.StringValue("http://elsewhere")
-	if m, _ = flatten(ctx, bare, prior); m.URL.ValueString() != "http://h" {
+	if m, _ = flatten(ctx, bare, prior, tagging{}); m.URL.ValueString() != "http://h" {
 		t.Errorf("drifted url kept: %v", m.URL)
 	}
 }

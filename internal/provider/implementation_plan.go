@@ -119,6 +119,7 @@ func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 
 	r.planLink(ctx, req, resp, config, &plan)
+	plan.TagsAll = r.tags.planAll(plan.Tags)
 	raw, diags := implementationCodec.set(ctx, plan)
 	// The framework only marks updated_at unknown when the configuration
 	// changed; the defaults above can plan a change on their own.

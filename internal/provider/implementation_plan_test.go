@@ -17,6 +17,7 @@ func model() implementationModel {
 	return implementationModel{
 		CACertificates: types.ListNull(types.StringType),
 		Tags:           types.SetNull(types.StringType),
+		TagsAll:        types.SetNull(types.StringType),
 		TLSSANs:        types.ObjectNull(sansType.AttrTypes),
 	}
 }

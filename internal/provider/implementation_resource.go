@@ -36,6 +36,8 @@ func NewImplementationResource() resource.Resource { return &implementationResou
 type implementationResource struct {
 	impls   *servicehub.Implementations
 	catalog *servicehub.Catalog // for service_version_id (implementation_link.go)
+	plugins *servicehub.Plugins // what a destroy would take down (implementation_destroy.go)
+	tags    tagging
 }
 
 // implementationCodec reads and writes implementationModel.
@@ -50,7 +52,7 @@ var implementationKong = kongEntity{
 		field: "client_certificate", title: "Certificate not found", noun: "certificate",
 		advice: "Upload the client certificate to Kong first, or refer to an existing one.",
 	}},
-	local:         []string{"service", "version", "service_version_id"},
+	local:         []string{"service", "version", "service_version_id", "force_destroy", "tags_all"},
 	shorthand:     "url",
 	shorthandInto: []string{"protocol", "host", "port", "path"},
 	attrs:         attributeTypes(implementationSchema()),
@@ -194,6 +196,16 @@ func implementationSchema() schema.Schema {
 				ElementType: types.StringType,
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(userTagRule)},
 			},
+			"tags_all": tagsAllAttribute(),
+			"force_destroy": schema.BoolAttribute{
+				Description: "Whether destroying the implementation may take down what this configuration does not manage: the routes of the " +
+					"Gateway Service (deleted first, with their plugins) and its plugins, which Kong deletes with it. Without it a destroy " +
+					"that finds any fails, naming each, and deletes nothing. Set it, and apply, before the destroy: Terraform destroys with the " +
+					"value in state. Never takes down an entity of Kong's Ingress Controller. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
 			"created_at": createdAtAttribute(),
 			"updated_at": updatedAtAttribute(),
 		},
@@ -201,10 +213,13 @@ func implementationSchema() schema.Schema {
 }
 
 func (r *implementationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
+	client := configuredClient(req.ProviderData, &resp.Diagnostics)
+	if client != nil {
 		r.impls = client.Implementations
 		r.catalog = client.Catalog
+		r.plugins = client.Plugins
 	}
+	r.tags = taggingOf(client)
 }
 
 func (r *implementationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -232,7 +247,7 @@ func (r *implementationResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	writeMark(ctx, resp.Private, servicehub.MarkOf(created), &resp.Diagnostics)
-	state, diags := flatten(ctx, created, plan)
+	state, diags := flatten(ctx, created, plan, r.tags)
 	resp.Diagnostics.Append(diags...)
 	resp.State.Raw, diags = implementationCodec.set(ctx, state)
 	resp.Diagnostics.Append(diags...)
@@ -259,6 +274,12 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 	// would be: the plan creates the implementation again, and that fails
 	// naming the other one, with the import command. A state without a
 	// mark (written before marks, or just imported) takes it now.
+	// Hands off what the Ingress Controller manages: neither imported nor
+	// kept (servicehub.IngressControllerTag).
+	if err := servicehub.CheckNotIngress("Gateway Service", impl.ID(), impl.Name(), impl.Gateway.Tags); err != nil {
+		addEntityError(&resp.Diagnostics, implementationKong, "read", err)
+		return
+	}
 	mark := readMark(ctx, req.Private, &resp.Diagnostics)
 	if mark.Known() && !mark.Owns(impl) {
 		addDroppedWarning(&resp.Diagnostics, impl)
@@ -266,7 +287,7 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	writeMark(ctx, resp.Private, mark.Adopt(impl), &resp.Diagnostics)
-	state, diags := flatten(ctx, impl, prior)
+	state, diags := flatten(ctx, impl, prior, r.tags)
 	resp.Diagnostics.Append(diags...)
 	r.readLink(ctx, impl.ID(), prior, &state, &resp.Diagnostics)
 	resp.State.Raw, diags = implementationCodec.set(ctx, state)
@@ -306,7 +327,7 @@ func (r *implementationResource) Update(ctx context.Context, req resource.Update
 		}
 		// Written, but cleaning up after the move failed: record the write.
 	}
-	newState, diags := flatten(ctx, updated, plan)
+	newState, diags := flatten(ctx, updated, plan, r.tags)
 	resp.Diagnostics.Append(diags...)
 	r.moveLink(ctx, updated.ID(), plan, &newState, &resp.Diagnostics, state.ServiceVersionID)
 	resp.State.Raw, diags = implementationCodec.set(ctx, newState)
@@ -325,10 +346,17 @@ func (r *implementationResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	mark := readMark(ctx, req.Private, &resp.Diagnostics)
+	// What others made on it is left alone, and the delete refused
+	// (servicehub/guard.go), unless force_destroy says to take it down.
 	var err error
-	if !state.ServiceVersionID.IsNull() {
+	switch linked, force := !state.ServiceVersionID.IsNull(), state.ForceDestroy.ValueBool(); {
+	case linked && force:
+		err = r.catalog.ForceDeleteImplementation(ctx, prior, mark)
+	case linked:
 		err = r.catalog.DeleteImplementation(ctx, prior, mark)
-	} else {
+	case force:
+		err = r.impls.ForceDelete(ctx, prior, mark)
+	default:
 		err = r.impls.Delete(ctx, prior, mark)
 	}
 	if err != nil && !addLeftAloneWarning(&resp.Diagnostics, implementationKong, err) {

@@ -13,14 +13,14 @@ import (
 func BenchmarkImplementationFlattenExpand(b *testing.B) {
 	ctx := context.Background()
 	impl := fullImplementation()
-	prior, diags := flatten(ctx, impl, implementationModel{})
+	prior, diags := flatten(ctx, impl, implementationModel{}, tagging{})
 	if diags.HasError() {
 		b.Fatal(diags)
 	}
 	b.Run("flatten", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			if _, diags := flatten(ctx, impl, prior); diags.HasError() {
+			if _, diags := flatten(ctx, impl, prior, tagging{}); diags.HasError() {
 				b.Fatal(diags)
 			}
 		}
@@ -48,14 +48,14 @@ func BenchmarkRouteFlattenExpand(b *testing.B) {
 		RequestBuffering: kong.Bool(true), ResponseBuffering: kong.Bool(true), Tags: kong.StringSlice("team"),
 		CreatedAt: kong.Int(100), UpdatedAt: kong.Int(200),
 	}
-	prior, diags := flattenRoute(ctx, r, routeModel{})
+	prior, diags := flattenRoute(ctx, r, routeModel{}, tagging{})
 	if diags.HasError() {
 		b.Fatal(diags)
 	}
 	b.Run("flatten", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			if _, diags := flattenRoute(ctx, r, prior); diags.HasError() {
+			if _, diags := flattenRoute(ctx, r, prior, tagging{}); diags.HasError() {
 				b.Fatal(diags)
 			}
 		}

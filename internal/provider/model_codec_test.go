@@ -22,7 +22,7 @@ func TestCodec_implementation(t *testing.T) {
 	ctx := context.Background()
 	impl := fullImplementation()
 	impl.Gateway.TLSSANs = &kong.SANs{DNSNames: kong.StringSlice("a.internal"), Uris: kong.StringSlice("spiffe://x/y")}
-	full, diags := flatten(ctx, impl, implementationModel{})
+	full, diags := flatten(ctx, impl, implementationModel{}, tagging{})
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -45,7 +45,7 @@ func TestCodec_route(t *testing.T) {
 		RequestBuffering: kong.Bool(true), ResponseBuffering: kong.Bool(false), Tags: kong.StringSlice("team"),
 		CreatedAt: kong.Int(100), UpdatedAt: kong.Int(200),
 	}
-	full, diags := flattenRoute(ctx, r, routeModel{Methods: listOf(), Hosts: listOf()})
+	full, diags := flattenRoute(ctx, r, routeModel{Methods: listOf(), Hosts: listOf()}, tagging{})
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

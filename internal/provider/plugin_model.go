@@ -28,6 +28,7 @@ type pluginModel struct {
 	Enabled          types.Bool    `tfsdk:"enabled"`
 	Protocols        types.Set     `tfsdk:"protocols"`
 	Tags             types.Set     `tfsdk:"tags"`
+	TagsAll          types.Set     `tfsdk:"tags_all"` // tags with the provider's default_tags (tags.go)
 }
 
 // configJSON is a known config in Kong's JSON form: null attributes left
@@ -55,7 +56,7 @@ func (m pluginModel) expand() (servicehub.Plugin, diag.Diagnostics) {
 		Enabled:      kong.Bool(m.Enabled.IsNull() || m.Enabled.ValueBool()),
 		Config:       kong.Configuration(servicehub.Merge(configJSON(m.Config), sensitiveJSON(m.ConfigSensitive))),
 		Protocols:    stringsOf(m.Protocols, &diags),
-		Tags:         stringsOf(m.Tags, &diags),
+		Tags:         written(stringsOf(m.Tags, &diags), m.TagsAll),
 	}
 	if !m.ImplementationID.IsNull() {
 		k.Service = &kong.Service{ID: m.ImplementationID.ValueStringPointer()}

@@ -33,6 +33,7 @@ func NewPluginResource() resource.Resource { return &pluginResource{} }
 
 type pluginResource struct {
 	plugins *servicehub.Plugins
+	tags    tagging
 }
 
 // pluginCodec reads and writes pluginModel.
@@ -110,14 +111,17 @@ func pluginSchema() schema.Schema {
 				ElementType: types.StringType,
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(userTagRule)},
 			},
+			"tags_all": tagsAllAttribute(),
 		},
 	}
 }
 
 func (r *pluginResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
+	client := configuredClient(req.ProviderData, &resp.Diagnostics)
+	if client != nil {
 		r.plugins = client.Plugins
 	}
+	r.tags = taggingOf(client)
 }
 
 func (r *pluginResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -173,6 +177,10 @@ func (r *pluginResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	// Only the plugin this state's create made is this state's (see
 	// ownership.go); a state without a mark (imported) takes it now.
+	if err := servicehub.CheckNotIngress("plugin", p.ID(), p.Name(), p.Kong.Tags); err != nil {
+		addPluginError(&resp.Diagnostics, "read", err, prior)
+		return
+	}
 	mark := readMark(ctx, req.Private, &resp.Diagnostics)
 	if mark.Known() && !mark.OwnsPlugin(p) {
 		resp.Diagnostics.AddWarning("Plugin removed from state: another create's plugin holds its id",
@@ -203,7 +211,9 @@ func (r *pluginResource) readState(ctx context.Context, prior pluginModel, p ser
 	state.Name = types.StringValue(p.Name())
 	state.InstanceName = types.StringPointerValue(p.Kong.InstanceName)
 	state.Enabled = types.BoolValue(p.Kong.Enabled == nil || *p.Kong.Enabled)
-	state.Tags, _ = stringSet(ctx, p.Kong.Tags, prior.Tags)
+	var own []*string
+	own, state.TagsAll = r.tags.read(p.Kong.Tags, prior.Tags, prior.TagsAll)
+	state.Tags, _ = stringSet(ctx, own, prior.Tags)
 	state.ImplementationID, state.RouteID = types.StringNull(), types.StringNull()
 	switch kind, id := p.Scope(); kind {
 	case "services":

@@ -612,7 +612,8 @@ func TestAccPlugin_example(t *testing.T) {
 // replaced outside Terraform by one another create made (its token, not
 // this state's). It is not this state's: the refresh drops it, and the
 // plan's create then fails naming it, with its import command; it is
-// never changed or deleted.
+// never changed or deleted, not even by the destroy of the implementation
+// it is on (servicehub/guard.go).
 func TestAccPlugin_anotherCreatesPlugin(t *testing.T) {
 	t.Parallel()
 	k := startPluginKong(t, localkong.Options{})
@@ -647,6 +648,27 @@ func TestAccPlugin_anotherCreatesPlugin(t *testing.T) {
 				Config:             config,
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
+			},
+			{
+				// The destroy of the implementation would take it down:
+				// refused, naming it as another workspace's.
+				Config:  config,
+				Destroy: true,
+				ExpectError: errorRE(`Unable to delete implementation: others' entities on it.*plugin "cors" \(id ` + id0 +
+					`, tags \[servicehub:create=another-workspace-token\]; made by this provider, in another workspace or state\)`),
+			},
+			{
+				// Gone (its workspace destroyed it), this state's is created
+				// again, and the final destroy goes through.
+				PreConfig: func() {
+					var p map[string]any
+					k.call(t, http.MethodGet, "/plugins/"+id, nil, &p)
+					if pluginConfigOf(p)["max_age"] != 120.0 {
+						t.Errorf("the refused destroy changed the other create's plugin: %s", jsonString(p))
+					}
+					k.call(t, http.MethodDelete, "/plugins/"+id, nil, nil)
+				},
+				Config: config,
 			},
 		},
 	})

@@ -66,6 +66,7 @@ type providerModel struct {
 	MetricsURL           types.String `tfsdk:"metrics_url"`
 	ProxyURL             types.String `tfsdk:"proxy_url"`
 	KonnectURL           types.String `tfsdk:"konnect_url"`
+	DefaultTags          types.Set    `tfsdk:"default_tags"`
 }
 
 func (p *servicehubProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -137,6 +138,14 @@ func (p *servicehubProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Optional: true,
 			},
 			"konnect_url": konnectURLAttribute(),
+			"default_tags": schema.SetAttribute{
+				Description: "Tags added to every entity the provider writes (Gateway Services, Routes, plugins, and the placeholder Gateway Services " +
+					"of version moves), besides each resource's own `tags`, e.g. `[\"managed-by-terraform\"]`. They never appear in a resource's " +
+					"`tags`; its computed `tags_all` shows them, and changing them updates every resource in place at the next apply. " +
+					"May also be set with `" + defaultTagsEnv + "`, the tags separated by commas: `managed-by-terraform,team-payments`.",
+				Optional:    true,
+				ElementType: types.StringType,
+			},
 			"proxy_url": schema.StringAttribute{
 				Description: "URL clients reach the runtime group's proxy at, used to build route URLs in `servicehub_version_status`. " +
 					"May also be set with `KONG_PROXY_URL`. Defaults to `http://localhost:8000`.",
@@ -178,6 +187,7 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 	unknown(m.MetricsURL, "metrics_url", "KONG_METRICS_URL")
 	unknown(m.ProxyURL, "proxy_url", "KONG_PROXY_URL")
 	unknown(m.KonnectURL, "konnect_url", "KONNECT_SERVER_URL")
+	unknown(m.DefaultTags, "default_tags", defaultTagsEnv)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -247,6 +257,7 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 		}
 		cfg.RequestTimeout = d
 	}
+	cfg.DefaultTags = resolveDefaultTags(ctx, m.DefaultTags, &resp.Diagnostics)
 	cfg.Status = statusConfig(m, cfg, &resp.Diagnostics)
 	cfg.Konnect = konnectConfig(m, cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {

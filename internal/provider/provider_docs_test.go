@@ -97,6 +97,7 @@ func TestProviderSettingsEnvironment(t *testing.T) {
 		"proxy_url":       {"KONG_PROXY_URL": "ftp://kong:8000"},
 		"konnect_url":     {"KONNECT_SERVER_URL": "ftp://eu.api.konghq.com"},
 		"workspace":       {"KONG_WORKSPACE": "team-a", "KONNECT_TOKEN": "kpat_x"},
+		"default_tags":    {"SERVICEHUB_DEFAULT_TAGS": "team-a, servicehub:mine"},
 	}
 	checked := map[string]bool{}
 	for setting, env := range cases {

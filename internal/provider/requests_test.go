@@ -89,9 +89,12 @@ func TestAccRequestBudget(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories(),
 		CheckDestroy: func(*terraform.State) error {
 			// terraform destroy (the test framework's does not refresh):
-			// the DELETEs, and the looks for claims of the implementations
-			// (the run's direct reads, then one listing).
-			return budget("destroy", 2*n+kongapi.DirectReads+1, 2*n+fixedBudget)
+			// the DELETEs, the reads of the implementations and the looks
+			// for their claims (the run's direct reads, then one listing),
+			// and the looks for plugins of others on each route and
+			// implementation (servicehub/guard.go: as many filtered reads,
+			// then one listing of the plugins).
+			return budget("destroy", 2*n+2*(kongapi.DirectReads+1), 2*n+fixedBudget)
 		},
 		Steps: []resource.TestStep{
 			{
@@ -212,9 +215,11 @@ func TestAccRequestBudget_largeRuntimeGroup(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		// The read that finds the implementation this state's (its mark,
-		// servicehub/owner.go), two DELETEs and the look for a claim
-		// (Kong's ?tags= filter).
-		CheckDestroy: func(*terraform.State) error { return count("destroy", 4) },
+		// servicehub/owner.go), two DELETEs, the look for a claim (Kong's
+		// ?tags= filter), and the looks for plugins of others on the route
+		// and on the implementation (GET /routes/{id}/plugins,
+		// /services/{id}/plugins: servicehub/guard.go).
+		CheckDestroy: func(*terraform.State) error { return count("destroy", 6) },
 		Steps: []resource.TestStep{
 			{
 				PreConfig: srv.ResetRequestCount,

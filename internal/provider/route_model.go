@@ -34,6 +34,10 @@ type routeModel struct {
 	Sources                 types.Set    `tfsdk:"sources"`
 	Destinations            types.Set    `tfsdk:"destinations"`
 	Tags                    types.List   `tfsdk:"tags"`
+	// TagsAll and ForceDestroy are the provider's (tags.go,
+	// route_resource.go).
+	TagsAll      types.Set  `tfsdk:"tags_all"`
+	ForceDestroy types.Bool `tfsdk:"force_destroy"`
 
 	CreatedAt types.Int64 `tfsdk:"created_at"`
 	UpdatedAt types.Int64 `tfsdk:"updated_at"`
@@ -74,6 +78,7 @@ func (m routeModel) expand(ctx context.Context) (kong.Route, diag.Diagnostics) {
 	} {
 		*l.to = stringsOf(l.from, &diags)
 	}
+	r.Tags = written(r.Tags, m.TagsAll)
 	if !m.Headers.IsNull() {
 		diags.Append(m.Headers.ElementsAs(ctx, &r.Headers, false)...)
 	}
@@ -104,8 +109,9 @@ func expandPeers(ctx context.Context, s types.Set) ([]*kong.CIDRPort, diag.Diagn
 // flattenRoute records what Kong returned. prior is the plan (create,
 // update) or the state (read, import); it decides whether a collection Kong
 // reports as empty or null is shown as empty or as null, so neither form
-// in the configuration gives a perpetual diff.
-func flattenRoute(ctx context.Context, r *kong.Route, prior routeModel) (routeModel, diag.Diagnostics) {
+// in the configuration gives a perpetual diff; and, with the provider's
+// default tags (t), which tags are the route's own.
+func flattenRoute(ctx context.Context, r *kong.Route, prior routeModel, t tagging) (routeModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m := routeModel{
 		ID:                      types.StringPointerValue(r.ID),
@@ -118,10 +124,13 @@ func flattenRoute(ctx context.Context, r *kong.Route, prior routeModel) (routeMo
 		HTTPSRedirectStatusCode: types.Int64Value(int64(intOrZero(r.HTTPSRedirectStatusCode))),
 		RequestBuffering:        boolOr(r.RequestBuffering, true),
 		ResponseBuffering:       boolOr(r.ResponseBuffering, true),
+		ForceDestroy:            types.BoolValue(prior.ForceDestroy.ValueBool()),
 		CreatedAt:               types.Int64Value(int64(intOrZero(r.CreatedAt))),
 		UpdatedAt:               types.Int64Value(int64(intOrZero(r.UpdatedAt))),
 	}
 	var d diag.Diagnostics
+	var own []*string
+	own, m.TagsAll = t.read(r.Tags, prior.Tags, prior.TagsAll)
 	for _, l := range []struct {
 		vals  []*string
 		prior types.List
@@ -129,7 +138,7 @@ func flattenRoute(ctx context.Context, r *kong.Route, prior routeModel) (routeMo
 	}{
 		{r.Protocols, prior.Protocols, &m.Protocols}, {r.Methods, prior.Methods, &m.Methods},
 		{r.Paths, prior.Paths, &m.Paths}, {r.Hosts, prior.Hosts, &m.Hosts},
-		{r.SNIs, prior.SNIs, &m.SNIs}, {r.Tags, prior.Tags, &m.Tags},
+		{r.SNIs, prior.SNIs, &m.SNIs}, {own, prior.Tags, &m.Tags},
 	} {
 		*l.to, d = stringList(ctx, l.vals, l.prior)
 		diags.Append(d...)

@@ -39,8 +39,9 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 			plan.StripPath = types.BoolValue(true)
 		}
 	}
+	plan.TagsAll = r.tags.planAll(plan.Tags)
 	// The framework marked updated_at unknown (or not) before strip_path
-	// was settled here; decide again, against the state.
+	// and tags_all were settled here; decide again, against the state.
 	if !req.State.Raw.IsNull() {
 		v, err := types.Int64Type.ValueFromTerraform(ctx, attrOf(req.State.Raw, "updated_at"))
 		if err != nil {

@@ -36,7 +36,9 @@ var (
 func NewRouteResource() resource.Resource { return &routeResource{} }
 
 type routeResource struct {
-	routes *servicehub.Routes
+	routes  *servicehub.Routes
+	plugins *servicehub.Plugins // what a destroy would take down
+	tags    tagging
 }
 
 // routeCodec reads and writes routeModel.
@@ -61,6 +63,7 @@ var routeKong = kongEntity{
 	defaults: map[string]string{
 		"protocols": "protocols is not set, so the route's protocols are the default, [\"http\", \"https\"].",
 	},
+	local: []string{"force_destroy", "tags_all"},
 	attrs: attributeTypes(routeSchema()),
 }
 
@@ -196,17 +199,29 @@ func routeSchema() schema.Schema {
 				"Only with protocols https, grpcs, tls or tls_passthrough.", true),
 			"sources":      peers("Client addresses"),
 			"destinations": peers("Destination addresses"),
-			"tags":         list("Tags on the route.", true, listvalidator.ValueStringsAre(userTagRule)),
-			"created_at":   createdAtAttribute(),
-			"updated_at":   updatedAtAttribute(),
+			"tags": list("Your own tags on the route. The provider's `servicehub:` tags and its `default_tags` are managed separately and never appear here.",
+				true, listvalidator.ValueStringsAre(userTagRule)),
+			"tags_all": tagsAllAttribute(),
+			"force_destroy": schema.BoolAttribute{
+				Description: "Whether destroying the route may take down the plugins on it that this configuration does not manage, which Kong " +
+					"deletes with it. Without it a destroy that finds any fails, naming each, and deletes nothing. Set it, and apply, before the " +
+					"destroy: Terraform destroys with the value in state. Never takes down an entity of Kong's Ingress Controller. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"created_at": createdAtAttribute(),
+			"updated_at": updatedAtAttribute(),
 		},
 	}
 }
 
 func (r *routeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
-		r.routes = client.Routes
+	client := configuredClient(req.ProviderData, &resp.Diagnostics)
+	if client != nil {
+		r.routes, r.plugins = client.Routes, client.Plugins
 	}
+	r.tags = taggingOf(client)
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -230,7 +245,7 @@ func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	writeMark(ctx, resp.Private, servicehub.MarkOfRoute(created), &resp.Diagnostics)
-	state, diags := flattenRoute(ctx, &created.Kong, plan)
+	state, diags := flattenRoute(ctx, &created.Kong, plan, r.tags)
 	resp.Diagnostics.Append(diags...)
 	resp.State.Raw, diags = routeCodec.set(ctx, state)
 	resp.Diagnostics.Append(diags...)
@@ -255,6 +270,10 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	// Only the route this state's create made is this state's (see
 	// ownership.go); a state without a mark (imported, or written before
 	// routes carried one) takes it now.
+	if err := servicehub.CheckNotIngress("Route", route.ID(), route.Name(), route.Kong.Tags); err != nil {
+		addEntityError(&resp.Diagnostics, routeKong, "read", err)
+		return
+	}
 	mark := readMark(ctx, req.Private, &resp.Diagnostics)
 	if mark.Known() && !mark.OwnsRoute(route) {
 		addDroppedRouteWarning(&resp.Diagnostics, route)
@@ -262,7 +281,7 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	writeMark(ctx, resp.Private, mark.AdoptRoute(route), &resp.Diagnostics)
-	state, diags := flattenRoute(ctx, &route.Kong, prior)
+	state, diags := flattenRoute(ctx, &route.Kong, prior, r.tags)
 	resp.Diagnostics.Append(diags...)
 	resp.State.Raw, diags = routeCodec.set(ctx, state)
 	resp.Diagnostics.Append(diags...)
@@ -294,14 +313,22 @@ func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 	// The token the update wrote: a route imported without one has it now.
 	writeMark(ctx, resp.Private, mark.AdoptRoute(updated), &resp.Diagnostics)
-	newState, diags := flattenRoute(ctx, &updated.Kong, plan)
+	newState, diags := flattenRoute(ctx, &updated.Kong, plan, r.tags)
 	resp.Diagnostics.Append(diags...)
 	resp.State.Raw, diags = routeCodec.set(ctx, newState)
 	resp.Diagnostics.Append(diags...)
 }
 
+// Delete removes the route, unless plugins that this configuration does
+// not manage are on it (servicehub/guard.go): then it fails naming them,
+// deleting nothing, or with force_destroy takes them down with it.
 func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if err := r.routes.Delete(ctx, stringAttr(req.State.Raw, "id")); err != nil {
+	force := attrOf(req.State.Raw, "force_destroy")
+	var forced bool
+	if force.IsKnown() && !force.IsNull() {
+		_ = force.As(&forced)
+	}
+	if err := r.routes.Delete(ctx, stringAttr(req.State.Raw, "id"), stringAttr(req.State.Raw, "name"), forced); err != nil {
 		addEntityError(&resp.Diagnostics, routeKong, "delete", err)
 	}
 }

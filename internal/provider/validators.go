@@ -47,7 +47,7 @@ func attrName(p string) string {
 var (
 	serviceRule = ruleValidator{"must be usable in a Kong tag", servicehub.ValidateServiceName}
 	versionRule = ruleValidator{"must be usable in a Kong tag", servicehub.ValidateVersion}
-	userTagRule = ruleValidator{"must not start with \"servicehub:\"", servicehub.ValidateUserTag}
+	userTagRule = ruleValidator{"must not start with \"servicehub:\" nor be \"managed-by-ingress-controller\"", servicehub.ValidateUserTag}
 )
 
 type adminURLValidator struct{}

@@ -117,11 +117,13 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 
 	// Destroy: one DELETE each, routes first as Terraform orders them.
 	k.run()
-	parallel(t, n, func(i int) error { return k.routes.Delete(ctx, routes[i].ID()) })
+	parallel(t, n, func(i int) error { return k.routes.Delete(ctx, routes[i].ID(), routes[i].Name(), false) })
 	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i], MarkOf(impls[i])) })
 	// And the looks for claims of the implementations: the run's direct
-	// reads, then one listing.
-	k.requests(t, "destroy", 2*n+kongapi.DirectReads+1)
+	// reads, then one listing; and the looks for plugins on each route
+	// and implementation (guard.go): as many filtered reads again, then
+	// one listing of the plugins.
+	k.requests(t, "destroy", 2*n+2*(kongapi.DirectReads+1))
 	if left, err := k.api.ListServices(ctx); err != nil || len(left) != 0 {
 		t.Errorf("after destroy: %d services left, %v", len(left), err)
 	}
@@ -252,7 +254,7 @@ func TestCachedDeleteWithRoutes(t *testing.T) {
 	if err := k.impls.Delete(ctx, impl, MarkOf(impl)); !errors.As(err, &remain) || len(remain.Routes) != 1 || str(remain.Routes[0].ID) != r.ID() {
 		t.Fatalf("delete with a route: %v", err)
 	}
-	k.requests(t, "refused delete", 3)
+	k.requests(t, "refused delete", 4) // the read of the implementation, its plugins (none), the DELETE Kong refuses, the listing of its routes
 	// The refused delete leaves the implementation readable.
 	if got, err := k.impls.Get(ctx, impl.ID()); err != nil || got.ID() != impl.ID() {
 		t.Fatalf("after refused delete: %+v, %v", got, err)

@@ -53,6 +53,9 @@ func (s *Implementations) unchanged(ctx context.Context, prior Implementation, m
 		return Implementation{}, classify(err)
 	}
 	cur := fromKong(svc)
+	if err := CheckNotIngress("Gateway Service", prior.ID(), cur.Name(), svc.Tags); err != nil {
+		return Implementation{}, err
+	}
 	if mark.Known() && !mark.Owns(cur) {
 		return Implementation{}, &NotOwnedError{Noun: "Gateway Service", ID: prior.ID(), Name: prior.Name(), Other: cur.Name()}
 	}
@@ -78,6 +81,9 @@ func (s *Routes) unchanged(ctx context.Context, prior Route, mark Mark) (Route, 
 		return Route{}, classify(err)
 	}
 	cur := routeFromKong(k)
+	if err := CheckNotIngress("Route", prior.ID(), cur.Name(), k.Tags); err != nil {
+		return Route{}, err
+	}
 	if mark.Known() && !mark.OwnsRoute(cur) {
 		return Route{}, &NotOwnedError{Noun: "Route", ID: prior.ID(), Name: prior.Name(), Other: cur.Name()}
 	}

@@ -13,6 +13,10 @@ type Config struct {
 	kongapi.Config
 	Status  StatusConfig
 	Konnect KonnectConfig // see konnect.go
+	// DefaultTags are added to every entity the provider writes: the
+	// provider layer adds them to what its resources write, and the
+	// placeholders of version moves (slots.go) carry them too.
+	DefaultTags []string
 }
 
 // Defaults of the wire settings, for documentation and configuration.
@@ -34,6 +38,8 @@ type Client struct {
 	// asked for (see konnect.go).
 	Catalog   *Catalog
 	Analytics *Analytics
+	// DefaultTags are Config's.
+	DefaultTags []string
 }
 
 // New connects to the runtime group cfg describes; it sends nothing yet.
@@ -52,12 +58,14 @@ func New(cfg Config) (*Client, error) {
 	impls, routes := NewCachedImplementations(cache), NewCachedRoutes(cache)
 	// One version read per Client: per Terraform run.
 	impls.gate = NewKongVersion(api, cfg.KonnectToken != "")
+	impls.defaults = cfg.DefaultTags
 	routes.gate = impls.gate
 	c := &Client{
 		Implementations: impls,
 		Routes:          routes,
 		Plugins:         NewCachedPlugins(cache),
 		Statuses:        statuses,
+		DefaultTags:     cfg.DefaultTags,
 	}
 	if err := c.connectKonnect(api, cfg); err != nil {
 		return nil, err

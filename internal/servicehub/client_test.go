@@ -248,7 +248,7 @@ func TestMethodsClassifyErrors(t *testing.T) {
 		},
 		"Routes.Get":               func() error { _, err := denied.Routes.Get(ctx, id); return err },
 		"Routes.ForImplementation": func() error { _, err := denied.Routes.ForImplementation(ctx, id); return err },
-		"Routes.Delete":            func() error { return denied.Routes.Delete(ctx, id) },
+		"Routes.Delete":            func() error { return denied.Routes.Delete(ctx, id, "r", false) },
 		"Routes.Create":            func() error { _, err := denied.Routes.Create(ctx, pathRoute("r", id)); return err },
 		"Routes.Update": func() error {
 			_, err := denied.Routes.Update(ctx, Route{Kong: kong.Route{ID: kong.String(id)}}, pathRoute("r", id), Mark{})

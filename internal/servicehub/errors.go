@@ -64,7 +64,7 @@ func (e *MissingReferenceError) Unwrap() error { return e.Err }
 // classify turns the wire's errors into the domain's.
 func classify(err error) error {
 	switch err.(type) { //nolint:errorlint // only the top level: these wrap Kong's error on purpose
-	case *NameTakenError, *RouteNameTakenError, *VersionTakenError, *RoutesRemainError, *NotOwnedError, *UnknownOwnerError:
+	case *NameTakenError, *RouteNameTakenError, *VersionTakenError, *RoutesRemainError, *NotOwnedError, *UnknownOwnerError, *InUseError, *IngressControllerError:
 		return err // already the domain's
 	}
 	var kerr *kongapi.Error

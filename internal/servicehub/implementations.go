@@ -17,6 +17,9 @@ type Implementations struct {
 	gate *KongVersion // nil: no version check
 	// group names the runtime group in slot ids (kongapi.Client.Group).
 	group string
+	// defaults are the provider's default tags, for the claims this
+	// writes (the implementations' own come with their tags).
+	defaults []string
 }
 
 // entities is what implementations and routes are read from and written
@@ -30,6 +33,9 @@ type entities interface {
 	GetRoute(ctx context.Context, idOrName string) (*kong.Route, error)
 	PutRoute(ctx context.Context, r *kong.Route) (*kong.Route, error)
 	DeleteRoute(ctx context.Context, id string) error
+	// PluginsOn lists the plugins on a Gateway Service or Route, for a
+	// delete to see what it would take down (guard.go).
+	PluginsOn(ctx context.Context, kind, id string) ([]*kong.Plugin, error)
 }
 
 // NewImplementations returns the implementations of the runtime group api
@@ -200,8 +206,25 @@ func (s *Implementations) Get(ctx context.Context, idOrName string) (Implementat
 // one DELETE: routes are only listed, to name them, once Kong has refused,
 // and claims are looked up in the run's listing. The DELETE is never
 // retried blindly (see deleteExactly).
+//
+// Plugins on the Gateway Service that this configuration does not manage
+// (guard.go) make it an *InUseError, and nothing is deleted.
 func (s *Implementations) Delete(ctx context.Context, prior Implementation, mark Mark) error {
+	return s.delete(ctx, prior, mark, false)
+}
+
+// ForceDelete is Delete taking down what others made on the Gateway
+// Service (force_destroy): its routes, with their plugins, and its
+// plugins; never the Ingress Controller's.
+func (s *Implementations) ForceDelete(ctx context.Context, prior Implementation, mark Mark) error {
+	return s.delete(ctx, prior, mark, true)
+}
+
+func (s *Implementations) delete(ctx context.Context, prior Implementation, mark Mark, force bool) error {
 	if err := s.checkOwned(ctx, prior, mark); err != nil {
+		return err
+	}
+	if err := s.clear(ctx, prior.ID(), prior.Name(), force); err != nil {
 		return err
 	}
 	return s.deleteOwned(ctx, prior, mark)

@@ -318,7 +318,22 @@ func (c *Catalog) MoveLink(ctx context.Context, serviceID, versionID string) err
 // another create made at prior's id is left alone, link included: a
 // *NotOwnedError.
 func (c *Catalog) DeleteImplementation(ctx context.Context, prior Implementation, mark Mark) error {
+	return c.deleteImplementation(ctx, prior, mark, false)
+}
+
+// ForceDeleteImplementation is DeleteImplementation as
+// Implementations.ForceDelete.
+func (c *Catalog) ForceDeleteImplementation(ctx context.Context, prior Implementation, mark Mark) error {
+	return c.deleteImplementation(ctx, prior, mark, true)
+}
+
+func (c *Catalog) deleteImplementation(ctx context.Context, prior Implementation, mark Mark, force bool) error {
 	if err := c.impls.checkOwned(ctx, prior, mark); err != nil {
+		return err
+	}
+	// Before the unlink: a delete refused for what others made on it
+	// leaves the implementation as it was.
+	if err := c.impls.clear(ctx, prior.ID(), prior.Name(), force); err != nil {
 		return err
 	}
 	if err := c.Unlink(ctx, prior.ID()); err != nil {

@@ -147,11 +147,6 @@ func (s *Routes) Get(ctx context.Context, idOrName string) (Route, error) {
 	return routeFromKong(k), nil
 }
 
-// Delete removes a route; gone already is fine.
-func (s *Routes) Delete(ctx context.Context, id string) error {
-	return classify(s.kong.DeleteRoute(ctx, id))
-}
-
 // ForImplementation lists the routes of an implementation, as Kong holds
 // them (the provider's tags included).
 func (s *Routes) ForImplementation(ctx context.Context, implementationID string) ([]*kong.Route, error) {

@@ -129,10 +129,10 @@ func TestRoutesRoundTrip(t *testing.T) {
 		t.Fatal("Update without an id succeeded")
 	}
 
-	if err := routes.Delete(ctx, created.ID()); err != nil {
+	if err := routes.Delete(ctx, created.ID(), created.Name(), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := routes.Delete(ctx, created.ID()); err != nil {
+	if err := routes.Delete(ctx, created.ID(), created.Name(), false); err != nil {
 		t.Fatalf("deleting twice: %v", err)
 	}
 	if _, err := routes.Get(ctx, created.ID()); !IsNotFound(err) {
@@ -246,7 +246,7 @@ func TestDeleteImplementationWithRoutes(t *testing.T) {
 	}
 
 	for _, id := range append(ids, *kr.ID) {
-		if err := routes.Delete(ctx, id); err != nil {
+		if err := routes.Delete(ctx, id, "", false); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -249,7 +249,9 @@ func (s *Implementations) claim(ctx context.Context, impl Implementation) (*kong
 	owner := impl.ID()
 	return s.acquire(ctx, impl.Service, impl.Version,
 		func(id string) (*kong.Service, error) {
-			return s.kong.CreateService(ctx, claimFor(id, owner, impl.Service, impl.Version))
+			c := claimFor(id, owner, impl.Service, impl.Version)
+			c.Tags = append(c.Tags, kong.StringSlice(s.defaults...)...)
+			return s.kong.CreateService(ctx, c)
 		},
 		func(cur *kong.Service) bool { return isClaimOf(cur, owner) })
 }

@@ -411,7 +411,9 @@ func TestDeleteNotRetriedOntoNewHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var y Implementation
-	errA, errB := interleave(t, srv.Pause(localkong.BeforeHandling, nth(2, a.its(http.MethodGet, "/services/"+x.ID()))),
+	// (Its look for plugins on x, /services/{id}/plugins, is not one.)
+	slot := a.its(http.MethodGet, "/services/"+x.ID())
+	errA, errB := interleave(t, srv.Pause(localkong.BeforeHandling, nth(2, func(r *http.Request) bool { return slot(r) && r.URL.Path == "/services/"+x.ID() })),
 		func() error { return a.impls.Delete(ctx, x, MarkOf(x)) },
 		func() (err error) { y, err = b.impls.Create(ctx, implOf("del", "v1", "del-y")); return err })
 	if errA != nil || errB != nil || y.ID() != x.ID() {

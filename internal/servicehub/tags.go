@@ -46,11 +46,54 @@ func validateTagValue(tag func(string) string, s string) error {
 	return kongschema.ValidateTag(tag(s))
 }
 
-// ValidateUserTag checks that a user tag is not one of ours. Kong's own
-// tag rule applies on top, as to every tag.
+// IngressControllerTag marks what Kong's Ingress Controller manages: it
+// rewrites those entities from Kubernetes resources, so anything else's
+// change to them is undone at its next sync, or fights it.
+const IngressControllerTag = "managed-by-ingress-controller"
+
+// ByIngressController reports whether tags mark an entity of Kong's
+// Ingress Controller.
+func ByIngressController(tags []*string) bool {
+	for _, t := range tags {
+		if t != nil && *t == IngressControllerTag {
+			return true
+		}
+	}
+	return false
+}
+
+// IngressControllerError: the entity is the Ingress Controller's, which
+// the provider neither imports nor writes. Nothing was written.
+type IngressControllerError struct {
+	Noun, ID, Name string
+}
+
+func (e *IngressControllerError) Error() string {
+	return fmt.Sprintf("the %s %q (id %s) is tagged %s: Kong's Ingress Controller manages it, rewriting it from Kubernetes resources "+
+		"at each of its syncs, so any change made here would be undone, and a delete fought by the controller's next create. "+
+		"Manage it through its Kubernetes resources (Ingress, HTTPRoute, KongPlugin, …); this provider neither imports nor writes it",
+		e.Noun, e.Name, e.ID, IngressControllerTag)
+}
+
+// CheckNotIngress is an *IngressControllerError when tags mark an entity
+// of the Ingress Controller, nil otherwise.
+func CheckNotIngress(noun, id, name string, tags []*string) error {
+	if ByIngressController(tags) {
+		return &IngressControllerError{Noun: noun, ID: id, Name: name}
+	}
+	return nil
+}
+
+// ValidateUserTag checks that a user tag is not one of ours, nor the
+// Ingress Controller's. Kong's own tag rule applies on top, as to every
+// tag.
 func ValidateUserTag(tag string) error {
 	if IsOwnTag(tag) {
 		return fmt.Errorf("tags starting with %q are reserved for the provider", OwnTagPrefix)
+	}
+	if tag == IngressControllerTag {
+		return fmt.Errorf("%q marks what Kong's Ingress Controller manages; it would take the entity for one of its own, "+
+			"and the provider does not write the controller's entities", IngressControllerTag)
 	}
 	return nil
 }
