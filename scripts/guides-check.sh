@@ -38,6 +38,9 @@ platform=$(go env GOOS)_$(go env GOARCH)
 mirror=$work/mirror/registry.terraform.io/servicehub/servicehub/$version/$platform
 go build -ldflags "-X main.version=$version" -o "$mirror/terraform-provider-servicehub_v$version" .
 go build -o "$work/bin/localkong" ./internal/localkong/cmd/localkong
+# decK's gateway sync and diff on decK's own engine (tools/decktest, a
+# module of its own: go-database-reconciler and the go-kong it requires).
+(cd tools/decktest && go build -o "$work/bin/deck" .)
 cat >"$work/tfrc" <<TFRC
 provider_installation {
   filesystem_mirror {
@@ -115,6 +118,13 @@ expect_testing_modules_against_localkong=('Success! 3 passed, 0 failed.')
 
 expect_plugins_without_perpetual_diffs=('No changes.' '- fault_tolerant = false' 'Plan: 0 to add, 1 to change, 0 to destroy.'
 	'Apply complete! Resources: 0 added, 1 changed, 0 destroyed.' '"fault_tolerant":true')
+
+setup_sharing_a_runtime_group_with_deck() {
+	default_setup "$1"
+	export DECK_KONG_ADDR=$localkong_admin
+}
+expect_sharing_a_runtime_group_with_deck=('Apply complete! Resources: 2 added' 'Created: 4' 'No changes.'
+	'Unable to delete route: others' 'refused, as expected' 'Deleted: 2' 'Destroy complete! Resources: 2 destroyed.')
 
 # expectations NAME prints expect_NAME's strings, one a line.
 expectations() {
