@@ -178,3 +178,50 @@ func samePlugin(a, b *kong.Plugin) bool {
 	jb, _ := json.Marshal(b)
 	return string(ja) == string(jb)
 }
+
+// The looks of a destroy for the plugins on what it deletes: the run's
+// first DirectReads are Kong's filtered reads, the rest one listing; they
+// spend a budget of their own, so a destroy's reads of services still go
+// to Kong one by one. A delete drops the plugins Kong deletes with it.
+func TestCachePluginsOn(t *testing.T) {
+	f := newCacheFixture(t, 6)
+	ctx := context.Background()
+	onService := map[string]string{} // service id → its plugin's id
+	for i, s := range f.services {
+		scope := &kong.Plugin{ID: kong.String(NewID()), Name: kong.String("cors"), Service: &kong.Service{ID: s.ID}}
+		if i%2 == 1 { // on the service's route instead
+			scope.Service, scope.Route = nil, &kong.Route{ID: f.routes[i].ID}
+		}
+		p, err := f.api.PutPlugin(ctx, scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		onService[*s.ID] = *p.ID
+	}
+	f.srv.ResetRequestCount()
+	c := NewCache(f.api)
+	for i, s := range f.services {
+		kind, id := "services", *s.ID
+		if i%2 == 1 {
+			kind, id = "routes", *f.routes[i].ID
+		}
+		ps, err := c.PluginsOn(ctx, kind, id)
+		if err != nil || len(ps) != 1 || *ps[0].ID != onService[*s.ID] {
+			t.Fatalf("PluginsOn(%s, %s) = %v, %v", kind, id, ps, err)
+		}
+	}
+	f.requests(t, DirectReads+1)
+	// The reads of services kept their own budget: a direct GET.
+	if _, err := c.GetService(ctx, *f.services[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	f.requests(t, 1)
+	// Deleting a route drops its plugins from the listing, as Kong does.
+	if err := c.DeleteRoute(ctx, *f.routes[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if ps, err := c.PluginsOn(ctx, "routes", *f.routes[1].ID); err != nil || len(ps) != 0 {
+		t.Fatalf("plugins on a deleted route: %v, %v", ps, err)
+	}
+	f.requests(t, 1) // the DELETE
+}

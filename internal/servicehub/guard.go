@@ -54,17 +54,18 @@ func (e *InUseError) Error() string {
 		items = append(items, fmt.Sprintf("plugin %q%s%s", str(p.Name), on, details(p.ID, p.Tags)))
 	}
 	sort.Strings(items)
-	what := "the Gateway Service"
+	entity := "Gateway Service"
 	kong := "Kong deletes a Gateway Service's plugins with it and does not delete one that routes use"
 	force := "set force_destroy = true on the servicehub_implementation and apply before destroying, to delete them with it"
 	if e.Noun == "route" {
-		what, kong = "the Route", "Kong deletes a route's plugins with it"
+		entity, kong = "Route", "Kong deletes a route's plugins with it"
 		force = "set force_destroy = true on the servicehub_route and apply before destroying, to delete them with it"
 	}
+	what := "the " + entity
 	if e.Forced {
 		return fmt.Sprintf("the %s %q (%s %s) was not deleted: force_destroy is set, but %s carries what Kong's Ingress Controller manages, "+
 			"which the provider never deletes:\n  - %s\nRemove it through the Ingress Controller (its Kubernetes resources) first",
-			e.Noun, e.Name, strings.ToLower(what[4:]), e.ID, what, strings.Join(items, "\n  - "))
+			e.Noun, e.Name, entity, e.ID, what, strings.Join(items, "\n  - "))
 	}
 	return fmt.Sprintf("the %s %q (%s %s) was not deleted, nor anything on it: %s carries what this configuration does not manage, "+
 		"and %s:\n  - %s\n"+
@@ -73,7 +74,7 @@ func (e *InUseError) Error() string {
 		"configuration that stay, such as ones moving to a replacement of it in this apply (then give it lifecycle { create_before_destroy = true }). "+
 		"To go on: remove them where they were made (with decK, take them out of its file and sync); or import them into this configuration "+
 		"(terraform import servicehub_plugin.<name> <id>, terraform import servicehub_route.<name> <id>); or %s",
-		e.Noun, e.Name, strings.ToLower(what[4:]), e.ID, what, kong, strings.Join(items, "\n  - "), force)
+		e.Noun, e.Name, entity, e.ID, what, kong, strings.Join(items, "\n  - "), force)
 }
 
 func quotedName(name *string) string {
