@@ -125,6 +125,10 @@ func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	// changed; the defaults above can plan a change on their own.
 	if !diags.HasError() && !req.State.Raw.IsNull() && !raw.Equal(req.State.Raw) {
 		plan.UpdatedAt = types.Int64Unknown()
+		if sameExcept(raw, req.State.Raw, "force_destroy", "updated_at") {
+			// force_destroy alone: a change of state, not of Kong (Update).
+			plan.UpdatedAt = int64Attr(req.State.Raw, "updated_at")
+		}
 		raw, diags = implementationCodec.set(ctx, plan)
 	}
 	resp.Diagnostics.Append(diags...)

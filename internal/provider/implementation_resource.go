@@ -295,6 +295,11 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *implementationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	// force_destroy alone is the provider's, not Kong's: nothing to write.
+	if sameExcept(req.Plan.Raw, req.State.Raw, "force_destroy") {
+		resp.State.Raw = req.Plan.Raw
+		return
+	}
 	plan, diags := implementationCodec.get(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	state, diags := implementationCodec.get(ctx, req.State.Raw)

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -169,4 +171,30 @@ func stringAttr(raw tftypes.Value, name string) string {
 		_ = v.As(&s)
 	}
 	return s
+}
+
+// sameExcept reports whether two object values (a plan and a state, say)
+// agree on every attribute but the ones named.
+func sameExcept(a, b tftypes.Value, except ...string) bool {
+	var av, bv map[string]tftypes.Value
+	if a.As(&av) != nil || b.As(&bv) != nil || av == nil || bv == nil {
+		return false
+	}
+	for name, v := range av {
+		if !slices.Contains(except, name) && !v.Equal(bv[name]) {
+			return false
+		}
+	}
+	return true
+}
+
+// int64Attr is a top-level number attribute of an object value; null when
+// null, unknown or absent.
+func int64Attr(raw tftypes.Value, name string) types.Int64 {
+	v, err := types.Int64Type.ValueFromTerraform(context.Background(), attrOf(raw, name))
+	if err != nil {
+		return types.Int64Null()
+	}
+	n, _ := v.(types.Int64)
+	return n
 }

@@ -54,7 +54,9 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		if diags.HasError() {
 			return
 		}
-		if raw.Equal(req.State.Raw) {
+		// Unchanged, or force_destroy alone (a change of state, not of
+		// Kong: Update).
+		if sameExcept(raw, req.State.Raw, "force_destroy") {
 			resp.Plan.Raw = raw
 			return
 		}

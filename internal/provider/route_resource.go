@@ -288,6 +288,11 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	// force_destroy alone is the provider's, not Kong's: nothing to write.
+	if sameExcept(req.Plan.Raw, req.State.Raw, "force_destroy") {
+		resp.State.Raw = req.Plan.Raw
+		return
+	}
 	plan, diags := routeCodec.get(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	state, diags := routeCodec.get(ctx, req.State.Raw)

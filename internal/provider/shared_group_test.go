@@ -418,6 +418,7 @@ func TestAccShared_destroyLeavesOthers(t *testing.T) {
 			return nil
 		}
 	}
+	var updated int
 	implThere := func() error { _, err := kc.Services.Get(ctx, kong.String(srv.n("shared-v1"))); return err }
 	routeThere := func() error { _, err := kc.Routes.Get(ctx, kong.String(srv.n("shared"))); return err }
 	// The implementation's refusal names its plugins, each with its id
@@ -469,12 +470,35 @@ func TestAccShared_destroyLeavesOthers(t *testing.T) {
 			},
 			{
 				// force_destroy, applied, lets the final destroy take them
-				// down (CheckDestroy).
+				// down (CheckDestroy). It is the provider's, not Kong's:
+				// applying it writes nothing to Kong.
+				PreConfig: func() {
+					svc, err := kc.Services.Get(ctx, kong.String(srv.n("shared-v1")))
+					if err != nil {
+						t.Fatal(err)
+					}
+					updated = *svc.UpdatedAt
+					sleepPastSecond()
+				},
 				Config: forced,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sharedImpl, plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction(sharedRoute, plancheck.ResourceActionUpdate),
+					// (The plugin went with the refused destroy before.)
+					onlyChanges(map[string]plancheck.ResourceActionType{
+						sharedImpl: plancheck.ResourceActionUpdate, sharedRoute: plancheck.ResourceActionUpdate,
+						sharedPlugin: plancheck.ResourceActionCreate,
+					}),
+					plancheck.ExpectKnownValue(sharedImpl, jp("updated_at"), knownvalue.Int64Func(func(int64) error { return nil })),
 				}},
+				Check: func(*terraform.State) error {
+					svc, err := kc.Services.Get(ctx, kong.String(srv.n("shared-v1")))
+					if err != nil {
+						return err
+					}
+					if *svc.UpdatedAt != updated {
+						return fmt.Errorf("setting force_destroy wrote the Gateway Service: updated_at %d, was %d", *svc.UpdatedAt, updated)
+					}
+					return nil
+				},
 			},
 		},
 	})
