@@ -598,7 +598,7 @@ func TestAccRoute_implementationWithUnmanagedRoutes(t *testing.T) {
 					t.Cleanup(func() { _ = kc.Routes.Delete(ctx, r.ID) })
 				},
 				Config:      providerConfig(srv.AdminURL),
-				ExpectError: errorRE(`Unable to delete implementation.*still has 1 route: "` + srv.n("legacy") + `" \(id [0-9a-f-]{36}\).*terraform import servicehub_route`),
+				ExpectError: errorRE(`Unable to delete implementation.*still has 1 route: "` + srv.n("legacy") + `" \(id [0-9a-f-]{36}, tags \[[^]]*\]\).*terraform import servicehub_route.*force_destroy = true`),
 			},
 			{
 				// The managed route went first; once the other is gone too,

@@ -195,9 +195,9 @@ func (e *RoutesRemainError) Error() string {
 	names := make([]string, 0, len(e.Routes))
 	for _, r := range e.Routes {
 		if r.Name != nil {
-			names = append(names, fmt.Sprintf("%q (id %s)", *r.Name, str(r.ID)))
+			names = append(names, fmt.Sprintf("%q%s", *r.Name, details(r.ID, r.Tags)))
 		} else {
-			names = append(names, "unnamed route (id "+str(r.ID)+")")
+			names = append(names, "unnamed route"+details(r.ID, r.Tags))
 		}
 	}
 	sort.Strings(names)
@@ -209,7 +209,8 @@ func (e *RoutesRemainError) Error() string {
 		"Routes that are not in this configuration must be deleted, moved to another implementation, or imported as servicehub_route resources "+
 		"(terraform import servicehub_route.<name> <route name or id>) so that Terraform deletes them first. "+
 		"If they are servicehub_route resources moving to another implementation in this same apply, Terraform tried to delete the implementation before moving them: "+
-		"apply again, or give the implementation lifecycle { create_before_destroy = true }",
+		"apply again, or give the implementation lifecycle { create_before_destroy = true }. "+
+		"Or set force_destroy = true on the servicehub_implementation and apply before destroying, to delete them (and their plugins) with it",
 		e.ImplementationID, len(names), noun, strings.Join(names, ", "))
 }
 

@@ -237,7 +237,8 @@ func TestDeleteImplementationWithRoutes(t *testing.T) {
 	msg := err.Error()
 	for _, part := range []string{
 		"the Gateway Service " + impl.ID() + " still has 3 routes",
-		`"alpha" (id ` + ids[1] + `), "zeta" (id ` + ids[0] + `), unnamed route (id ` + *kr.ID + ")",
+		`"alpha" (id ` + ids[1] + `, tags [servicehub:create=`, `unnamed route (id ` + *kr.ID + ", tags [])",
+		`"zeta" (id ` + ids[0] + `, tags [servicehub:create=`, "force_destroy = true",
 		"terraform import servicehub_route.<name>",
 	} {
 		if !strings.Contains(msg, part) {
