@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make lint: golangci-lint v2 with .golangci.yml (gofmt included), built
-# into .tools/bin from the module proxy the first time (about two minutes).
+# make lint: golangci-lint v2 with .golangci.yml (gofmt included), on this
+# module and on tools/decktest, built into .tools/bin from the module proxy
+# the first time (about two minutes).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -12,3 +13,5 @@ if ! { [ -x "$bin" ] && grep -q "version ${version#v} " <<<"$("$bin" version 2>/
 fi
 "$bin" config verify
 "$bin" run ./...
+# tools/decktest is a module of its own (decK's engine and its go-kong).
+(cd tools/decktest && "$bin" run -c "$root/.golangci.yml" ./...)

@@ -17,6 +17,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -37,7 +38,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) < 2 || args[0] != "gateway" || (args[1] != "sync" && args[1] != "diff") {
-		return fmt.Errorf("usage: deck gateway sync|diff [--select-tag TAG]... [--kong-addr URL] FILE...")
+		return errors.New("usage: deck gateway sync|diff [--select-tag TAG]... [--kong-addr URL] FILE [FILE]")
 	}
 	fs := flag.NewFlagSet("deck gateway "+args[1], flag.ContinueOnError)
 	var tags tagFlags
