@@ -3,12 +3,14 @@ package servicehub
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/kong/go-kong/kong"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
 // A delete never takes down what others made: plugins on the Gateway
@@ -108,5 +110,29 @@ func TestDeleteLeavesOthersPlugins(t *testing.T) {
 	}
 	if _, err := impls.Get(ctx, impl.ID()); !IsNotFound(err) {
 		t.Errorf("implementation after the force delete: %v", err)
+	}
+}
+
+// The claim a move inserts carries the provider's default tags too: every
+// entity the provider writes does.
+func TestClaimsCarryDefaultTags(t *testing.T) {
+	srv := startLocalKong(t, localkong.Options{})
+	a := newRun(t, srv, "a", 0)
+	a.impls.defaults = []string{"managed-by-terraform"}
+	ctx := context.Background()
+	x := mustCreate(t, a, "tagged", "v1", "tagged-x")
+	moved := x
+	moved.Version = "v2"
+	// Hold the move's write: the claim is in Kong then.
+	slot := slotID(a.api.Group(), "tagged", "v2", 0)
+	var claim *kong.Service
+	errMove, err := interleave(t, srv.Pause(localkong.BeforeHandling, a.its(http.MethodPut, "/services/"+x.ID())),
+		func() error { _, err := a.impls.Update(ctx, x, moved, MarkOf(x)); return err },
+		func() (err error) { claim, err = a.api.GetService(ctx, slot); return err })
+	if errMove != nil || err != nil {
+		t.Fatalf("move: %v; reading the claim: %v", errMove, err)
+	}
+	if claim == nil || !hasTag(claim, claimTag) || !hasTag(claim, "managed-by-terraform") {
+		t.Fatalf("the claim at %s: %+v", slot, claim)
 	}
 }
