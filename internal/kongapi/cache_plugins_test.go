@@ -68,9 +68,12 @@ func (k *pluginKong) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		reply(http.StatusOK, map[string]any{"fields": []any{}, "entity_checks": []any{}})
 	case r.Method == http.MethodGet:
-		if p, ok := k.plugins[id]; ok {
-			reply(http.StatusOK, p)
-			return
+		// By id or by instance_name, as Kong's endpoint key.
+		for pid, p := range k.plugins {
+			if pid == id || p["instance_name"] == id {
+				reply(http.StatusOK, p)
+				return
+			}
 		}
 		reply(http.StatusNotFound, map[string]any{"message": "Not found"})
 	case r.Method == http.MethodPut:
