@@ -28,6 +28,7 @@ var (
 	_ resource.ResourceWithModifyPlan       = (*implementationResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*implementationResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*implementationResource)(nil)
+	_ resource.ResourceWithIdentity         = (*implementationResource)(nil)
 )
 
 // NewImplementationResource is the servicehub_implementation resource.
@@ -67,6 +68,10 @@ const (
 
 func (r *implementationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = implementationSchema()
+}
+
+func (r *implementationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("Gateway Service id.")
 }
 
 // implementationSchema describes the attributes; Kong's rules on their
@@ -208,6 +213,7 @@ func (r *implementationResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *implementationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	plan, diags := implementationCodec.get(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -235,6 +241,7 @@ func (r *implementationResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identify(resp.Identity, &resp.State, &req.State)
 	prior, diags := implementationCodec.get(ctx, req.State.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -252,12 +259,13 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	state, diags := flatten(ctx, impl, prior)
 	resp.Diagnostics.Append(diags...)
-	r.readLink(ctx, impl.ID(), prior, &state, &resp.Diagnostics)
+	r.readLink(ctx, impl.ID(), prior, imported(ctx, req.Private, resp.Private, &resp.Diagnostics), &state, &resp.Diagnostics)
 	resp.State.Raw, diags = implementationCodec.set(ctx, state)
 	resp.Diagnostics.Append(diags...)
 }
 
 func (r *implementationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	plan, diags := implementationCodec.get(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	state, diags := implementationCodec.get(ctx, req.State.Raw)
@@ -313,12 +321,16 @@ func (r *implementationResource) Delete(ctx context.Context, req resource.Delete
 	}
 }
 
-// ImportState accepts the Gateway Service's id or its name; Read resolves
-// either and records the id.
+// ImportState accepts the Gateway Service's id or its name, or an identity
+// (its id); Read resolves a name and records the id. On Konnect the first
+// read after it also records the Gateway Service's catalog link, which
+// only an import has no other way to learn.
 func (r *implementationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" {
-		resp.Diagnostics.AddError("Missing import id", "Import with the Gateway Service's id or name, e.g.: terraform import servicehub_implementation.payments_v1 payments-v1")
+	id := importID(ctx, req, resp, "  terraform import servicehub_implementation.payments_v1 payments-v1\n\n"+
+		"with the Gateway Service's id or name, or an import block with identity = { id = \"<Gateway Service id>\" }.")
+	if id == "" {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }

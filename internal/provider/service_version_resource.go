@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*serviceVersionResource)(nil)
 	_ resource.ResourceWithImportState = (*serviceVersionResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*serviceVersionResource)(nil)
+	_ resource.ResourceWithIdentity    = (*serviceVersionResource)(nil)
 )
 
 // NewServiceVersionResource is the servicehub_service_version resource.
@@ -39,6 +40,10 @@ const hasSpecKey = "has_spec"
 
 func (r *serviceVersionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_service_version"
+}
+
+func (r *serviceVersionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("The API's id in the catalog.")
 }
 
 func (r *serviceVersionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -144,6 +149,7 @@ func (r *serviceVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 }
 
 func (r *serviceVersionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	var plan serviceVersionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -163,6 +169,7 @@ func (r *serviceVersionResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *serviceVersionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identify(resp.Identity, &resp.State, &req.State)
 	var prior serviceVersionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	if resp.Diagnostics.HasError() {
@@ -181,6 +188,7 @@ func (r *serviceVersionResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *serviceVersionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	var plan, state serviceVersionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -214,8 +222,16 @@ func (r *serviceVersionResource) Delete(ctx context.Context, req resource.Delete
 }
 
 // ImportState takes the API's id, or "<service>:<version>" (split at the
-// last colon, so a service name may contain colons and a version may not).
+// last colon, so a service name may contain colons and a version may not),
+// or an identity (the API's id).
 func (r *serviceVersionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if id := identityID(ctx, req, &resp.Diagnostics); id != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+		return
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	id := req.ID
 	if _, err := uuid.Parse(id); err != nil {
 		i := strings.LastIndex(id, ":")
