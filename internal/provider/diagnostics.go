@@ -415,3 +415,28 @@ func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
 			"The implementation and its routes are still read. Analytics needs Konnect Advanced Analytics and allows about 10 queries a minute; "+
 			"the next plan tries again.", err))
 }
+
+// addListError reports a list resource's failed listing (what: "routes",
+// …): an implementation_id that is no implementation on that attribute,
+// the catalog's and access errors as elsewhere.
+func addListError(diags *diag.Diagnostics, what string, err error) {
+	summary := "Unable to list " + what
+	var (
+		notImpl *servicehub.NotImplementationError
+		access  *servicehub.AccessError
+	)
+	switch {
+	case errors.As(err, &notImpl):
+		diags.AddAttributeError(path.Root("implementation_id"), "Not an implementation",
+			capitalize(err.Error())+". Give the id of an implementation; the servicehub_implementation list finds them.")
+	case servicehub.IsNotFound(err):
+		diags.AddAttributeError(path.Root("implementation_id"), "Implementation not found",
+			"There is no Gateway Service with this id in the runtime group. The servicehub_implementation list finds the implementations; "+
+				"the provider's admin_url and workspace say which runtime group that is.")
+	case errors.As(err, &access):
+		addAccessError(diags, summary, what, access)
+	case catalogError(diags, summary, path.Empty(), err):
+	default:
+		diags.AddError(summary, err.Error())
+	}
+}
