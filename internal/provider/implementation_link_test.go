@@ -150,10 +150,8 @@ func TestAccImplementationLink_lifecycle(t *testing.T) {
 			}),
 			{Config: onV2, Check: resource.ComposeAggregateTestCheckFunc(recordID(res, &implID), linkedTo(t, srv, "servicehub_service_version.v2"))},
 			{
-				// An import cannot tell which link the configuration wants;
-				// the first apply after it checks the link.
+				// The read after an import records the link the catalog holds.
 				Config: onV2, ResourceName: res, ImportState: true, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"service_version_id"},
 			},
 			{
 				Config: unlinked,

@@ -1,0 +1,123 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
+)
+
+// importStep imports addr again (removed from a copy of the state) with an
+// import block of the given kind, and requires a plan that only imports:
+// by identity, the identity planned must equal the one in state.
+func importStep(addr string, kind resource.ImportStateKind) resource.TestStep {
+	return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateKind: kind}
+}
+
+// TestAccIdentity: an implementation and a route record their id as their
+// identity when created; each imports by identity, and by id or name with
+// an import block, with no change; the configuration Terraform generates
+// for an import by identity imports with no change too; an identity that
+// names nothing is an error.
+func TestAccIdentity(t *testing.T) {
+	t.Parallel()
+	needsTerraform(t, 1, 12, identityFeature)
+	srv := startKong(t, localkong.Options{}).uses("payments", "payments-v1")
+	const impl, route = "servicehub_implementation.test", "servicehub_route.test"
+	config := providerConfig(srv.AdminURL) + srv.hcl(simpleImpl+`
+resource "servicehub_route" "test" {
+  implementation_id = servicehub_implementation.test.id
+  name              = "payments"
+  methods           = ["GET"]
+  paths             = ["/payments"]
+}
+`)
+	generate := importStep(impl, resource.ImportBlockWithResourceIdentity)
+	generate.GenerateConfig = true
+	generate.Config = providerConfig(srv.AdminURL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentityValueMatchesState(impl, jp("id")),
+					statecheck.ExpectIdentityValueMatchesState(route, jp("id")),
+					statecheck.ExpectIdentity(impl, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuidRE)}),
+				},
+			},
+			importStep(impl, resource.ImportBlockWithResourceIdentity),
+			importStep(route, resource.ImportBlockWithResourceIdentity),
+			importStep(impl, resource.ImportBlockWithID),
+			func() resource.TestStep {
+				s := importStep(route, resource.ImportBlockWithID)
+				s.ImportStateId = srv.n("payments") // by name
+				return s
+			}(),
+			generate,
+			{
+				Config: config + `
+import {
+  to       = servicehub_route.missing
+  identity = { id = "00000000-0000-4000-8000-000000000000" }
+}
+
+resource "servicehub_route" "missing" {
+  implementation_id = servicehub_implementation.test.id
+  name              = "missing"
+  paths             = ["/missing"]
+}
+`,
+				ExpectError: regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
+		},
+	})
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// TestAccIdentity_konnect: a service version records its identity and
+// imports by it; an implementation linked to it imports by identity with
+// its link read, so with no change.
+func TestAccIdentity_konnect(t *testing.T) {
+	t.Parallel()
+	needsTerraform(t, 1, 12, identityFeature)
+	srv := startKonnect(t, localkong.Options{})
+	const version, impl = "servicehub_service_version.v1", "servicehub_implementation.test"
+	config := konnectProvider(srv) + `
+resource "servicehub_service_version" "v1" {
+  service = "payments"
+  version = "v1"
+  labels  = { team = "payments" }
+}
+
+resource "servicehub_implementation" "test" {
+  service_version_id = servicehub_service_version.v1.id
+  name               = "payments-v1"
+  url                = "http://payments.internal"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentityValueMatchesState(version, jp("id")),
+					statecheck.ExpectIdentityValueMatchesState(impl, jp("id")),
+				},
+			},
+			importStep(version, resource.ImportBlockWithResourceIdentity),
+			importStep(impl, resource.ImportBlockWithResourceIdentity),
+			func() resource.TestStep {
+				s := importStep(version, resource.ImportBlockWithID)
+				s.ImportStateId = "payments:v1"
+				return s
+			}(),
+		},
+	})
+}
