@@ -1,9 +1,13 @@
 package provider
 
 import (
+	"context"
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -120,4 +124,68 @@ resource "servicehub_implementation" "test" {
 			}(),
 		},
 	})
+}
+
+// TestReadGoneWithoutIdentity: a state written before identity existed has
+// none, and the framework requires one after every read, even a read that
+// finds the entity gone and removes it from state. Each resource answers
+// such a read with no error, removing the resource.
+func TestReadGoneWithoutIdentity(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	plain := startKong(t, localkong.Options{})
+	konnect := startKonnect(t, localkong.Options{})
+	for typ, settings := range map[string]map[string]string{
+		"servicehub_implementation":  {"admin_url": plain.AdminURL},
+		"servicehub_route":           {"admin_url": plain.AdminURL},
+		"servicehub_service_version": {"admin_url": konnect.ControlPlaneURL(""), "konnect_token": konnectToken},
+	} {
+		ps := providerserver.NewProtocol6(New("test")())()
+		schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := map[string]tftypes.Value{}
+		for k, v := range settings {
+			set[k] = tftypes.NewValue(tftypes.String, v)
+		}
+		config := nullsBut(t, schemas.Provider.ValueType(), set)
+		if resp, err := ps.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &config}); err != nil || len(resp.Diagnostics) > 0 {
+			t.Fatalf("%s: configure: %v %v", typ, err, resp.Diagnostics)
+		}
+		state := nullsBut(t, schemas.ResourceSchemas[typ].ValueType(), map[string]tftypes.Value{
+			"id": tftypes.NewValue(tftypes.String, "0b5e8a52-9f5e-4c8e-a7a4-3c1f2d4e5f60"),
+		})
+		resp, err := ps.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: typ, CurrentState: &state})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range resp.Diagnostics {
+			t.Errorf("%s: %s: %s", typ, d.Summary, d.Detail)
+		}
+		if v, err := resp.NewState.Unmarshal(schemas.ResourceSchemas[typ].ValueType()); err != nil || !v.IsNull() {
+			t.Errorf("%s: state after reading a gone entity: %v, %v; want it removed", typ, v, err)
+		}
+	}
+}
+
+// nullsBut is an object of type typ whose attributes are null but for set.
+func nullsBut(t *testing.T, typ tftypes.Type, set map[string]tftypes.Value) tfprotov6.DynamicValue {
+	t.Helper()
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("%v is not an object type", typ)
+	}
+	vals := map[string]tftypes.Value{}
+	for name, at := range obj.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+		if v, ok := set[name]; ok {
+			vals[name] = v
+		}
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dv
 }
