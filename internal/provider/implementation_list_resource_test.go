@@ -296,7 +296,7 @@ resource "servicehub_implementation" "payments" {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
-			providerOnlyStep(provider),
+			{Config: provider, Check: func(*terraform.State) error { srv.ResetRequestCount(); return nil }},
 			queryStep(`
 list "servicehub_implementation" "all" {
   provider         = servicehub
@@ -324,6 +324,14 @@ list "servicehub_implementation" "payments" {
 				}),
 				querycheck.ExpectLength("servicehub_implementation.payments", 1),
 				querycheck.ExpectIdentity("servicehub_implementation.payments", identityIs(*ui.ID)),
+				// Both list blocks together: one listing each of the
+				// Gateway Services, the catalog's implementations and its APIs.
+				queryCheckFunc(func() error {
+					if got := srv.RequestCounts(); got["GET"] != 3 || srv.RequestCount() != 3 {
+						return fmt.Errorf("the query sent %v requests, want 3 GETs", got)
+					}
+					return nil
+				}),
 			),
 			{
 				Config: adopt,

@@ -19,6 +19,8 @@ type Catalog struct {
 	impls *Implementations
 	// adminURL is kept to say why there is no catalog.
 	adminURL string
+	// listed is the run's listing of links and versions (inventory.go).
+	listed linkListing
 }
 
 // NoCatalogError: the runtime group is not a Konnect control plane, so

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kong/go-kong/kong"
 
@@ -98,34 +99,46 @@ func (c *Client) FindImplementations(ctx context.Context, q FoundQuery) ([]Found
 	return out, nil
 }
 
-// links are the catalog links of this control plane's Gateway Services, by
-// service id, and the versions they point at, by id; both empty off
-// Konnect.
+// linkListing is the catalog's links of this control plane's Gateway
+// Services, by service id, and the versions they point at, by id: listed
+// once per Client, so that a query's list blocks share it as they share
+// the refresh cache's listings.
+type linkListing struct {
+	once     sync.Once
+	links    map[string]Link
+	versions map[string]ServiceVersion
+	err      error
+}
+
+// links lists the links and their versions, once; both are empty off
+// Konnect. The versions are listed only when something is linked.
 func (c *Catalog) links(ctx context.Context) (map[string]Link, map[string]ServiceVersion, error) {
 	if c == nil || c.Available() != nil {
 		return nil, nil, nil
 	}
-	impls, err := c.api.ListImplementations(ctx, konnectapi.ImplementationFilter{ControlPlaneID: c.api.ControlPlaneID})
-	if err != nil {
-		return nil, nil, classifyCatalog(err)
-	}
-	if len(impls) == 0 {
-		return nil, nil, nil
-	}
-	links := make(map[string]Link, len(impls))
-	for _, i := range impls {
-		l := fromImplementation(i)
-		links[l.ServiceID] = l
-	}
-	apis, err := c.api.ListAPIs(ctx, "")
-	if err != nil {
-		return nil, nil, classifyCatalog(err)
-	}
-	versions := make(map[string]ServiceVersion, len(apis))
-	for _, a := range apis {
-		versions[a.ID] = fromAPI(a)
-	}
-	return links, versions, nil
+	l := &c.listed
+	l.once.Do(func() {
+		impls, err := c.api.ListImplementations(ctx, konnectapi.ImplementationFilter{ControlPlaneID: c.api.ControlPlaneID})
+		if err != nil || len(impls) == 0 {
+			l.err = classifyCatalog(err)
+			return
+		}
+		l.links = make(map[string]Link, len(impls))
+		for _, i := range impls {
+			link := fromImplementation(i)
+			l.links[link.ServiceID] = link
+		}
+		apis, err := c.api.ListAPIs(ctx, "")
+		if err != nil {
+			l.links, l.err = nil, classifyCatalog(err)
+			return
+		}
+		l.versions = make(map[string]ServiceVersion, len(apis))
+		for _, a := range apis {
+			l.versions[a.ID] = fromAPI(a)
+		}
+	})
+	return l.links, l.versions, l.err
 }
 
 // FoundRoute is a route of a found implementation.
