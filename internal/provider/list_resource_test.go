@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/kong/go-kong/kong"
 )
@@ -59,6 +62,53 @@ func TestListResultsLimit(t *testing.T) {
 			if c.include && stringAttr(r.Resource.Raw, "name") != fmt.Sprintf("r%d", i) {
 				t.Errorf("result %d: resource %v", i, r.Resource.Raw)
 			}
+		}
+	}
+}
+
+// TestListAndIdentityDescriptions: the list resources and the identity
+// schemas are documented from their descriptions too (docs/list-resources,
+// each resource's Identity Schema). Every resource has an identity, its id
+// (design/identity-and-lists.md), and every list resource a resource.
+func TestListAndIdentityDescriptions(t *testing.T) {
+	ctx := context.Background()
+	srv, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := srv.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range append(resp.Diagnostics, ids.Diagnostics...) {
+		t.Errorf("%s: %s", d.Summary, d.Detail)
+	}
+	for name := range resp.ResourceSchemas {
+		is := ids.IdentitySchemas[name]
+		if is == nil || len(is.IdentityAttributes) != 1 || is.IdentityAttributes[0].Name != "id" || !is.IdentityAttributes[0].RequiredForImport {
+			t.Errorf("resource %s: identity schema %+v, want id alone, required for import", name, is)
+			continue
+		}
+		if strings.TrimSpace(is.IdentityAttributes[0].Description) == "" {
+			t.Errorf("resource %s: identity id has no description", name)
+		}
+	}
+	for name, ls := range resp.ListResourceSchemas {
+		if resp.ResourceSchemas[name] == nil {
+			t.Errorf("list resource %s lists no resource", name)
+		}
+		if strings.TrimSpace(ls.Block.Description) == "" {
+			t.Errorf("list resource %s has no description", name)
+		}
+		checkBlock(t, "list resource "+name, ls.Block)
+	}
+	for _, name := range []string{"servicehub_implementation", "servicehub_route", "servicehub_service_version"} {
+		if resp.ListResourceSchemas[name] == nil {
+			t.Errorf("no list resource %s", name)
 		}
 	}
 }
