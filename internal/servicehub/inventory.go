@@ -113,7 +113,7 @@ type linkListing struct {
 // links lists the links and their versions, once; both are empty off
 // Konnect. The versions are listed only when something is linked.
 func (c *Catalog) links(ctx context.Context) (map[string]Link, map[string]ServiceVersion, error) {
-	if c == nil || c.Available() != nil {
+	if c == nil || c.api == nil { // off Konnect
 		return nil, nil, nil
 	}
 	l := &c.listed
@@ -220,7 +220,7 @@ func (c *Client) FindRoutes(ctx context.Context, implementationID string) ([]Fou
 
 // linkOf is LinkOf, nil off Konnect.
 func (c *Catalog) linkOf(ctx context.Context, serviceID string) (*Link, error) {
-	if c == nil || c.Available() != nil {
+	if c == nil || c.api == nil { // off Konnect
 		return nil, nil
 	}
 	return c.LinkOf(ctx, serviceID)
