@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# `make localkong` stops with its make process. For SIGTERM (kill <pid of
-# make>: make passes it on to localkong, which it runs with exec) and for
-# SIGKILL (make dies at once: localkong's -stop-with-parent notices): start
-# it in the background on free ports with LOCALKONG_FLAGS (a demo upstream),
-# wait until the Admin API, the proxy and the upstream answer, kill the make
-# process (not localkong), and require localkong gone and its ports refusing
-# connections within 2 s. Costs one go build of localkong (cached) and
-# about two seconds.
+# `make localkong` serves what the README's local-build steps call, and
+# stops with its make process.
+#
+# Defaults (make -n, nothing bound): the demo upstream on 127.0.0.1:9000,
+# examples/quickstart's default upstream_url, so the quickstart answers 200
+# through plain `make localkong`; UPSTREAM_LISTEN= serves none.
+#
+# Stopping, for SIGTERM (kill <pid of make>: make passes it on to
+# localkong, which it runs with exec) and for SIGKILL (make dies at once:
+# localkong's -stop-with-parent notices): start it in the background on
+# free ports (UPSTREAM_LISTEN too), wait until the Admin API, the proxy and
+# the upstream answer, kill the make process (not localkong), and require
+# localkong gone and its ports refusing connections within 2 s. Costs one
+# go build of localkong (cached) and about two seconds.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -30,7 +36,7 @@ check() {
 	local sig=$1 admin="" proxy="" upstream=""
 	# Not the parent make's jobserver or flags: a make of its own, as a user runs it.
 	MAKEFLAGS= MAKELEVEL= make --no-print-directory localkong ADMIN_LISTEN=127.0.0.1:0 PROXY_LISTEN=127.0.0.1:0 \
-		LOCALKONG_FLAGS="-upstream-listen 127.0.0.1:0" >"$log" 2>&1 &
+		UPSTREAM_LISTEN=127.0.0.1:0 >"$log" 2>&1 &
 	make_pid=$!
 	for _ in $(seq 1 600); do # the build may take a while on a cold cache
 		admin=$(sed -n 's/^localkong admin=\([^ ]*\) .*/\1/p' "$log")
@@ -73,5 +79,17 @@ check() {
 	exit 1
 }
 
+defaults() {
+	local cmd want
+	want=$(sed -n 's/^  default *= "\(http:\/\/[^"]*\)"$/\1/p' examples/quickstart/main.tf)
+	[ "$want" = "http://127.0.0.1:9000" ] || { echo "examples/quickstart's default upstream_url is $want, not make localkong's http://127.0.0.1:9000"; exit 1; }
+	cmd=$(MAKEFLAGS= MAKELEVEL= make --no-print-directory -n localkong | tail -n 1)
+	[[ $cmd == *" -upstream-listen 127.0.0.1:9000 "* ]] || { echo "make localkong serves no upstream on 127.0.0.1:9000: $cmd"; exit 1; }
+	cmd=$(MAKEFLAGS= MAKELEVEL= make --no-print-directory -n localkong UPSTREAM_LISTEN= | tail -n 1)
+	[[ $cmd != *"-upstream-listen"* ]] || { echo "make localkong UPSTREAM_LISTEN= still serves an upstream: $cmd"; exit 1; }
+	echo "localkong-make: the demo upstream is on by default at the quickstart's 127.0.0.1:9000, off with UPSTREAM_LISTEN="
+}
+
+defaults
 check TERM
 check KILL

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/store"
 )
 
 func TestServiceDefaults(t *testing.T) {
@@ -24,7 +26,7 @@ func TestServiceDefaults(t *testing.T) {
 	if len(body) != len(want)+3 {
 		t.Errorf("keys: %v", body)
 	}
-	if !isUUID(body["id"].(string)) || body["created_at"] == nil || body["updated_at"] == nil {
+	if !store.IsUUID(body["id"].(string)) || body["created_at"] == nil || body["updated_at"] == nil {
 		t.Errorf("id/timestamps: %v", body)
 	}
 	if _, ok := body["url"]; ok {
@@ -122,7 +124,7 @@ func TestServicePut(t *testing.T) {
 	}
 	// By name: the URL name wins; a new entity gets a fresh id.
 	body = c.must(200, "PUT", "/services/by-name", obj{"name": "other", "host": "three.test"})
-	if body["name"] != "by-name" || !isUUID(body["id"].(string)) {
+	if body["name"] != "by-name" || !store.IsUUID(body["id"].(string)) {
 		t.Errorf("PUT by name: %v", body)
 	}
 	again := c.must(200, "PUT", "/services/by-name", obj{"host": "four.test"})
@@ -287,7 +289,7 @@ func TestNestedServiceRoutes(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		// POST forces the parent, whatever the body says.
 		r := c.must(201, "POST", "/services/a/routes", obj{"paths": []any{fmt.Sprintf("/a%d", i)}, "service": obj{"id": b["id"]}})
-		if refID(r["service"]) != a["id"] {
+		if store.RefID(r["service"]) != a["id"] {
 			t.Fatalf("nested POST service = %v", r["service"])
 		}
 		mine = append(mine, r["id"].(string))
@@ -298,10 +300,10 @@ func TestNestedServiceRoutes(t *testing.T) {
 	if len(list["data"].([]any)) != 2 {
 		t.Fatalf("nested page: %v", list)
 	}
-	if next := list["next"].(string); next != "/services/a/routes?offset="+escapeURI(list["offset"].(string)) {
+	if next := list["next"].(string); next != "/services/a/routes?offset="+store.EscapeURI(list["offset"].(string)) {
 		t.Errorf("nested next = %s", next)
 	}
-	rest := c.must(200, "GET", "/services/a/routes?offset="+escapeURI(list["offset"].(string)), nil)
+	rest := c.must(200, "GET", "/services/a/routes?offset="+store.EscapeURI(list["offset"].(string)), nil)
 	if got := len(ids(list)) + len(ids(rest)); got != 3 || rest["next"] != nil {
 		t.Errorf("nested pages: %d routes, next %v", got, rest["next"])
 	}
@@ -315,12 +317,12 @@ func TestNestedServiceRoutes(t *testing.T) {
 	c.expect("DELETE", "/services/a/routes/"+oid, nil, 404, obj{"message": "Not found"})
 	c.must(200, "GET", "/services/a/routes/"+mine[0], nil)
 	r := c.must(200, "PATCH", "/services/a/routes/"+mine[0], obj{"name": "r0"})
-	if r["name"] != "r0" || refID(r["service"]) != a["id"] {
+	if r["name"] != "r0" || store.RefID(r["service"]) != a["id"] {
 		t.Errorf("nested PATCH: %v", r)
 	}
 	// PUT moves a route of another service to this one.
 	r = c.must(200, "PUT", "/services/a/routes/"+oid, obj{"paths": []any{"/moved"}})
-	if refID(r["service"]) != a["id"] {
+	if store.RefID(r["service"]) != a["id"] {
 		t.Errorf("nested PUT did not move: %v", r["service"])
 	}
 	c.must(204, "DELETE", "/services/a/routes/"+mine[1], nil)
@@ -351,7 +353,7 @@ func TestRouteService(t *testing.T) {
 	}
 	// PUT on a route without a service creates one and attaches it.
 	created := c.must(200, "PUT", "/routes/without/service", obj{"host": "new.test"})
-	if got := c.must(200, "GET", "/routes/without", nil)["service"]; refID(got) != created["id"] {
+	if got := c.must(200, "GET", "/routes/without", nil)["service"]; store.RefID(got) != created["id"] {
 		t.Errorf("route not attached: %v vs %v", got, created["id"])
 	}
 	c.expect("PUT", "/routes/missing/service", obj{"host": "x.test"}, 404, obj{"message": "Not found"})

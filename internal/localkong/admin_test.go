@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/store"
 )
 
 func TestRootInfo(t *testing.T) {
@@ -24,7 +26,7 @@ func TestRootInfo(t *testing.T) {
 	if conf["database"] != "postgres" || conf["router_flavor"] != "traditional_compatible" {
 		t.Errorf("configuration = %v / %v", conf["database"], conf["router_flavor"])
 	}
-	if !isUUID(r.body["node_id"].(string)) {
+	if !store.IsUUID(r.body["node_id"].(string)) {
 		t.Errorf("node_id %v is not a uuid", r.body["node_id"])
 	}
 	if _, ok := r.body["plugins"].(obj)["enabled_in_cluster"].([]any); !ok {

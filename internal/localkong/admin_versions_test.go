@@ -111,7 +111,7 @@ func TestVersionsRefused(t *testing.T) {
 	}
 	// A pre-release plays its release.
 	srv := startServer(t, Options{Version: "3.10.0-rc.1"})
-	if got := fmt.Sprint(srv.rootInfo()["version"]); got != "3.10.0" {
+	if got := fmt.Sprint(srv.admin.RootInfo()["version"]); got != "3.10.0" {
 		t.Errorf("version %s", got)
 	}
 }

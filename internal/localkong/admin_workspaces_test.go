@@ -2,13 +2,15 @@ package localkong
 
 import (
 	"testing"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/store"
 )
 
 func TestWorkspaces(t *testing.T) {
 	c := newClient(t, Options{})
 	c.expect("GET", "/team-a/services", nil, 404, obj{"message": "Not found"})
 	ws := c.must(201, "POST", "/workspaces", obj{"name": "team-a", "comment": "A"})
-	if ws["name"] != "team-a" || ws["comment"] != "A" || !isUUID(ws["id"].(string)) {
+	if ws["name"] != "team-a" || ws["comment"] != "A" || !store.IsUUID(ws["id"].(string)) {
 		t.Errorf("workspace: %v", ws)
 	}
 	c.expect("POST", "/workspaces", obj{"name": "team-a"}, 409, obj{

@@ -3,44 +3,11 @@ package localkong
 import (
 	"encoding/json"
 	"net/http"
-	"sync"
 )
-
-// methodCounts counts Admin API requests by method, so a benchmark can say
-// what a phase cost: listings and reads (GET), writes (PUT), deletes.
-type methodCounts struct {
-	mu sync.Mutex
-	n  map[string]int64
-}
-
-func (m *methodCounts) add(method string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.n == nil {
-		m.n = map[string]int64{}
-	}
-	m.n[method]++
-}
-
-func (m *methodCounts) get() map[string]int64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make(map[string]int64, len(m.n))
-	for k, v := range m.n {
-		out[k] = v
-	}
-	return out
-}
-
-func (m *methodCounts) reset() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.n = nil
-}
 
 // RequestCounts is the number of Admin API requests served so far, by
 // HTTP method.
-func (s *Server) RequestCounts() map[string]int64 { return s.byMethod.get() }
+func (s *Server) RequestCounts() map[string]int64 { return s.admin.RequestCounts() }
 
 // DebugHandler serves the request counts, for tools outside the process:
 //

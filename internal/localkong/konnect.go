@@ -2,48 +2,33 @@ package localkong
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
+	"time"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/konnect"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/store"
 )
 
-// matchKonnect routes Konnect's control-plane API (§11): the entities under
-// /v2/control-planes/{id}/core-entities/…, each control plane its own
-// namespace, without PATCH. Nothing else is served.
-func (a *admin) matchKonnect(rq *request) endpoint {
-	segs := rq.segs
-	if len(segs) < 5 || segs[0] != "v2" || segs[1] != "control-planes" || segs[3] != "core-entities" || segs[2] == "" {
-		return nil
-	}
-	rq.konnect = true
-	rq.ns = nsControlPlane(segs[2])
-	rq.segs, rq.raw = segs[4:], rq.raw[4:]
-	ep := matchEntities(rq)
-	if ep == nil {
-		return nil
-	}
-	delete(ep, http.MethodPatch)
-	return ep
-}
+// Konnect mode: the control planes' core entities are served by package
+// admin, the catalog and analytics by package konnect; these are the
+// server's public face for them.
 
-// nameFilter applies Konnect's filter[name][eq] and filter[name][contains]
-// list parameters; Kong ignores unknown parameters.
-func (rq *request) nameFilter() func(map[string]any) bool {
-	if !rq.konnect {
-		return nil
-	}
-	eq, hasEq := rq.query["filter[name][eq]"]
-	contains, hasContains := rq.query["filter[name][contains]"]
-	if !hasEq && !hasContains {
-		return nil
-	}
-	return func(e map[string]any) bool {
-		name, _ := e["name"].(string)
-		if hasEq && name != eq[0] {
-			return false
-		}
-		return !hasContains || name != "" && strings.Contains(name, contains[0])
-	}
-}
+// DefaultControlPlaneID is the control plane a Konnect-mode proxy serves
+// unless Options.ControlPlaneID says otherwise: fixed, so scripts can
+// build its core-entities URL.
+const DefaultControlPlaneID = "5ca1ab1e-0000-4000-8000-00000000c0de"
+
+// AllControlPlanes as Options.ControlPlaneID makes the proxy route every
+// control plane's routes together.
+const AllControlPlanes = "*"
+
+// Analytics unavailable, as Konnect can be (Options.AnalyticsUnavailable,
+// SetAnalyticsUnavailable).
+const (
+	AnalyticsNoEntitlement = konnect.AnalyticsNoEntitlement // 403: no Advanced Analytics
+	AnalyticsTimeout       = konnect.AnalyticsTimeout       // 408: the query ran over 10s
+	AnalyticsRateLimited   = konnect.AnalyticsRateLimited   // 429, with Retry-After
+)
 
 // konnectProxy scopes the proxy to one control plane and has it count
 // traffic for analytics.
@@ -51,14 +36,16 @@ func (s *Server) konnectProxy(id string) error {
 	switch {
 	case id == "":
 		id = DefaultControlPlaneID
-	case id != AllControlPlanes && !isUUID(id):
+	case id != AllControlPlanes && !store.IsUUID(id):
 		return fmt.Errorf("control plane id %q is not a UUID", id)
 	}
-	s.ControlPlaneID = lowerID(id)
+	s.ControlPlaneID = strings.ToLower(id)
 	if id != AllControlPlanes {
-		s.store.proxied = nsControlPlane(s.ControlPlaneID)
+		s.store.SetProxied(store.ControlPlaneNS(s.ControlPlaneID))
 	}
-	s.metrics.traffic = s.traffic
+	s.metrics.Analytics = func(cp, serviceID, routeID string, status int) {
+		s.traffic.Add(time.Now(), cp, serviceID, routeID, status, 1)
+	}
 	return nil
 }
 
@@ -72,23 +59,59 @@ func (s *Server) ControlPlaneURL(id string) string {
 	return s.AdminURL + "/v2/control-planes/" + id + "/core-entities"
 }
 
-// konnectError renders the errors Konnect words differently from Kong. An
-// insert under a taken id is Konnect's "data constraint error" on the id
-// field, as Kong's koko control plane answers it (store.checkID, mapped to
-// gRPC InvalidArgument by util.HandleErr): HTTP 400 whatever the entity.
-func (rq *request) konnectError(err *apiError) *apiError {
-	if !rq.konnect || err.status != http.StatusBadRequest || err.body["name"] != "primary key violation" {
+// SetAnalyticsUnavailable makes POST /v2/metrics fail with status (403,
+// 408 or 429) from now on; 0 makes analytics available again.
+func (s *Server) SetAnalyticsUnavailable(status int) error {
+	if err := konnect.CheckUnavailable(status); err != nil {
 		return err
 	}
-	fields, _ := err.body["fields"].(map[string]any)
-	return &apiError{status: http.StatusBadRequest, body: map[string]any{
-		"code":    3,
-		"message": "data constraint error",
-		"details": []any{map[string]any{
-			"@type":    "type.googleapis.com/kong.admin.model.v1.ErrorDetail",
-			"type":     "ERROR_TYPE_REFERENCE",
-			"field":    "id",
-			"messages": []any{fmt.Sprintf("id (type: unique) constraint failed for value '%v': ", fields["id"])},
-		}},
-	}}
+	if s.platform != nil {
+		_ = s.platform.SetUnavailable(status)
+	}
+	return nil
+}
+
+// SetAnalyticsLimit caps the cardinality limit analytics applies: a query
+// asking for more groups than n is answered with n and the rest as
+// ____OTHER____, marked meta.truncated, as Konnect may apply a limit below
+// the query's. 0 applies the query's own.
+func (s *Server) SetAnalyticsLimit(n int) {
+	if s.platform != nil {
+		s.platform.SetLimit(n)
+	}
+}
+
+// TrafficRecord is proxied traffic as Konnect analytics counts it: Count
+// requests at Time (to the second) through a route of a control plane,
+// answered with Status. ServiceID is "" for a route without a service.
+type TrafficRecord struct {
+	Time           time.Time
+	ControlPlaneID string
+	ServiceID      string
+	RouteID        string
+	Status         int
+	Count          int64
+}
+
+// AddTraffic records traffic as if the proxy had served it, for tests of
+// time ranges (a request "two hours ago") and of volumes no test should
+// send. A zero Time is now; a zero Count is 1.
+func (s *Server) AddTraffic(recs ...TrafficRecord) {
+	for _, r := range recs {
+		at, n := r.Time, r.Count
+		if at.IsZero() {
+			at = time.Now()
+		}
+		if n == 0 {
+			n = 1
+		}
+		s.traffic.Add(at, strings.ToLower(r.ControlPlaneID), strings.ToLower(r.ServiceID), strings.ToLower(r.RouteID), r.Status, n)
+	}
+}
+
+// TrafficCounts is the traffic recorded for a control plane (and, unless
+// serviceID is "", one of its Gateway Services), all time, by status code:
+// what POST /v2/metrics sums over. Only Konnect mode records traffic.
+func (s *Server) TrafficCounts(controlPlaneID, serviceID string) map[int]int64 {
+	return s.traffic.Counts(strings.ToLower(controlPlaneID), strings.ToLower(serviceID))
 }

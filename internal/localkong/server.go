@@ -10,11 +10,16 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/admin"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/faults"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/konnect"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/proxy"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/store"
 )
 
 // Options configure a localkong server.
@@ -54,15 +59,6 @@ type Options struct {
 	AnalyticsRateLimit int
 }
 
-// DefaultControlPlaneID is the control plane a Konnect-mode proxy serves
-// unless Options.ControlPlaneID says otherwise: fixed, so scripts can
-// build its core-entities URL.
-const DefaultControlPlaneID = "5ca1ab1e-0000-4000-8000-00000000c0de"
-
-// AllControlPlanes as Options.ControlPlaneID makes the proxy route every
-// control plane's routes together.
-const AllControlPlanes = "*"
-
 // DefaultVersion is the Kong version localkong presents itself as.
 const DefaultVersion = "3.10.0"
 
@@ -75,25 +71,18 @@ type Server struct {
 	// (self-signed unless one was given): what clients should trust.
 	AdminCertPEM []byte
 
-	opts      Options
-	nodeID    string
-	adminAddr string
-	proxyAddr string
-	store     *store
-	rules     *kongschema.Rules
-	version   kongschema.Version
-	metrics   *metrics
-	requests  atomic.Int64
-	byMethod  methodCounts
-	faults    *injector
-	pauses    *pauser
+	opts    Options
+	store   *store.Store
+	metrics *proxy.Metrics
+	admin   *admin.API
+	faults  *faults.Injector
+	pauses  *faults.Pauser
 
 	// ControlPlaneID is the control plane the proxy serves in Konnect
 	// mode ("" otherwise, and AllControlPlanes for all).
 	ControlPlaneID string
-	traffic        *traffic
-	limiter        *rateLimiter
-	analyticsFault atomic.Int32
+	traffic        *konnect.Traffic
+	platform       *konnect.Platform // Konnect mode only
 
 	servers   []*http.Server
 	fresh     sync.Map // net.Conn → struct{}: accepted, no request read yet
@@ -108,11 +97,11 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 		opts.Version = DefaultVersion
 	}
 	if opts.Faults != nil {
-		if err := opts.Faults.validate(); err != nil {
+		if err := opts.Faults.Validate(); err != nil {
 			return nil, err
 		}
 	}
-	if err := validAnalyticsFault(opts.AnalyticsUnavailable); err != nil {
+	if err := konnect.CheckUnavailable(opts.AnalyticsUnavailable); err != nil {
 		return nil, err
 	}
 	version, err := playedVersion(opts.Version)
@@ -120,22 +109,22 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 		return nil, err
 	}
 	opts.Version = version.String()
-	s := &Server{opts: opts, nodeID: uuid.NewString(), version: version, metrics: newMetrics(), traffic: newTraffic()}
-	s.rules = kongschema.For(version)
+	rules := kongschema.For(version)
 	if opts.Konnect {
-		s.rules = kongschema.For(kongschema.KonnectVersion)
+		rules = kongschema.For(kongschema.KonnectVersion)
 	}
-	s.store = newStore(s.rules)
-	s.metrics.nodeID = s.nodeID // one node: / and /metrics report the same node_id
-	s.metrics.version = version
+	// One node: / and /metrics report the same node_id.
+	nodeID := uuid.NewString()
+	s := &Server{
+		opts: opts, store: store.New(rules),
+		metrics: proxy.NewMetrics(nodeID, version), traffic: konnect.NewTraffic(),
+	}
 	if opts.Konnect {
 		if err := s.konnectProxy(opts.ControlPlaneID); err != nil {
 			return nil, err
 		}
-		s.analyticsFault.Store(int32(opts.AnalyticsUnavailable))
-		if opts.AnalyticsRateLimit > 0 {
-			s.limiter = &rateLimiter{n: opts.AnalyticsRateLimit}
-		}
+		s.platform = konnect.New(s.store, s.traffic, opts.AdminToken, opts.AnalyticsRateLimit)
+		_ = s.platform.SetUnavailable(opts.AnalyticsUnavailable) // checked above
 	}
 	var adminTLS *tls.Config
 	if opts.AdminTLS != nil {
@@ -154,16 +143,28 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 		adminLn.Close()
 		return nil, fmt.Errorf("proxy listener: %w", err)
 	}
-	s.adminAddr, s.proxyAddr = adminLn.Addr().String(), proxyLn.Addr().String()
-	s.AdminURL, s.ProxyURL = "http://"+s.adminAddr, "http://"+s.proxyAddr
+	adminAt, proxyAt := adminLn.Addr().String(), proxyLn.Addr().String()
+	s.AdminURL, s.ProxyURL = "http://"+adminAt, "http://"+proxyAt
 	if adminTLS != nil {
-		s.AdminURL = "https://" + s.adminAddr
+		s.AdminURL = "https://" + adminAt
 	}
 
-	s.faults = newInjector(&admin{srv: s, store: s.store}, opts.Faults)
-	s.pauses = &pauser{next: s.faults}
+	cfg := admin.Config{
+		Store: s.store, Rules: rules, Version: version, NodeID: nodeID,
+		AdminAddr: adminAt, ProxyAddr: proxyAt,
+		Token: opts.AdminToken, Konnect: opts.Konnect, Latency: opts.AdminLatency,
+		Metrics: s.metrics,
+	}
+	if s.platform != nil { // a nil *konnect.Platform would be a non-nil Platform
+		cfg.Platform = s.platform
+	}
+	s.admin = admin.New(cfg)
+	// Pauses see a request first, then faults, then the Admin API (which
+	// counts what reaches it).
+	s.faults = faults.NewInjector(s.admin, opts.Faults)
+	s.pauses = faults.NewPauser(s.faults)
 	s.serve(adminLn, s.pauses, adminTLS)
-	s.serve(proxyLn, newProxy(s.store.routeSource, s.metrics), nil)
+	s.serve(proxyLn, proxy.New(s.store.RouteSource, s.metrics), nil)
 	return s, nil
 }
 
@@ -218,7 +219,7 @@ func (s *Server) track(c net.Conn, state http.ConnState) {
 // Close stops both listeners, waiting briefly for requests in flight.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		s.pauses.releaseAll()
+		s.pauses.ReleaseAll()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		// Shutdown stops accepting at once and then waits for requests in
@@ -251,24 +252,7 @@ func (s *Server) Close() error {
 }
 
 // RequestCount is the number of Admin API requests served so far.
-func (s *Server) RequestCount() int64 { return s.requests.Load() }
-
-// SetFaults replaces the fault injection settings; nil turns it off.
-func (s *Server) SetFaults(f *Faults) error {
-	if f != nil {
-		if err := f.validate(); err != nil {
-			return err
-		}
-	}
-	s.faults.faults.Store(f)
-	return nil
-}
-
-// FaultCounts reports how many faults of each kind were injected so far.
-func (s *Server) FaultCounts() map[FaultKind]int64 { return s.faults.snapshot() }
+func (s *Server) RequestCount() int64 { return s.admin.RequestCount() }
 
 // ResetRequestCount sets the Admin API request count back to zero.
-func (s *Server) ResetRequestCount() {
-	s.requests.Store(0)
-	s.byMethod.reset()
-}
+func (s *Server) ResetRequestCount() { s.admin.ResetRequestCount() }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/store"
 )
 
 func TestConcurrentWrites(t *testing.T) {
@@ -28,7 +30,7 @@ func TestConcurrentWrites(t *testing.T) {
 				}
 				// Everyone also races for one name: exactly one wins.
 				wc.do("POST", "/services", obj{"name": "contested", "host": "example.com"})
-				s.store.routeSource()
+				s.store.RouteSource()
 				wc.do("GET", "/routes?size=5", nil)
 			}
 		}(w)
@@ -38,7 +40,7 @@ func TestConcurrentWrites(t *testing.T) {
 	for e := range errs {
 		t.Errorf("create failed: %s", e)
 	}
-	gen, entries := s.store.routeSource()
+	gen, entries := s.store.RouteSource()
 	if len(entries) != workers*each {
 		t.Errorf("routeSource has %d routes, want %d", len(entries), workers*each)
 	}
@@ -54,23 +56,23 @@ func TestConcurrentWrites(t *testing.T) {
 func TestRouteSource(t *testing.T) {
 	s := startServer(t, Options{})
 	c := &client{t: t, base: s.AdminURL, header: http.Header{}}
-	gen0, entries := s.store.routeSource()
+	gen0, entries := s.store.RouteSource()
 	if len(entries) != 0 {
 		t.Fatalf("entries: %v", entries)
 	}
 	svc := c.must(201, "POST", "/services", obj{"name": "svc", "host": "example.com"})
-	gen1, _ := s.store.routeSource()
+	gen1, _ := s.store.RouteSource()
 	if gen1 == gen0 {
 		t.Errorf("service write did not bump the generation")
 	}
 	c.must(201, "POST", "/routes", obj{"paths": []any{"/"}, "service": obj{"id": svc["id"]}})
 	c.must(201, "POST", "/workspaces", obj{"name": "ws2"})
 	c.must(201, "POST", "/ws2/routes", obj{"paths": []any{"/x"}})
-	gen2, entries := s.store.routeSource()
+	gen2, entries := s.store.RouteSource()
 	if gen2 <= gen1 || len(entries) != 2 {
 		t.Fatalf("gen %d entries %d", gen2, len(entries))
 	}
-	byWS := map[string]routeEntry{}
+	byWS := map[string]store.RouteEntry{}
 	for _, e := range entries {
 		byWS[e.Workspace] = e
 	}
@@ -84,7 +86,7 @@ func TestRouteSource(t *testing.T) {
 	c.must(200, "GET", "/routes", nil)
 	cert, key := testCert(t, "x.test", false)
 	c.must(201, "POST", "/certificates", obj{"cert": cert, "key": key})
-	if gen3, again := s.store.routeSource(); gen3 != gen2 || &again[0] != &entries[0] {
+	if gen3, again := s.store.RouteSource(); gen3 != gen2 || &again[0] != &entries[0] {
 		t.Errorf("cache not reused: gen %d→%d", gen2, gen3)
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -72,4 +73,44 @@ func checkAttributes(t *testing.T, at string, attrs []*tfprotov6.SchemaAttribute
 		}
 	}
 	return n
+}
+
+// configuring is what a description says about setting an attribute: on a
+// data source's read-only attribute it is wrong, as the value is read, not
+// set (the implementation data source borrows the resource's descriptions).
+var configuring = regexp.MustCompile(`(?i)must be set|must agree|\bchanging\b|\bremoving\b|\beither\b|not allowed|\bunset\b|` +
+	`\brequired\b|defaults to|is written|\bdeletes\b|\bset exactly\b`)
+
+// TestDataSourceDescriptionsDescribeReading: the read-only attributes of
+// every data source say what is read, not how to configure it.
+func TestDataSourceDescriptionsDescribeReading(t *testing.T) {
+	srv, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	var walk func(at string, attrs []*tfprotov6.SchemaAttribute)
+	walk = func(at string, attrs []*tfprotov6.SchemaAttribute) {
+		for _, a := range attrs {
+			if a.Computed && !a.Optional {
+				checked++
+				if m := configuring.FindString(a.Description); m != "" {
+					t.Errorf("%s.%s is read-only, but its description says %q: %s", at, a.Name, m, a.Description)
+				}
+			}
+			if a.NestedType != nil {
+				walk(at+"."+a.Name, a.NestedType.Attributes)
+			}
+		}
+	}
+	for name, s := range resp.DataSourceSchemas {
+		walk("data."+name, s.Block.Attributes)
+	}
+	if checked < 30 {
+		t.Errorf("checked only %d read-only attributes", checked)
+	}
 }

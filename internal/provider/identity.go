@@ -91,10 +91,6 @@ func importID(ctx context.Context, req resource.ImportStateRequest, resp *resour
 // importedKey is private state ImportState sets for the read that follows.
 const importedKey = "imported"
 
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
 // imported reports whether a read follows an import, and clears the mark
 // so that later reads do not.
 func imported(ctx context.Context, prior privateGetter, next privateSetter, diags *diag.Diagnostics) bool {

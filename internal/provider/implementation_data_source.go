@@ -26,8 +26,9 @@ var (
 func NewImplementationDataSource() datasource.DataSource { return &implementationDataSource{} }
 
 type implementationDataSource struct {
-	impls  *servicehub.Implementations
-	routes *servicehub.Routes
+	impls   *servicehub.Implementations
+	routes  *servicehub.Routes
+	catalog *servicehub.Catalog
 }
 
 // implementationLookupModel is the resource's model plus the route ids;
@@ -53,6 +54,25 @@ func (d *implementationDataSource) Schema(_ context.Context, _ datasource.Schema
 		"`servicehub:service=<service>` and `servicehub:version=<version>`. Null when the Gateway Service found by `id` or `name` has no such tag.",
 		serviceRule)
 	attrs["version"] = lookup("Version of `service` to look up, e.g. `v1`.", versionRule)
+	// The resource's descriptions of these say how to configure them.
+	for name, desc := range lookupDescriptions {
+		switch a := attrs[name].(type) {
+		case dschema.StringAttribute:
+			a.Description = desc
+			attrs[name] = a
+		case dschema.SetAttribute:
+			a.Description = desc
+			attrs[name] = a
+		case dschema.BoolAttribute:
+			a.Description = desc
+			attrs[name] = a
+		case dschema.Int64Attribute:
+			a.Description = desc
+			attrs[name] = a
+		default:
+			panic(fmt.Sprintf("lookupDescriptions: attribute %q is a %T", name, a))
+		}
+	}
 	attrs["route_ids"] = dschema.ListAttribute{
 		Description: "Ids of the implementation's routes, by route name; empty when it has none.",
 		Computed:    true,
@@ -76,7 +96,7 @@ func (d *implementationDataSource) ConfigValidators(context.Context) []datasourc
 
 func (d *implementationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
-		d.impls, d.routes = client.Implementations, client.Routes
+		d.impls, d.routes, d.catalog = client.Implementations, client.Routes, client.Catalog
 	}
 }
 
@@ -103,9 +123,31 @@ func (d *implementationDataSource) Read(ctx context.Context, req datasource.Read
 	m, diags := flatten(ctx, impl, implementationModel{})
 	resp.Diagnostics.Append(diags...)
 	state := implementationLookupModel{implementationModel: m}
+	if d.catalog != nil && d.catalog.Available() == nil {
+		link, err := d.catalog.LinkOf(ctx, impl.ID())
+		if err != nil {
+			addLookupError(&resp.Diagnostics, fmt.Errorf("reading the API Catalog link of %q: %w", impl.Name(), err))
+			return
+		}
+		if link != nil {
+			state.ServiceVersionID = types.StringValue(link.VersionID)
+		}
+	}
 	state.RouteIDs, diags = types.ListValueFrom(ctx, types.StringType, ids)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// lookupDescriptions replace the resource's descriptions of attributes
+// whose text is about configuring them.
+var lookupDescriptions = map[string]string{
+	"service_version_id": "Id of the version in Konnect's API Catalog that the Gateway Service is linked to as its implementation, " +
+		"read from the catalog; null when it is linked to none, or when `admin_url` is not a Konnect control plane.",
+	"url":              "Upstream URL, from the Gateway Service's `protocol`, `host`, `port` and `path`.",
+	"path":             "Path prefix of requests to the upstream; null when there is none.",
+	"tags":             "The Gateway Service's tags, without the provider's own `servicehub:` tags.",
+	"tls_verify":       "Whether the upstream's TLS certificate is verified; null when Kong's `proxy_ssl_verify` applies.",
+	"tls_verify_depth": "Maximum depth of the upstream certificate chain; null when Kong's default applies.",
 }
 
 // readOnly drops what a resource's description says about configuring

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/kong/go-kong/kong"
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
 // seedOutOfBand creates Gateway Services as the Konnect UI or decK would:
@@ -189,6 +190,55 @@ func TestAccImplementationDataSource_unreachable(t *testing.T) {
 			Config:      providerConfig(freeURL(t, "")) + "data \"servicehub_implementation\" \"x\" {\n  name = \"payments-v1\"\n}\n",
 			PlanOnly:    true,
 			ExpectError: errorRE(`connection refused: cannot reach the Admin API at http://127.0.0.1:[0-9]+: nothing accepts connections there. Check admin_url \(or the KONG_ADMIN_URL environment variable\)`),
+		}},
+	})
+}
+
+// On Konnect the data source reads service_version_id from the catalog:
+// the version a Gateway Service is linked to, null for one linked to none.
+func TestAccImplementationDataSource_konnectLink(t *testing.T) {
+	t.Parallel()
+	srv := startKonnect(t, localkong.Options{})
+	config := konnectProvider(srv) + `
+resource "servicehub_service_version" "v1" {
+  service = "ledger"
+  version = "v1"
+}
+
+resource "servicehub_implementation" "linked" {
+  service_version_id = servicehub_service_version.v1.id
+  name               = "ledger-v1"
+  url                = "http://ledger.internal"
+}
+
+resource "servicehub_implementation" "tagged" {
+  service = "ledger"
+  version = "v2"
+  name    = "ledger-v2"
+  url     = "http://ledger.internal"
+}
+
+data "servicehub_implementation" "linked" {
+  name       = servicehub_implementation.linked.name
+  depends_on = [servicehub_implementation.linked]
+}
+
+data "servicehub_implementation" "tagged" {
+  service    = "ledger"
+  version    = "v2"
+  depends_on = [servicehub_implementation.tagged]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.CompareValuePairs("data.servicehub_implementation.linked", jp("service_version_id"),
+					"servicehub_service_version.v1", jp("id"), compare.ValuesSame()),
+				statecheck.ExpectKnownValue("data.servicehub_implementation.linked", jp("service"), knownvalue.StringExact("ledger")),
+				statecheck.ExpectKnownValue("data.servicehub_implementation.tagged", jp("service_version_id"), knownvalue.Null()),
+			},
 		}},
 	})
 }

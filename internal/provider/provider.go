@@ -83,7 +83,8 @@ func (p *servicehubProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 		Attributes: map[string]schema.Attribute{
 			"admin_url": schema.StringAttribute{
 				Description: "Admin API URL of the runtime group: a Kong Gateway Admin API such as `http://localhost:8001`, or a Konnect control plane's " +
-					"`https://<region>.api.konghq.com/v2/control-planes/<id>/core-entities`. May also be set with `KONG_ADMIN_URL`. Defaults to `http://localhost:8001`.",
+					"`https://<region>.api.konghq.com/v2/control-planes/<id>/core-entities`. A Kong Gateway Enterprise workspace goes in `workspace`, not in this URL's path. " +
+					"May also be set with `KONG_ADMIN_URL`. Defaults to `http://localhost:8001`.",
 				Optional:   true,
 				Validators: []validator.String{adminURLValidator{}},
 			},
@@ -203,6 +204,8 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 			detail += " (from the KONG_ADMIN_URL environment variable)"
 		}
 		resp.Diagnostics.AddAttributeError(path.Root("admin_url"), "Invalid Kong Admin API URL", detail)
+	} else {
+		warnWorkspaceInAdminURL(cfg.AdminURL, cfg.Workspace, m.AdminURL, &resp.Diagnostics)
 	}
 
 	switch {

@@ -117,10 +117,12 @@ func (d *versionStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				},
 			},
 			"status_codes": schema.MapAttribute{
-				Description: "Requests proxied to the implementation, by response status code (e.g. `\"200\"`), summed over its routes, " +
-					"from the runtime group's Prometheus metrics (`metrics_url`; Kong counts them once a `prometheus` plugin has " +
-					"`status_code_metrics = true`), or on a Konnect control plane from Konnect analytics over `time_range` (see `status_source`). " +
-					"Empty, with a warning, when they cannot be read.",
+				Description: "Requests by response status code (e.g. `\"200\"`). With `status_source = \"prometheus\"` these are Kong's " +
+					"`kong_http_requests_total` counters for the Gateway Service's name in this workspace, over every route they name, since the " +
+					"Kong node serving `metrics_url` started: they include requests to an earlier Gateway Service of the same name (one destroyed " +
+					"and created again), so compare two readings rather than reading one as a total. Kong counts them once a `prometheus` plugin " +
+					"has `status_code_metrics = true`. With `konnect_analytics` they are the Gateway Service's requests (by its id) within " +
+					"`time_range`, as Konnect analytics reports them, which lags behind the traffic. Empty, with a warning, when they cannot be read.",
 				Computed:    true,
 				ElementType: types.Int64Type,
 			},

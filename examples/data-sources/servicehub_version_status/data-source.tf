@@ -14,9 +14,9 @@ output "payments_v1_urls" {
   value = flatten(data.servicehub_version_status.payments_v1.routes[*].urls)
 }
 
-# Status codes come from the runtime group's Prometheus metrics (metrics_url,
-# KONG_METRICS_URL); Kong counts them once a prometheus plugin has
-# status_code_metrics = true.
+# Status codes are Kong's Prometheus counters since the Kong node started
+# (metrics_url; Kong keeps them once a prometheus plugin has
+# status_code_metrics = true), or on Konnect, analytics within time_range.
 output "payments_v1_server_errors" {
   value = sum(concat([0], [
     for code, count in data.servicehub_version_status.payments_v1.status_codes : count if tonumber(code) >= 500

@@ -1,0 +1,10 @@
+terraform {
+  required_version = ">= 1.8"
+
+  required_providers {
+    servicehub = {
+      source  = "servicehub/servicehub"
+      version = "~> 0.1"
+    }
+  }
+}
