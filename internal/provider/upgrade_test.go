@@ -16,8 +16,8 @@ import (
 )
 
 // testdata/previous-release holds a state written by the provider as it
-// was before resource identity (commit d4786fc, the release candidate of
-// 0.1.0) with Terraform 1.11.4, applying testdata/previous-release/main.tf
+// was before resource identity and ownership marks (commit d4786fc, built
+// with go build) and Terraform 1.11.4, applying testdata/previous-release/main.tf
 // to a Konnect-mode localkong: a service version, an implementation
 // linked to it, one with tags only, and a route. It is kept as written; the
 // test recreates the entities it names under the same ids (the catalog's
