@@ -309,6 +309,7 @@ func (p *servicehubProvider) Resources(_ context.Context) []func() resource.Reso
 		NewImplementationResource,
 		NewRouteResource,
 		NewServiceVersionResource,
+		NewPluginResource,
 	}
 }
 
