@@ -22,22 +22,28 @@ func importStep(addr string, kind resource.ImportStateKind) resource.TestStep {
 	return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateKind: kind}
 }
 
-// TestAccIdentity: an implementation and a route record their id as their
-// identity when created; each imports by identity, and by id or name with
-// an import block, with no change; the configuration Terraform generates
-// for an import by identity imports with no change too; an identity that
-// names nothing is an error.
+// TestAccIdentity: an implementation, a route and a plugin record their id
+// as their identity when created; each imports by identity, and by id or
+// name with an import block, with no change; the configuration Terraform
+// generates for an import by identity imports with no change too; an
+// identity that names nothing is an error.
 func TestAccIdentity(t *testing.T) {
 	t.Parallel()
 	needsTerraform(t, 1, 12, identityFeature)
 	srv := startKong(t, localkong.Options{}).uses("payments", "payments-v1")
-	const impl, route = "servicehub_implementation.test", "servicehub_route.test"
+	const impl, route, plugin = "servicehub_implementation.test", "servicehub_route.test", "servicehub_plugin.test"
 	config := providerConfig(srv.AdminURL) + srv.hcl(simpleImpl+`
 resource "servicehub_route" "test" {
   implementation_id = servicehub_implementation.test.id
   name              = "payments"
   methods           = ["GET"]
   paths             = ["/payments"]
+}
+
+resource "servicehub_plugin" "test" {
+  route_id = servicehub_route.test.id
+  name     = "cors"
+  config   = { origins = ["https://app.example.com"] }
 }
 `)
 	generate := importStep(impl, resource.ImportBlockWithResourceIdentity)
@@ -51,11 +57,13 @@ resource "servicehub_route" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentityValueMatchesState(impl, jp("id")),
 					statecheck.ExpectIdentityValueMatchesState(route, jp("id")),
+					statecheck.ExpectIdentityValueMatchesState(plugin, jp("id")),
 					statecheck.ExpectIdentity(impl, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuidRE)}),
 				},
 			},
 			importStep(impl, resource.ImportBlockWithResourceIdentity),
 			importStep(route, resource.ImportBlockWithResourceIdentity),
+			importStep(plugin, resource.ImportBlockWithResourceIdentity),
 			importStep(impl, resource.ImportBlockWithID),
 			func() resource.TestStep {
 				s := importStep(route, resource.ImportBlockWithID)
@@ -138,6 +146,7 @@ func TestReadGoneWithoutIdentity(t *testing.T) {
 	for typ, settings := range map[string]map[string]string{
 		"servicehub_implementation":  {"admin_url": plain.AdminURL},
 		"servicehub_route":           {"admin_url": plain.AdminURL},
+		"servicehub_plugin":          {"admin_url": plain.AdminURL},
 		"servicehub_service_version": {"admin_url": konnect.ControlPlaneURL(""), "konnect_token": konnectToken},
 	} {
 		ps := providerserver.NewProtocol6(New("test")())()
