@@ -169,8 +169,20 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	s.faults = faults.NewInjector(s.admin, opts.Faults)
 	s.pauses = faults.NewPauser(s.faults)
 	s.serve(adminLn, s.pauses, adminTLS)
-	s.serve(proxyLn, proxy.New(s.store.RouteSource, s.metrics), nil)
+	s.serve(proxyLn, proxy.New(s.store.RouteSource, s.metrics, proxy.StorePlugins(pluginSet, s.store, s.globalNS())), nil)
 	return s, nil
+}
+
+// globalNS is the namespace whose global plugins see the requests no
+// route matched: the default workspace, or the control plane proxied.
+func (s *Server) globalNS() string {
+	switch {
+	case !s.opts.Konnect:
+		return store.WorkspaceNS(store.DefaultWorkspace)
+	case s.ControlPlaneID != AllControlPlanes:
+		return store.ControlPlaneNS(s.ControlPlaneID)
+	}
+	return ""
 }
 
 // playedVersion checks a version localkong can play: Kong 3.4.0 to 3.10.x,

@@ -61,6 +61,8 @@ type router struct {
 // proxyRoute is a route joined with its service, as the proxy uses it.
 type proxyRoute struct {
 	workspace     string
+	ns            string         // namespace key, for its plugins and consumers
+	entity        map[string]any // the route as the Admin API returns it
 	id, name      string
 	service       map[string]any // nil: no usable service (Kong answers 503)
 	protocols     map[string]bool
@@ -182,6 +184,8 @@ func newProxyRoute(e store.RouteEntry) (*proxyRoute, bool) {
 	r := e.Route
 	pr := &proxyRoute{
 		workspace:     e.Workspace,
+		ns:            e.NS,
+		entity:        r,
 		id:            entString(r["id"]),
 		name:          entString(r["name"]),
 		protocols:     map[string]bool{},
