@@ -121,7 +121,9 @@ func (c *Context) SetQuery(args Args) {
 }
 
 // ClearQueryArg is kong.service.request.clear_query_arg: every argument
-// named name is removed, the others keep their order.
+// named name is removed, the others keep their order. Like the
+// URLSearchParams Kong uses (resty.ada.search), what remains is decoded
+// and written again (a space as %20).
 func (c *Context) ClearQueryArg(name string) {
 	raw := c.Request.URL.RawQuery
 	if raw == "" {
@@ -129,13 +131,34 @@ func (c *Context) ClearQueryArg(name string) {
 	}
 	var kept []string
 	for _, part := range strings.Split(raw, "&") {
-		k, _, _ := strings.Cut(part, "=")
-		if unescape(k) == name {
+		if part == "" {
 			continue
 		}
-		kept = append(kept, strings.ReplaceAll(part, "+", "%20"))
+		k, v, _ := strings.Cut(part, "=")
+		k, v = unescape(k), unescape(v)
+		if k == name {
+			continue
+		}
+		kept = append(kept, formEscape(k)+"="+formEscape(v))
 	}
 	c.Request.URL.RawQuery = strings.Join(kept, "&")
+}
+
+// formEscape is the application/x-www-form-urlencoded serializer's
+// escaping, with Kong's "+" → "%20".
+func formEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("*-._", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte("0123456789ABCDEF"[c>>4])
+		b.WriteByte("0123456789ABCDEF"[c&15])
+	}
+	return b.String()
 }
 
 // SetHeader is kong.service.request.set_header: the host header sets the
