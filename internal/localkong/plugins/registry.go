@@ -9,6 +9,8 @@ import (
 	botdetection "github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins/bot-detection"
 	correlationid "github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins/correlation-id"
 	cors "github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins/cors"
+	datadog "github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins/datadog"
+	httplog "github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins/http-log"
 	iprestriction "github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins/ip-restriction"
 	jwt "github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins/jwt"
 	keyauth "github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins/key-auth"
@@ -27,6 +29,8 @@ var registry = []*pdk.Plugin{
 	botdetection.Plugin,
 	correlationid.Plugin,
 	cors.Plugin,
+	datadog.Plugin,
+	httplog.Plugin,
 	iprestriction.Plugin,
 	jwt.Plugin,
 	keyauth.Plugin,

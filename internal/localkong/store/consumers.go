@@ -26,6 +26,8 @@ type DAOKind struct {
 	// Path is its collection's path ("key-auths"), Nested its path under
 	// a consumer ("key-auth").
 	Path, Nested string
+	// NestedKey is pdk.DAO's: what else names it under a consumer.
+	NestedKey string
 }
 
 // daoKind is the Kind of a plugin's DAO: unique and foreign fields as its

@@ -81,7 +81,7 @@ func New(rules *kongschema.Rules, plugins Plugins) *Store {
 	for _, d := range plugins.DAOs() {
 		k := daoKind(d)
 		s.kinds = append(s.kinds, k)
-		s.daos = append(s.daos, DAOKind{Kind: k, Path: d.Path(), Nested: d.Nested()})
+		s.daos = append(s.daos, DAOKind{Kind: k, Path: d.Path(), Nested: d.Nested(), NestedKey: d.NestedKey})
 	}
 	s.addSpace(WorkspaceNS(DefaultWorkspace), DefaultWorkspace, "kong", WorkspaceEntity(uuid.NewString(), DefaultWorkspace))
 	return s

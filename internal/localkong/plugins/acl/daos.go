@@ -20,6 +20,7 @@ func daos(pdk.Gateway) []*pdk.DAO {
 				pdk.F("tags", kongschema.TypedefTags()),
 			},
 		}),
-		CacheKey: []string{"consumer", "group"},
+		CacheKey:  []string{"consumer", "group"},
+		NestedKey: "group",
 	}}
 }

@@ -38,3 +38,29 @@ func Strings(elements *kongschema.Field) *kongschema.Field {
 func Consumer() *kongschema.Field {
 	return &kongschema.Field{Type: "foreign", Reference: "consumers", Required: true, OnDelete: "cascade"}
 }
+
+// Queue is typedefs.queue (kong/tools/queue_schema.lua), the log plugins'
+// batching settings; concurrency_limit came with 3.8.0.
+func Queue(g Gateway) *kongschema.Field {
+	num := func(typ string, def float64, lo, hi float64) *kongschema.Field {
+		f := &kongschema.Field{Type: typ, Default: def, HasDefault: true}
+		if hi > 0 {
+			f.Between = &[2]float64{lo, hi}
+		}
+		return f
+	}
+	q := Record(
+		F("max_batch_size", num("integer", 1, 1, 1000000)),
+		F("max_coalescing_delay", num("number", 1, 0, 3600)),
+		F("max_entries", num("integer", 10000, 1, 1000000)),
+		F("max_bytes", &kongschema.Field{Type: "integer"}),
+		F("max_retry_time", num("number", 60, 0, 0)),
+		F("initial_retry_delay", num("number", 0.01, 0.001, 1000000)),
+		F("max_retry_delay", num("number", 60, 0.001, 1000000)),
+	)
+	if g.Since(3, 8) {
+		q.Fields = append(q.Fields, F("concurrency_limit", &kongschema.Field{Type: "integer", Default: float64(1), HasDefault: true,
+			OneOf: kongschema.Values(-1, 1)}))
+	}
+	return q
+}

@@ -107,6 +107,29 @@ func (s *Schema) Process(op kongschema.Op, body, existing map[string]any) (map[s
 	return e, nil
 }
 
+// Validate is POST /schemas/plugins/validate for this plugin: the same
+// checks as Process, without a database.
+func (s *Schema) Validate(body map[string]any) *kongschema.Violation {
+	if s.StrictShorthands {
+		if v := s.shorthandConflicts(body); v != nil {
+			return v
+		}
+	}
+	if v := s.PluginSchema.Validate(body); !v.Empty() || s.ConfigCheck == nil {
+		return v
+	}
+	e, v := s.PluginSchema.Process(kongschema.Insert, body, nil)
+	if !v.Empty() {
+		return v
+	}
+	if cfg, ok := e["config"].(map[string]any); ok {
+		if msg := s.ConfigCheck(cfg); msg != "" {
+			return &kongschema.Violation{Fields: map[string]any{"config": msg}}
+		}
+	}
+	return nil
+}
+
 // shorthandConflicts reports config shorthands whose value differs from
 // the one sent for the field replacing them. Kong finds this while
 // processing the config record and reports it as the entity's own error,
@@ -200,6 +223,10 @@ type DAO struct {
 	// CacheKey lists fields unique together (acls: consumer and group);
 	// single unique fields are marked in the schema.
 	CacheKey []string
+	// NestedKey, when set, is the field a path under a consumer may name
+	// one of its entities by instead of the id (acls: the group, as
+	// kong/plugins/acl/api.lua does); a PUT by it creates the entity.
+	NestedKey string
 	// TTL marks entities that may expire (key-auth's, ttl = true): a
 	// write may carry "ttl" seconds and reads report the seconds left.
 	TTL bool
