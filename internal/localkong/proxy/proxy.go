@@ -119,7 +119,7 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // plugins' access phase, then the upstream.
 func (p *proxy) serve(x *exchange, m routeMatch, q *routeQuery) *run {
 	r, route, c := x.r, m.route, x.c
-	c.Route, c.Service = route.entity, route.service
+	c.Route, c.Service, c.URICaptures = route.entity, route.service, m.captures
 	rn := p.newRun(c, route.ns)
 
 	if route.protocols["https"] && !route.protocols["http"] && !q.https {

@@ -23,6 +23,9 @@ type Context struct {
 	// $upstream_uri, without the query): the proxy sets it from the route
 	// and service before access; kong.service.request.set_path replaces it.
 	UpstreamPath string
+	// URICaptures are the groups of the route's regex path that matched
+	// (uri_captures): "0" the whole match, then by number and name.
+	URICaptures map[string]string
 	// ClientIP is the client's address (kong.client.get_forwarded_ip and,
 	// with no trusted_ips, get_ip).
 	ClientIP string
