@@ -29,7 +29,7 @@ func TestResponseTransformerBody(t *testing.T) {
 		"json":       []any{"p1:v1", `p3:"v1"`, "p4:-1", "p5:false", "p6:true"},
 		"json_types": []any{"string", "string", "number", "boolean", "boolean"}}}
 	replace := map[string]any{"replace": map[string]any{
-		"json": []any{"p1:v2", `p2:"v2"`, "p3:-1", "p4:false", "p5:true"},
+		"json":       []any{"p1:v2", `p2:"v2"`, "p3:-1", "p4:false", "p5:true"},
 		"json_types": []any{"string", "string", "number", "boolean", "boolean"}}}
 	tests := []struct {
 		name   string
