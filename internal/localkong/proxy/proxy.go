@@ -1,8 +1,9 @@
 // Package proxy is localkong's proxy listener: Kong 3.10's
-// traditional_compatible router (router.go, router_path.go), forwarding to
-// the route's service (forward.go), the responses Kong writes itself
-// (response.go) and the prometheus plugin's counters (metrics.go). Kong's
-// counterparts are kong/router, kong/runloop/handler.lua and
+// traditional_compatible router (router.go, router_path.go), the plugins'
+// run loop (plugins.go), forwarding to the route's service (forward.go),
+// the responses Kong writes itself (response.go) and the prometheus
+// plugin's counters (metrics.go). Kong's counterparts are kong/router,
+// kong/runloop/{handler,plugins_iterator}.lua, kong/init.lua and
 // kong/plugins/prometheus.
 package proxy
 
