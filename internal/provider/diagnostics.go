@@ -33,8 +33,14 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 		missing      *servicehub.MissingReferenceError
 		rejected     *servicehub.RejectedError
 		unsupported  *servicehub.UnsupportedError
+		notOwned     *servicehub.NotOwnedError
 	)
 	switch {
+	case errors.As(err, &notOwned):
+		diags.AddError(summary+": another create's", fmt.Sprintf("%s. Nothing was written.\n\n"+
+			"The next refresh removes it from this state, and the plan then creates the %s again, which the other one stands in the way of. "+
+			"To manage that one from this configuration instead, remove this one from state (terraform state rm) and import it:\n\n  terraform import %s.<name> %s",
+			capitalize(err.Error()), e.noun, e.resource, importKey(notOwned.Other, notOwned.ID)))
 	case errors.As(err, &versionTaken):
 		other := versionTaken.Existing
 		diags.AddAttributeError(path.Root("version"), "Version already has an implementation",
@@ -402,6 +408,12 @@ func catalogError(diags *diag.Diagnostics, summary string, ref path.Path, err er
 	return true
 }
 
+// addTruncatedWarning says that Konnect analytics' counts are incomplete.
+func addTruncatedWarning(diags *diag.Diagnostics, err *servicehub.TruncatedError) {
+	diags.AddWarning("Status codes incomplete: Konnect analytics truncated its answer",
+		capitalize(err.Error())+". The metrics API has no further pages to read the rest from.")
+}
+
 // addAnalyticsWarning explains empty status codes on Konnect: analytics
 // gave none, the other results stand.
 func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
@@ -414,4 +426,85 @@ func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
 		fmt.Sprintf("status_codes and total_requests are empty: Konnect analytics gave no counts (%s). "+
 			"The implementation and its routes are still read. Analytics needs Konnect Advanced Analytics and allows about 10 queries a minute; "+
 			"the next plan tries again.", err))
+}
+
+// addLeftAloneWarning reports an entity a delete left alone, as another
+// create made it (*servicehub.NotOwnedError) or whose it is could not be
+// told (*servicehub.UnknownOwnerError): a warning, and the resource leaves
+// state. false when err is neither.
+func addLeftAloneWarning(diags *diag.Diagnostics, e kongEntity, err error) bool {
+	var (
+		notOwned *servicehub.NotOwnedError
+		unknown  *servicehub.UnknownOwnerError
+	)
+	switch {
+	case errors.As(err, &notOwned):
+		diags.AddWarning(fmt.Sprintf("%s left alone: another create's", capitalize(e.noun)),
+			fmt.Sprintf("%s. This state's %s is gone already, so it is removed from state; the other one (and its catalog link, if any) is left as it is.\n\n"+
+				"To manage it from this configuration instead, import it:\n\n  terraform import %s.<name> %s",
+				capitalize(err.Error()), e.noun, e.resource, importKey(notOwned.Other, notOwned.ID)))
+	case errors.As(err, &unknown):
+		diags.AddWarning(fmt.Sprintf("%s left alone: whose it is is unknown", capitalize(e.noun)),
+			fmt.Sprintf("%s. It is removed from state. If it is this configuration's own after all (its create did land), import it:\n\n  terraform import %s.<name> %s",
+				capitalize(err.Error()), e.resource, importKey(unknown.Other, unknown.ID)))
+	default:
+		return false
+	}
+	return true
+}
+
+// Plugins (servicehub_plugin).
+
+// addPluginTaken: Kong's one plugin of a name per implementation or route.
+func addPluginTaken(diags *diag.Diagnostics, err *servicehub.PluginTakenError) {
+	on, attr := "implementation", "implementation_id"
+	if err.ScopeKind == "routes" {
+		on, attr = "route", "route_id"
+	}
+	detail := fmt.Sprintf("%s. Kong allows one plugin of a name on an %s (one per consumer besides), so nothing was written.", capitalize(err.Error()), on)
+	if err.Existing != nil {
+		detail += fmt.Sprintf(" To manage the existing one from this configuration, import it:\n\n  terraform import servicehub_plugin.<name> %s\n\n"+
+			"or delete it, or configure that plugin here instead of adding a second.", stringOf(err.Existing.ID))
+	}
+	diags.AddAttributeError(path.Root(attr), fmt.Sprintf("The %s already has a %q plugin", on, err.Name), detail)
+}
+
+// addUnknownPlugin: no plugin of that name in the runtime group.
+func addUnknownPlugin(diags *diag.Diagnostics, err *servicehub.UnknownPluginError) {
+	detail := capitalize(err.Error()) + "."
+	if len(err.Closest) == 0 {
+		detail += " Check the name against the plugins the runtime group has enabled (Kong's plugins setting, or Konnect's plugin list)."
+	} else {
+		detail += fmt.Sprintf(" Did you mean name = %q?", err.Closest[0])
+	}
+	diags.AddAttributeError(path.Root("name"), "Unknown plugin", detail)
+}
+
+// addPluginEntityError reports what else can go wrong with a plugin.
+func addPluginEntityError(diags *diag.Diagnostics, op string, err error) {
+	summary := "Unable to " + op + " plugin"
+	var (
+		access    *servicehub.AccessError
+		missing   *servicehub.MissingReferenceError
+		rejected  *servicehub.RejectedError
+		unsettled *servicehub.UnsettledError
+	)
+	switch {
+	case errors.As(err, &access):
+		addAccessError(diags, summary, "Plugins", access)
+	case errors.As(err, &missing) && (missing.Field == "service" || missing.Field == "route"):
+		attr, noun, ref := "implementation_id", "Gateway Service", "servicehub_implementation.<name>.id"
+		if missing.Field == "route" {
+			attr, noun, ref = "route_id", "Route", "servicehub_route.<name>.id"
+		}
+		diags.AddAttributeError(path.Root(attr), noun+" not found",
+			fmt.Sprintf("There is no %s with this id in the runtime group: %s. Refer to an existing one, e.g. %s = %s.",
+				noun, strings.TrimSuffix(missing.Message, "."), attr, ref))
+	case errors.As(err, &rejected) && rejected.ReferencedBy != "":
+		diags.AddError(summary, err.Error())
+	case errors.As(err, &unsettled):
+		diags.AddError(summary+": outcome unknown", err.Error())
+	default:
+		diags.AddError(summary, err.Error())
+	}
 }

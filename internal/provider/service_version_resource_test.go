@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -92,8 +93,10 @@ func TestAccServiceVersion_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr(svRes, "id", &firstID),
 					checkCatalog(t, srv, svRes, func(api map[string]any) error {
+						// The configured labels, and the create's mark, which
+						// a change of labels leaves (state never shows it).
 						l := api["labels"].(map[string]any)
-						if api["description"] != "Payments API, edited" || len(l) != 2 || l["env"] != "prod" || l["tier"] != nil {
+						if api["description"] != "Payments API, edited" || len(l) != 3 || l["env"] != "prod" || l["tier"] != nil || l["servicehub-create"] == nil {
 							return fmt.Errorf("the catalog holds %v", api)
 						}
 						return nil
@@ -180,7 +183,7 @@ func TestAccServiceVersion_drift(t *testing.T) {
 				}},
 				Check: checkCatalog(t, srv, svRes, func(api map[string]any) error {
 					l := api["labels"].(map[string]any)
-					if api["description"] != "Orders" || len(l) != 1 || l["team"] != "ord" {
+					if api["description"] != "Orders" || len(l) != 2 || l["team"] != "ord" || l["servicehub-create"] == nil {
 						return fmt.Errorf("apply did not restore the API: %v", api)
 					}
 					return nil
@@ -300,6 +303,17 @@ func TestAccServiceVersion_badInput(t *testing.T) {
 				ExpectError: errorRE(`Invalid label key.*cannot start with "kong".*Invalid label value.*The value "-bad-" of label "ok"`),
 			},
 			{
+				// The catalog's 50, one of which is the provider's.
+				Config:      p + serviceVersionConfig("labels", "v1", fiftyLabels()),
+				PlanOnly:    true,
+				ExpectError: errorRE(`Too many labels.*labels has 50 entries; at most 49 are allowed: the API catalog's 50, less the provider's own label`),
+			},
+			{
+				Config:      p + serviceVersionConfig("labels", "v1", `labels = { servicehub-create = "x" }`),
+				PlanOnly:    true,
+				ExpectError: errorRE(`Invalid label key.*"servicehub-create" is reserved for the provider, which marks the APIs it creates with it`),
+			},
+			{
 				Config:      p + serviceVersionConfig("slug", "v1", `slug = "no spaces"`),
 				PlanOnly:    true,
 				ExpectError: errorRE(`Invalid slug.*must match`),
@@ -357,4 +371,14 @@ func implementedBy(t *testing.T, srv *localkong.Server, versionAddr, implAddr st
 		}
 		return nil
 	}
+}
+
+// fiftyLabels is a labels argument with 50 entries.
+func fiftyLabels() string {
+	var b strings.Builder
+	b.WriteString("labels = {")
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&b, " l%d = \"v\",", i)
+	}
+	return strings.TrimSuffix(b.String(), ",") + " }"
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 	"github.com/servicehub/terraform-provider-servicehub/internal/konnectapi"
 )
 
@@ -64,13 +65,22 @@ type ServiceVersion struct {
 	CreatedAt, UpdatedAt string
 }
 
+// createLabel marks the API a create made: its value is a token only
+// that create knows, so that settling a create whose outcome was unknown
+// never takes another create's API for its own (konnectapi.CreateAPI). The
+// label stays on the API; it is the provider's, so it is not among a
+// version's Labels, and a configuration cannot set it.
+const createLabel = "servicehub-create"
+
 func fromAPI(a konnectapi.API) ServiceVersion {
 	v := ServiceVersion{
 		ID: a.ID, Service: a.Name, Version: str(a.Version), Description: a.Description, Slug: str(a.Slug),
-		Labels: a.Labels, HasSpec: a.CurrentVersionSummary != nil, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+		Labels: make(map[string]string, len(a.Labels)), HasSpec: a.CurrentVersionSummary != nil, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
 	}
-	if v.Labels == nil {
-		v.Labels = map[string]string{}
+	for k, l := range a.Labels {
+		if k != createLabel {
+			v.Labels[k] = l
+		}
 	}
 	return v
 }
@@ -131,8 +141,9 @@ func classifyCatalog(err error) error {
 
 // CreateVersion adds a version to the catalog, with spec as its
 // specification when not nil. A retried or lost create never makes a
-// second API (see konnectapi.Client.CreateAPI); a version the catalog
-// already has is a *VersionExistsError.
+// second API, nor takes another create's for its own (see
+// konnectapi.Client.CreateAPI): a version the catalog already has, or that
+// another run created meanwhile, is a *VersionExistsError naming it.
 func (c *Catalog) CreateVersion(ctx context.Context, v ServiceVersion, spec *string) (ServiceVersion, error) {
 	if err := c.Available(); err != nil {
 		return ServiceVersion{}, err
@@ -141,7 +152,11 @@ func (c *Catalog) CreateVersion(ctx context.Context, v ServiceVersion, spec *str
 	if v.Slug != "" {
 		in.Slug = &v.Slug
 	}
-	a, err := c.api.CreateAPI(ctx, in)
+	a, err := c.api.CreateAPI(ctx, in, konnectapi.Label{Key: createLabel, Value: kongapi.NewID()})
+	var other *konnectapi.OtherCreateError
+	if errors.As(err, &other) {
+		return ServiceVersion{}, &VersionExistsError{Service: v.Service, Version: v.Version, ID: other.API.ID, Err: err}
+	}
 	if konnectapi.IsConflict(err) {
 		exists := &VersionExistsError{Service: v.Service, Version: v.Version, Err: err}
 		if other, ok, ferr := c.api.FindAPI(ctx, v.Service, v.Version); ferr == nil && ok {
@@ -255,9 +270,18 @@ func (c *Catalog) DeleteVersion(ctx context.Context, id string) error {
 var (
 	ValidateCatalogName = konnectapi.ValidateName
 	ValidateSlug        = konnectapi.ValidateSlug
-	ValidateLabelKey    = konnectapi.ValidateLabelKey
 	ValidateLabelValue  = konnectapi.ValidateLabelValue
 )
 
-// MaxLabels is how many labels a version may have.
-const MaxLabels = konnectapi.MaxLabels
+// ValidateLabelKey is the catalog's rule on label keys, and keeps the
+// provider's own label (createLabel) out of configurations.
+func ValidateLabelKey(k string) error {
+	if k == createLabel {
+		return fmt.Errorf("the label %q is reserved for the provider, which marks the APIs it creates with it", createLabel)
+	}
+	return konnectapi.ValidateLabelKey(k)
+}
+
+// MaxLabels is how many labels a version may have: the catalog's limit,
+// less the provider's own label.
+const MaxLabels = konnectapi.MaxLabels - 1

@@ -56,6 +56,17 @@ func (pl *Platform) SetUnavailable(status int) error {
 	return nil
 }
 
+// SetLimit caps the cardinality limit analytics applies: a query asking
+// for more groups is answered with at most n, truncated (meta.truncated,
+// meta.limit n), as Konnect may apply a limit below the query's. 0 applies
+// the query's own.
+func (pl *Platform) SetLimit(n int) { pl.limitCap.Store(int32(n)) }
+
+// otherGroup is the dimension value a truncated answer groups the rest of
+// the requests under (MET MetricsResponseMeta.truncated: "2 status codes +
+// ____OTHER____").
+const otherGroup = "____OTHER____"
+
 // rateLimiter allows n queries per sliding minute per token.
 type rateLimiter struct {
 	n    int
@@ -124,6 +135,9 @@ func (p *platformRequest) metrics() {
 	if pl.unavailable.Load() == AnalyticsTimeout {
 		p.fail(newProblem(408, "The query did not complete within 10 seconds"))
 		return
+	}
+	if c := int(pl.limitCap.Load()); c > 0 && c < q.limit {
+		q.limit = c
 	}
 	counts := pl.traffic.matching(func(k trafficKey) bool {
 		return k.second >= q.from.Unix() && k.second <= q.to.Unix()
@@ -221,7 +235,11 @@ func (q *metricsQuery) run(c *catalog, counts map[trafficKey]int64) map[string]a
 		return a.n > b.n || a.n == b.n && keys[i] < keys[j]
 	})
 	truncated := len(keys) > q.limit
+	var other int64
 	if truncated {
+		for _, k := range keys[q.limit:] {
+			other += groups[k].n
+		}
 		keys = keys[:q.limit]
 	}
 	start := q.from.UTC()
@@ -242,6 +260,13 @@ func (q *metricsQuery) run(c *catalog, counts map[trafficKey]int64) map[string]a
 			event[dim] = *v
 			display[dim].(map[string]any)[*v] = displayEntry(c, dim, *v)
 		}
+		data = append(data, map[string]any{"timestamp": start.Format(time.RFC3339), "event": event})
+	}
+	// With one dimension, what the limit cut is one group of its own. (With
+	// two, Konnect truncates the first and groups the second's rest; not
+	// served: localkong's two-dimension answers just stop at the limit.)
+	if truncated && len(q.dimensions) == 1 {
+		event := map[string]any{"request_count": other, q.dimensions[0]: otherGroup}
 		data = append(data, map[string]any{"timestamp": start.Format(time.RFC3339), "event": event})
 	}
 	return map[string]any{

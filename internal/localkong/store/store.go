@@ -62,8 +62,10 @@ const DefaultWorkspace = "default"
 // WorkspaceNS is the namespace key of a Kong workspace.
 func WorkspaceNS(name string) string { return "ws:" + name }
 
-// ControlPlaneNS is the namespace key of a Konnect control plane.
-func ControlPlaneNS(id string) string { return "cp:" + id }
+// ControlPlaneNS is the namespace key of a Konnect control plane. Its id
+// is a UUID, which Konnect takes in either case: one control plane,
+// whatever the case of the URL naming it.
+func ControlPlaneNS(id string) string { return "cp:" + lowerID(id) }
 
 // coreKinds are the collections every store keeps, in the order GET /tags
 // walks them.
