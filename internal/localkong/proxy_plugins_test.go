@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -195,8 +196,21 @@ func TestProxyRateLimiting(t *testing.T) {
 	if fmt.Sprint(statuses) != "[200 200 200 429]" {
 		t.Errorf("statuses %v", statuses)
 	}
-	if got := p.metrics(); got["200/service"] != "3" || got["429/kong"] != "1" || len(got) != 2 {
-		t.Errorf("metrics %v, want 3 × 200 and 1 × 429", got)
+	// On the wire the headers are spelled as Kong spells them.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.srv.ProxyURL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, _ = io.WriteString(conn, "GET /p HTTP/1.1\r\nHost: localkong\r\nConnection: close\r\n\r\n")
+	raw, _ := io.ReadAll(conn)
+	for _, want := range []string{"\r\nX-RateLimit-Limit-Minute: 3\r\n", "\r\nRateLimit-Remaining: 0\r\n", "\r\nRetry-After: "} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("response lacks %q:\n%s", want, raw)
+		}
+	}
+	if got := p.metrics(); got["200/service"] != "3" || got["429/kong"] != "2" || len(got) != 2 {
+		t.Errorf("metrics %v, want 3 × 200 and 2 × 429", got)
 	}
 }
 

@@ -177,6 +177,9 @@ func (x *exchange) flush() {
 	resp := x.c.Response
 	h := x.w.Header()
 	for k, vs := range resp.Header {
+		if w, ok := wireNames[k]; ok {
+			k = w
+		}
 		h[k] = vs
 	}
 	x.w.WriteHeader(resp.Status)
@@ -189,6 +192,21 @@ func (x *exchange) flush() {
 	}
 	_, _ = x.w.Write(resp.Body)
 }
+
+// wireNames are Kong's spellings of the headers it and its plugins send
+// whose Go canonical form differs ("Www-Authenticate"): header names are
+// case-insensitive, but curl -i shows them as written.
+var wireNames = func() map[string]string {
+	m := map[string]string{"Www-Authenticate": "WWW-Authenticate"}
+	for _, n := range []string{"Limit", "Remaining", "Reset"} {
+		m["Ratelimit-"+n] = "RateLimit-" + n
+	}
+	for _, p := range []string{"Second", "Minute", "Hour", "Day", "Month", "Year"} {
+		m["X-Ratelimit-Limit-"+p] = "X-RateLimit-Limit-" + p
+		m["X-Ratelimit-Remaining-"+p] = "X-RateLimit-Remaining-" + p
+	}
+	return m
+}()
 
 // Content negotiation of kong/tools/http.lua.
 
