@@ -1,6 +1,9 @@
 package localkong
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -369,4 +372,29 @@ func TestProxyPluginsKonnectTraffic(t *testing.T) {
 	if got := p.srv.TrafficCounts(p.cp, p.svc); fmt.Sprint(got) != "map[200:2 429:1]" {
 		t.Errorf("TrafficCounts = %v", got)
 	}
+}
+
+func TestProxyJWTAndBotDetection(t *testing.T) {
+	p := newPluginStack(t, Options{})
+	p.plugin("/routes/r/plugins", obj{"name": "jwt"})
+	p.must(201, "POST", "/consumers", obj{"username": "alice"})
+	p.must(201, "POST", "/consumers/alice/jwt", obj{"key": "alice-key", "secret": "shh"})
+	res := p.call("GET", "/p", nil, "")
+	if res.status != 401 || res.raw != `{"message":"Unauthorized"}` || res.header.Get("WWW-Authenticate") != "Bearer" {
+		t.Errorf("no token: %d %v %s", res.status, res.header, res.raw)
+	}
+	head := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	claims := base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"alice-key"}`))
+	mac := hmac.New(sha256.New, []byte("shh"))
+	mac.Write([]byte(head + "." + claims))
+	token := head + "." + claims + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+	res = p.call("GET", "/p", http.Header{"Authorization": {"Bearer " + token}}, "")
+	if res.expect(t, 200); res.echo.Headers["x-consumer-username"] != "alice" || res.echo.Headers["x-credential-identifier"] != "alice-key" {
+		t.Errorf("upstream saw %v", res.echo.Headers)
+	}
+
+	p.plugin("/plugins", obj{"name": "bot-detection"})
+	// Go's own client is on Kong's bad-bot list.
+	p.call("GET", "/p", nil, "").kongError(t, 403, "Forbidden")
+	p.call("GET", "/p", http.Header{"User-Agent": {"curl/8.5.0"}, "Authorization": {"Bearer " + token}}, "").expect(t, 200)
 }
