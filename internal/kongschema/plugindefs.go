@@ -1,5 +1,7 @@
 package kongschema
 
+import "net/url"
+
 // Building blocks for schemas written outside this package: localkong's
 // plugins declare their schema.lua (and daos.lua) in Go with these, so the
 // same engine validates them and renders their documents. Each function
@@ -148,4 +150,26 @@ func TypedefURL() *Field { return urlField() }
 // 3.6): it is in the schema document, and nothing is checked.
 func CustomEntityCheck(fieldSources ...string) Check {
 	return customCheck(fieldSources, false, func(map[string]any) string { return "" })
+}
+
+// CoerceForm is CoerceForm for a plugin of this schema: config's
+// arguments are typed by the plugin's config record.
+func (p *PluginSchema) CoerceForm(values url.Values) map[string]any {
+	out := DecodeForm(values)
+	name, had := out["name"]
+	out["name"] = p.name
+	inferRecord(out, p.entity)
+	if had {
+		out["name"] = name
+	} else {
+		delete(out, "name")
+	}
+	return out
+}
+
+// CoerceForm is CoerceForm for the entity.
+func (e *EntitySchema) CoerceForm(values url.Values) map[string]any {
+	out := DecodeForm(values)
+	inferRecord(out, e.s)
+	return out
 }

@@ -137,3 +137,38 @@ func TestAdminPluginsMatchOpenAPI(t *testing.T) {
 	do("DELETE", "/plugins/"+id, nil, http.StatusNoContent)
 	do("DELETE", "/consumers/alice", nil, http.StatusNoContent)
 }
+
+// In Konnect mode the same entities answer as Konnect's control plane
+// configuration document (konnect-control-planes-config-v2) says.
+func TestKonnectPluginsMatchOpenAPI(t *testing.T) {
+	doc := loadSpec(t, "konnect-control-planes-config-v2.openapi.yaml")
+	if doc == nil {
+		t.Skip("no Konnect control planes document")
+	}
+	c := newClient(t, Options{Konnect: true})
+	c.header.Set("Authorization", "Bearer kpat_x")
+	const base = "/v2/control-planes/5ca1ab1e-0000-4000-8000-00000000c0de/core-entities"
+	do := func(method, path string, body any, status int) map[string]any {
+		t.Helper()
+		r := c.do(method, base+path, body)
+		if r.status != status {
+			t.Fatalf("%s %s: %d, want %d: %s", method, path, r.status, status, r.raw)
+		}
+		checkAdmin(t, doc, method, strings.TrimPrefix(base, "/v2")+path, r)
+		return r.body
+	}
+	do("POST", "/services", obj{"name": "svc", "host": "example.test"}, 201)
+	p := do("POST", "/services/svc/plugins", obj{"name": "rate-limiting", "config": obj{"minute": 3}}, 201)
+	do("GET", "/plugins/"+p["id"].(string), nil, 200)
+	do("PUT", "/plugins/"+p["id"].(string), obj{"name": "rate-limiting", "config": obj{"minute": 4}}, 200)
+	do("GET", "/plugins", nil, 200)
+	do("GET", "/schemas/plugins/rate-limiting", nil, 200)
+	do("POST", "/consumers", obj{"username": "alice"}, 201)
+	do("POST", "/consumers/alice/key-auth", obj{}, 201)
+	do("GET", "/key-auths", nil, 200)
+	do("POST", "/consumers/alice/acls", obj{"group": "g"}, 201)
+	do("POST", "/consumers/alice/basic-auth", obj{"username": "a", "password": "p"}, 201)
+	do("POST", "/consumers/alice/jwt", obj{}, 201)
+	do("GET", "/jwts", nil, 200)
+	do("DELETE", "/consumers/alice", nil, http.StatusNoContent)
+}

@@ -1,6 +1,7 @@
 package localkong
 
 import (
+	"net/http"
 	"net/url"
 	"reflect"
 	"sort"
@@ -332,4 +333,31 @@ func TestPluginArraysOfRecords(t *testing.T) {
 		"message": "schema violation (config: specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed)",
 		"fields":  obj{"config": "specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed"},
 	})
+}
+
+// Form bodies are typed by the plugin's own schema, and a plugin's
+// entities by theirs.
+func TestPluginFormBodies(t *testing.T) {
+	c := newClient(t, Options{})
+	post := func(path, form string) *response {
+		req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return c.send(req)
+	}
+	c.must(201, "POST", "/services", obj{"name": "svc", "host": "example.test"})
+	r := post("/services/svc/plugins", "name=rate-limiting&config.minute=3&config.redis.port=7000&config.hide_client_headers=true")
+	if r.status != 201 {
+		t.Fatalf("form plugin: %d %s", r.status, r.raw)
+	}
+	cfg := r.body["config"].(obj)
+	if cfg["minute"] != 3.0 || cfg["hide_client_headers"] != true || cfg["redis"].(obj)["port"] != 7000.0 {
+		t.Errorf("form plugin config: %s", mustJSON(cfg))
+	}
+	if r := post("/services/svc/plugins", ""); r.status != 400 || r.body["message"] != "schema violation (name: required field missing)" {
+		t.Errorf("empty form: %d %s", r.status, r.raw)
+	}
+	c.must(201, "POST", "/consumers", obj{"username": "alice"})
+	if r := post("/consumers/alice/jwt", "algorithm=HS384&tags[]=a"); r.status != 201 || r.body["algorithm"] != "HS384" || mustJSON(r.body["tags"]) != `["a"]` {
+		t.Errorf("form jwt: %d %s", r.status, r.raw)
+	}
 }

@@ -165,7 +165,7 @@ func (a *API) serve(rq *request, ep endpoint) {
 	rq.query = q
 	switch method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:
-		body, err := parseBody(rq.r, a.cfg.Rules, formEntity(rq.segs))
+		body, err := parseBody(rq.r, a.formTyper(rq.segs))
 		if err != nil {
 			rq.fail(err)
 			return

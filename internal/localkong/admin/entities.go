@@ -121,12 +121,12 @@ func matchEntities(rq *request) endpoint {
 			return entity(store.CACertificates, segs[1])
 		}
 	case "plugins":
-		switch {
-		case n == 1:
+		switch n {
+		case 1:
 			return collection(store.PluginsKind)
-		case n == 2:
+		case 2:
 			return entity(store.PluginsKind, segs[1])
-		case n == 3:
+		case 3:
 			return pluginScope(segs[1], segs[2])
 		}
 	case "consumers":

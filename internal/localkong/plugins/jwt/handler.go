@@ -17,7 +17,7 @@ var bearerRE = regexp.MustCompile(`\s*[Bb]earer\s+(.+)`)
 // credential its key_claim_name names, with the alg that credential has,
 // its exp/nbf checked as claims_to_verify says; else 401 with Kong's
 // message (a JSON body, kong.response.exit's) and, from 3.8.0, a Bearer
-// challenge. anonymous lets the request through as that consumer.
+// challenge (ES512, PS256-512 and EdDSA tokens came with 3.7.0). anonymous lets the request through as that consumer.
 func handler(g pdk.Gateway) *pdk.Handler {
 	return newHandler(g, time.Now)
 }

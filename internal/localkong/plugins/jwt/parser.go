@@ -33,13 +33,13 @@ func decodeB64(s string) ([]byte, error) {
 }
 
 // algorithms are the alg values jwt_parser verifies in g: ES512, PS256-512
-// and EdDSA came with 3.8.0.
+// and EdDSA came with 3.7.0.
 func algorithms(g pdk.Gateway) map[string]bool {
 	algs := map[string]bool{}
 	for _, a := range []string{"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384"} {
 		algs[a] = true
 	}
-	if g.Since(3, 8) {
+	if g.Since(3, 7) {
 		for _, a := range []string{"ES512", "PS256", "PS384", "PS512", "EdDSA"} {
 			algs[a] = true
 		}

@@ -158,7 +158,9 @@ func (c *Context) SetRawBody(b []byte) {
 
 // Lookup reads consumers and plugin entities (credentials) of one
 // workspace or control plane, as handlers query kong.db. Entities are in
-// their Admin API JSON form; a credential that expired is not found.
+// their Admin API JSON form; a credential that expired is not found. The
+// store's Lookups(ns) is one (ns: store.RouteEntry.NS of the matched
+// route).
 type Lookup interface {
 	// Consumer is the consumer with this id, else with this username
 	// (how Kong resolves config.anonymous); nil when none.
