@@ -356,7 +356,7 @@ func (t *transform) multipartBody(raw []byte, ct string) []byte {
 	}
 	for _, p := range t.list("add", "body") {
 		if index(p.name) < 0 {
-			parts = append(parts, part{p.name, p.value})
+			parts = append(parts, part(p))
 			changed = true
 		}
 	}
