@@ -49,7 +49,7 @@ func findReference(name string) (string, error) {
 	}
 	dir, err := os.Getwd()
 	if err != nil {
-		return "", nil
+		return "", fmt.Errorf("looking for shared/reference: %w", err)
 	}
 	for {
 		p := filepath.Join(dir, "shared", "reference", name)

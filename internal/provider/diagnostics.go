@@ -428,6 +428,15 @@ func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
 			"the next plan tries again.", err))
 }
 
+// addDroppedWarning says why a refresh dropped an implementation whose id
+// holds another create's Gateway Service.
+func addDroppedWarning(diags *diag.Diagnostics, other servicehub.Implementation) {
+	diags.AddWarning("Implementation removed from state: another create's Gateway Service holds its id",
+		fmt.Sprintf("The Gateway Service this state created (id %s) was deleted outside Terraform, and another create (another workspace or run) "+
+			"has since made %q under the same id. It is not this state's, so it is dropped from state and left alone; "+
+			"the plan creates the implementation again, which the other one stands in the way of.", other.ID(), other.Name()))
+}
+
 // addLeftAloneWarning reports an entity a delete left alone, as another
 // create made it (*servicehub.NotOwnedError) or whose it is could not be
 // told (*servicehub.UnknownOwnerError): a warning, and the resource leaves

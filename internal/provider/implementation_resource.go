@@ -261,10 +261,7 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 	// mark (written before marks, or just imported) takes it now.
 	mark := readMark(ctx, req.Private, &resp.Diagnostics)
 	if mark.Known() && !mark.Owns(impl) {
-		resp.Diagnostics.AddWarning("Implementation removed from state: another create's Gateway Service holds its id",
-			fmt.Sprintf("The Gateway Service this state created (id %s) was deleted outside Terraform, and another create (another workspace or run) "+
-				"has since made %q under the same id. It is not this state's, so it is dropped from state and left alone; "+
-				"the plan creates the implementation again, which the other one stands in the way of.", impl.ID(), impl.Name()))
+		addDroppedWarning(&resp.Diagnostics, impl)
 		resp.State.RemoveResource(ctx)
 		return
 	}

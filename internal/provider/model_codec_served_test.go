@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -87,7 +86,7 @@ func servedSchemas(t *testing.T) []servedSchema {
 		}
 		s := sr.Schema
 		out = append(out, servedSchema{name: "data source " + md.TypeName, typ: s,
-			state: func(raw tftypes.Value) tfsdk.State { return tfsdk.State{Schema: dschema.Schema(s), Raw: raw} }})
+			state: func(raw tftypes.Value) tfsdk.State { return tfsdk.State{Schema: s, Raw: raw} }})
 	}
 	if len(out) < 7 {
 		t.Fatalf("only %d resources and data sources", len(out))

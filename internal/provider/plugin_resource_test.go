@@ -651,3 +651,37 @@ func TestAccPlugin_anotherCreatesPlugin(t *testing.T) {
 		},
 	})
 }
+
+// TestAccPlugin_followsTheRuntimeGroupsKong: the schema, and so the check
+// and the defaults, are the runtime group's: cors' allow_origin_absent
+// arrived in Kong 3.10, so a 3.9 runtime group refuses it at plan time,
+// and a plugin there reads back with no diff without it.
+func TestAccPlugin_followsTheRuntimeGroupsKong(t *testing.T) {
+	t.Parallel()
+	skipExternal(t, "plays Kong 3.9 (localkong -kong-version)")
+	k := startPluginKong(t, localkong.Options{Version: "3.9.0"})
+	k.uses("plugged", "plugged-v1", "/plugged")
+	plain := pluginConfig(k, onImpl, `  name   = "cors"
+  config = { origins = ["https://a.example"] }`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: pluginConfig(k, onImpl, `  name   = "cors"
+  config = { allow_origin_absent = false }`),
+				PlanOnly:    true,
+				ExpectError: errorRE(`Kong would reject config.allow_origin_absent: unknown field`),
+			},
+			{
+				Config: plain,
+				Check: func(s *terraform.State) error {
+					if c := pluginConfigOf(k.kongPlugin(t, s)); len(c) == 0 || c["allow_origin_absent"] != nil {
+						return fmt.Errorf("Kong 3.9 holds %s", jsonString(c))
+					}
+					return nil
+				},
+			},
+			emptyPlanStep(plain),
+		},
+	})
+}

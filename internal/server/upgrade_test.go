@@ -126,11 +126,7 @@ func stateJSON(t tftypes.Type, n *int) any {
 				"a": tftypes.List{ElementType: tftypes.Number}, "b": tftypes.Map{ElementType: tftypes.String},
 			}}
 		}
-		typ, err := in.MarshalJSON() // the encoding a state holds
-		if err != nil {
-			panic(err)
-		}
-		return map[string]any{"value": stateJSON(in, n), "type": json.RawMessage(typ)}
+		return map[string]any{"value": stateJSON(in, n), "type": typeJSON(in)}
 	}
 	switch tt := t.(type) {
 	case tftypes.List:
@@ -152,6 +148,32 @@ func stateJSON(t tftypes.Type, n *int) any {
 		return m
 	}
 	panic(fmt.Sprintf("no state for %s", t))
+}
+
+// typeJSON is a type as a state writes it beside a Dynamic value: "string",
+// ["list", "number"], ["object", {"a": …}] (Terraform's type JSON).
+func typeJSON(t tftypes.Type) any {
+	switch tt := t.(type) {
+	case tftypes.List:
+		return []any{"list", typeJSON(tt.ElementType)}
+	case tftypes.Map:
+		return []any{"map", typeJSON(tt.ElementType)}
+	case tftypes.Object:
+		attrs := map[string]any{}
+		for name, at := range tt.AttributeTypes {
+			attrs[name] = typeJSON(at)
+		}
+		return []any{"object", attrs}
+	}
+	switch {
+	case t.Is(tftypes.String):
+		return "string"
+	case t.Is(tftypes.Number):
+		return "number"
+	case t.Is(tftypes.Bool):
+		return "bool"
+	}
+	panic(fmt.Sprintf("no type JSON for %s", t))
 }
 
 // withDynamic is the provider with one more resource type, whose schema has
