@@ -139,3 +139,31 @@ func TestRunLoopProtocolsAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// Answers before access (no route, https only) see the global plugins of
+// the default workspace only; the route's workspace's run on the rest.
+func TestRunLoopGlobalsBeforeAccess(t *testing.T) {
+	up, _ := newUpstream(t)
+	svc := serviceFor(t, up, "s")
+	e := entry(newTestRoute(routeID), svc, map[string]any{"paths": list("/p")})
+	e.NS = "ws:team"
+	tls := entry(newTestRoute("00000000-0000-4000-8000-000000000002"), svc, map[string]any{"paths": list("/tls"), "protocols": list("https")})
+	tls.NS = "ws:team"
+	echo := func(name string) map[string]any {
+		return row(t, "response-transformer", map[string]any{"add": map[string]any{"headers": []any{"x-ws:" + name}}})
+	}
+	rows := map[string][]map[string]any{"ws:default": {echo("default")}, "ws:team": {echo("team")}}
+	pl := &Plugins{
+		Set:        plugins.For(plugintest.Kong310),
+		Configured: func(ns string) []map[string]any { return rows[ns] },
+		Lookups:    func(string) pdk.Lookup { return &plugintest.Store{} },
+		Global:     "ws:default",
+	}
+	srv := httptest.NewServer(New(func() (uint64, []store.RouteEntry) { return 1, []store.RouteEntry{e, tls} }, newMetrics(), pl))
+	t.Cleanup(srv.Close)
+	for path, want := range map[string]string{"/p": "team", "/tls": "default", "/nowhere": "default"} {
+		if got := get(t, srv, path, "").Header.Get("X-Ws"); got != want {
+			t.Errorf("%s: plugin of %q ran, want %q", path, got, want)
+		}
+	}
+}

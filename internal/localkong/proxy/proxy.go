@@ -100,12 +100,7 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x.c = pdk.NewContext(r, q.path, remoteIP(r))
 	m, ok := p.router().match(q)
 	if !ok {
-		var global string
-		if p.plugins != nil {
-			global = p.plugins.Global
-		}
-		rn := p.newRun(x.c, global)
-		rn.globals(p.runners)
+		rn := p.globalRun(x.c)
 		x.fail(http.StatusNotFound, "no Route matched with those values", nil)
 		p.respond(x, rn)
 		return // unmatched requests are not recorded
@@ -121,10 +116,9 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (p *proxy) serve(x *exchange, m routeMatch, q *routeQuery) *run {
 	r, route, c := x.r, m.route, x.c
 	c.Route, c.Service, c.URICaptures = route.entity, route.service, m.captures
-	rn := p.newRun(c, route.ns)
 
 	if route.protocols["https"] && !route.protocols["http"] && !q.https {
-		rn.globals(p.runners)
+		rn := p.globalRun(c)
 		switch code := route.redirectCode; code {
 		case http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 			x.header().Set("Location", "https://"+nginxHost(r.Host)+requestURI(r))
@@ -139,7 +133,7 @@ func (p *proxy) serve(x *exchange, m routeMatch, q *routeQuery) *run {
 	}
 
 	if route.protocols["grpc"] || route.protocols["grpcs"] {
-		rn.globals(p.runners)
+		rn := p.globalRun(c)
 		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc") {
 			x.fail(http.StatusUnsupportedMediaType, "Non-gRPC request matched gRPC route", nil)
 			return rn
@@ -152,6 +146,7 @@ func (p *proxy) serve(x *exchange, m routeMatch, q *routeQuery) *run {
 		return rn
 	}
 
+	rn := p.newRun(c, route.ns)
 	// access.before: what the upstream is called with, which plugins may
 	// change.
 	var up upstream
@@ -185,6 +180,19 @@ func (p *proxy) serve(x *exchange, m routeMatch, q *routeQuery) *run {
 		return rn
 	}
 	p.forward(x, route, up, prefix, q)
+	return rn
+}
+
+// globalRun is the run of a request answered before access (no route, a
+// protocol refused): only the global plugins of Kong's default workspace
+// see it (plugins_iterator.lua get_global_iterator).
+func (p *proxy) globalRun(c *pdk.Context) *run {
+	var global string
+	if p.plugins != nil {
+		global = p.plugins.Global
+	}
+	rn := p.newRun(c, global)
+	rn.globals(p.runners)
 	return rn
 }
 
