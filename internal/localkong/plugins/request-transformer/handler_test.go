@@ -19,12 +19,7 @@ type want struct {
 
 func run(t *testing.T, config map[string]any, method, target string, header http.Header, body string, prep func(*pdk.Context)) *pdk.Context {
 	t.Helper()
-	hosts, ok := config["host"] // see hostHeader
-	delete(config, "host")
 	in := plugintest.Instance(t, Plugin, plugintest.Kong310, config)
-	if ok {
-		pdk.ConfRecord(in.Config, "replace")["headers"] = hosts
-	}
 	c := plugintest.Request(method, target, header, body)
 	if prep != nil {
 		prep(c)
@@ -96,11 +91,10 @@ func TestRequestTransformer(t *testing.T) {
 			"GET", "/?originalparam=yes&nottorename=x", nil, "", nil)
 		check(t, c, want{query: "nottorename=x&renamedparam=yes"})
 	})
-	// hostHeader: Kong accepts "host" in replace.headers (the upstream
-	// Host); localkong's schema refuses it for now, so the test puts it
-	// in the stored config itself.
+	// Kong accepts "host" in replace.headers (kong.tools.http's header
+	// name rule, not the routes' one): it sets the upstream Host.
 	t.Run("replace host", func(t *testing.T) {
-		c := run(t, map[string]any{"host": []any{"host:upstream.test"}}, "GET", "/", nil, "", nil)
+		c := run(t, map[string]any{"replace": map[string]any{"headers": []any{"host:upstream.test"}}}, "GET", "/", nil, "", nil)
 		check(t, c, want{host: "upstream.test"})
 	})
 	t.Run("form body", func(t *testing.T) {
