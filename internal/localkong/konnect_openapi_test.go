@@ -13,22 +13,36 @@ import (
 )
 
 // The Konnect handlers are checked against Konnect's published OpenAPI
-// documents, read where the project keeps them: shared/reference/ beside
-// the repository (CI lays shared/ next to its clone; a worktree finds it
-// further up). They are not copied into the repository (they are Kong's).
-// Without them the schema checks are skipped with a log line: the
-// handlers' own tests still check status codes and bodies, and whether a
-// CI checkout has shared/ beside it is not this repository's to decide.
+// documents, read from the folder SERVICEHUB_OPENAPI_DIR names (CI
+// downloads them there), else where the project keeps them:
+// shared/reference/ beside the repository (a worktree finds it further
+// up). They are not copied into the repository (they are Kong's). Without
+// them the schema checks are skipped with a log line, unless
+// SERVICEHUB_OPENAPI_DIR is set: then a missing document fails the test.
+// The handlers' own tests still check status codes and bodies.
 
 const (
-	catalogDoc = "konnect-api-catalog-v3.openapi.yaml"
-	metricsDoc = "konnect-analytics-metrics-v2.openapi.yaml"
+	catalogDoc       = "konnect-api-catalog-v3.openapi.yaml"
+	metricsDoc       = "konnect-analytics-metrics-v2.openapi.yaml"
+	controlPlanesDoc = "konnect-control-planes-v2.openapi.yaml"
 )
+
+// openAPIDir is the environment variable naming the documents' folder.
+const openAPIDir = "SERVICEHUB_OPENAPI_DIR"
 
 var specs sync.Map // name → *openapi3.T (nil: not found)
 
-// findReference walks up from the package directory to shared/reference/name.
+// findReference finds the document name in SERVICEHUB_OPENAPI_DIR when it
+// is set, else walks up from the package directory to
+// shared/reference/name.
 func findReference(name string) string {
+	if dir := os.Getenv(openAPIDir); dir != "" {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err != nil {
+			return ""
+		}
+		return p
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		return ""
@@ -58,6 +72,9 @@ func loadSpec(t *testing.T, name string) *openapi3.T {
 		return doc
 	}
 	path := findReference(name)
+	if path == "" && os.Getenv(openAPIDir) != "" {
+		t.Fatalf("%s is not in %s=%s", name, openAPIDir, os.Getenv(openAPIDir))
+	}
 	if path == "" {
 		specs.Store(name, (*openapi3.T)(nil))
 		t.Logf("shared/reference/%s not found: responses not checked against it", name)
@@ -75,8 +92,8 @@ func must[T any](v T, _ error) T { return v }
 
 // TestKonnectReferenceDocuments makes the absence of the documents visible.
 func TestKonnectReferenceDocuments(t *testing.T) {
-	for _, name := range []string{catalogDoc, metricsDoc} {
-		if findReference(name) == "" {
+	for _, name := range []string{catalogDoc, metricsDoc, controlPlanesDoc} {
+		if findReference(name) == "" && os.Getenv(openAPIDir) == "" {
 			t.Skipf("shared/reference/%s not found: the Konnect tests check status codes and bodies but not schemas", name)
 		}
 		if doc := loadSpec(t, name); doc.Paths.Len() == 0 {
@@ -86,8 +103,8 @@ func TestKonnectReferenceDocuments(t *testing.T) {
 }
 
 // pathTemplate turns a request path into the document's path: the
-// catalog's are relative to /v3, the metrics document's to /v2; ids
-// become the parameters they stand for.
+// catalog's are relative to /v3, the metrics and control planes
+// documents' to /v2; ids become the parameters they stand for.
 var uuidSeg = regexp.MustCompile(`^[0-9a-fA-F-]{36}$`)
 
 func pathTemplate(path string) string {
@@ -100,6 +117,12 @@ func pathTemplate(path string) string {
 				segs[i] = "{apiId}"
 			case "implementations":
 				segs[i] = "{implementationId}"
+			case "versions":
+				segs[i] = "{versionId}"
+			case "specifications":
+				segs[i] = "{specId}"
+			case "control-planes":
+				segs[i] = "{id}"
 			}
 		}
 	}

@@ -40,7 +40,10 @@ type invalidParam struct {
 }
 
 func (p invalidParam) MarshalJSON() ([]byte, error) {
-	m := map[string]any{"field": p.field, "rule": p.rule, "reason": p.reason}
+	m := map[string]any{"field": p.field, "reason": p.reason}
+	if p.rule != "" { // rule is optional in InvalidParameterStandard
+		m["rule"] = p.rule
+	}
 	if p.choices != nil {
 		m["choices"] = p.choices
 	}
