@@ -15,7 +15,7 @@ import (
 // to it. Off Konnect there is no catalog, and every method says so with a
 // *NoCatalogError.
 type Catalog struct {
-	api   *konnectapi.Client // nil off Konnect
+	api   *konnectapi.Cache // nil off Konnect; batches the run's reads
 	impls *Implementations
 	// adminURL is kept to say why there is no catalog.
 	adminURL string
@@ -59,9 +59,12 @@ type ServiceVersion struct {
 	Slug        string
 	Labels      map[string]string
 	// HasSpec is whether the API has a specification; its content is
-	// write-only and never read back.
-	HasSpec              bool
-	CreatedAt, UpdatedAt string
+	// write-only and never read back. SpecVersion and SpecVersionID are
+	// its version document's (the catalog's API version, /versions): the
+	// document's version and id.
+	HasSpec                    bool
+	SpecVersion, SpecVersionID string
+	CreatedAt, UpdatedAt       string
 }
 
 func fromAPI(a konnectapi.API) ServiceVersion {
@@ -71,6 +74,9 @@ func fromAPI(a konnectapi.API) ServiceVersion {
 	}
 	if v.Labels == nil {
 		v.Labels = map[string]string{}
+	}
+	if s := a.CurrentVersionSummary; s != nil {
+		v.SpecVersion, v.SpecVersionID = s.Version, s.ID
 	}
 	return v
 }
@@ -152,6 +158,7 @@ func (c *Catalog) CreateVersion(ctx context.Context, v ServiceVersion, spec *str
 	if err != nil {
 		return ServiceVersion{}, classifyCatalog(err)
 	}
+	c.api.Remember(a)
 	return fromAPI(a), nil
 }
 
@@ -196,6 +203,11 @@ type VersionChange struct {
 	// Labels, when not nil, are the version's labels from now on: keys
 	// missing from it are removed.
 	Labels map[string]string
+	// Spec is set when SetSpec is true: the version's specification from
+	// now on, replaced in place (the API keeps its id, labels and
+	// implementation); nil removes it.
+	Spec    *string
+	SetSpec bool
 }
 
 // UpdateVersion changes a version in place (PATCH). prior is what the
@@ -215,6 +227,11 @@ func (c *Catalog) UpdateVersion(ctx context.Context, prior ServiceVersion, ch Ve
 		}
 		for k, v := range ch.Labels {
 			p.Labels[k] = &v
+		}
+	}
+	if ch.SetSpec {
+		if err := c.putSpec(ctx, prior, ch); err != nil {
+			return ServiceVersion{}, err
 		}
 	}
 	if p.Empty() {
