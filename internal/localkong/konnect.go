@@ -48,6 +48,16 @@ func (s *Server) KonnectRequestCounts() map[string]int64 {
 	return s.platform.RequestCounts()
 }
 
+// SetControlPlaneClusterType makes every control plane report cluster type
+// t from now on ("" for ClusterTypeControlPlane): a test can turn one into
+// the Kong Ingress Controller's, and back.
+func (s *Server) SetControlPlaneClusterType(t string) error {
+	if s.platform == nil {
+		return fmt.Errorf("control planes have a cluster type in Konnect mode only")
+	}
+	return s.platform.SetClusterType(t)
+}
+
 // Analytics unavailable, as Konnect can be (Options.AnalyticsUnavailable,
 // SetAnalyticsUnavailable).
 const (

@@ -415,3 +415,18 @@ func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
 			"The implementation and its routes are still read. Analytics needs Konnect Advanced Analytics and allows about 10 queries a minute; "+
 			"the next plan tries again.", err))
 }
+
+// addReadOnlyError refuses a plan that would write to a Konnect control
+// plane whose core entities are read only (a *ReadOnlyControlPlaneError),
+// before anything is written.
+func addReadOnlyError(diags *diag.Diagnostics, noun string, destroy bool, err error) {
+	var ro *servicehub.ReadOnlyControlPlaneError
+	if !errors.As(err, &ro) {
+		return
+	}
+	detail := capitalize(err.Error()) + ". Nothing was written."
+	if destroy {
+		detail += fmt.Sprintf(" To stop managing this %s with Terraform without deleting it, remove it from the state (terraform state rm).", noun)
+	}
+	diags.AddError(fmt.Sprintf("The %s cannot be changed: the control plane is read only", noun), detail)
+}
