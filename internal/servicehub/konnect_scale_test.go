@@ -2,13 +2,16 @@ package servicehub
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
@@ -235,3 +238,55 @@ func TestCatalog_specPostLost(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// The catalog's PATCH of labels is a merge to some servers (null removes
+// a key) and a replacement to others (keys left out go, as Konnect's own
+// generated clients assume, and localkong does): the provider's PATCH
+// leaves the labels it asked for with either.
+func TestCatalog_labelsWhicheverPatch(t *testing.T) {
+	const cp = "6a2d8a5e-6f59-4c8e-9f0e-2d1c8e0b7a11"
+	var mu sync.Mutex
+	merged := map[string]any{"id": "9f5061ce-78f6-4452-9108-ad7c02821fd5", "name": "pay", "version": "v1",
+		"labels": map[string]any{"team": "pay", "tier": "gold", "ui": "added-in-konnect"}}
+	merging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method == http.MethodPatch {
+			var p map[string]any
+			_ = json.NewDecoder(r.Body).Decode(&p)
+			labels := merged["labels"].(map[string]any)
+			for k, v := range p["labels"].(map[string]any) {
+				if v == nil {
+					delete(labels, k)
+				} else {
+					labels[k] = v
+				}
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(merged)
+	}))
+	defer merging.Close()
+	replacing := konnectServer(t, localkong.Options{})
+	ctx := context.Background()
+	for name, c := range map[string]*Client{
+		"merging": newHub(t, Config{Config: kongapi.Config{AdminURL: merging.URL + "/v2/control-planes/" + cp + "/core-entities", KonnectToken: catalogToken},
+			Status: StatusConfig{MetricsURL: merging.URL + "/metrics"}}),
+		"replacing": nextRun(t, replacing),
+	} {
+		prior := ServiceVersion{ID: merged["id"].(string), Service: "pay", Version: "v1"}
+		if name == "replacing" {
+			var err error
+			if prior, err = c.Catalog.CreateVersion(ctx, ServiceVersion{Service: "pay", Version: "v1",
+				Labels: map[string]string{"team": "pay", "tier": "gold", "ui": "added-in-konnect"}}, nil); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			prior.Labels = map[string]string{"team": "pay", "tier": "gold", "ui": "added-in-konnect"}
+		}
+		got, err := c.Catalog.UpdateVersion(ctx, prior, VersionChange{Labels: map[string]string{"team": "payments", "env": "prod"}})
+		if err != nil || fmt.Sprint(got.Labels) != "map[env:prod team:payments]" {
+			t.Errorf("%s server: %v, %v", name, got.Labels, err)
+		}
+	}
+}
