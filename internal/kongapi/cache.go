@@ -43,9 +43,9 @@ type Cache struct {
 // of them, so a configuration of one implementation and one route never
 // lists, and a run of many resources costs DirectReads requests more than
 // its listings. Two, because a destroy pays it twice (its refresh, and its
-// apply's looks for claims) and must stay within 2N + 10 requests for N
-// implementations with a route each, which at N = 2000 (two pages per
-// listing) leaves four requests for it.
+// apply's reads before each DELETE and looks for claims) and must stay
+// within 2N + 10 requests for N implementations with a route each, which
+// at N = 2000 (two pages per listing) leaves four requests for it.
 const DirectReads = 2
 
 // NewCache returns an empty Cache over api; nothing is listed until a run

@@ -61,14 +61,17 @@ func IsPrimaryKeyViolation(err error) bool {
 // it: "konnect:<control plane id>" for a Konnect control plane, else
 // "workspace:<name>" ("default" when none is set). Kong's primary keys are
 // unique across workspaces, so an id derived without the workspace would
-// collide between two workspaces implementing the same version.
+// collide between two workspaces implementing the same version. A control
+// plane id is a UUID, which Konnect takes in either case: it is written in
+// lower case, so that two configurations naming one control plane in two
+// cases derive the same ids (and cannot both create one version).
 func (c *Client) Group() string { return c.group }
 
 func groupOf(adminURL *url.URL, workspace string) string {
 	segs := strings.Split(strings.Trim(adminURL.Path, "/"), "/")
 	for i := 0; i+1 < len(segs); i++ {
 		if segs[i] == "control-planes" && segs[i+1] != "" {
-			return "konnect:" + segs[i+1]
+			return "konnect:" + strings.ToLower(segs[i+1])
 		}
 	}
 	if workspace == "" {

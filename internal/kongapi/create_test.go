@@ -94,6 +94,7 @@ func TestGroup(t *testing.T) {
 		{"http://kong:8001", "", "workspace:default"},
 		{"http://kong:8001", "team-a", "workspace:team-a"},
 		{"https://eu.api.konghq.com/v2/control-planes/9b1f6c84-1d36-4c6f-9c43-3f6a1b2b3c4d/core-entities", "", "konnect:9b1f6c84-1d36-4c6f-9c43-3f6a1b2b3c4d"},
+		{"https://eu.api.konghq.com/v2/control-planes/9B1F6C84-1D36-4C6F-9c43-3f6a1b2b3c4d/core-entities", "", "konnect:9b1f6c84-1d36-4c6f-9c43-3f6a1b2b3c4d"},
 		{"http://proxy/kong-admin/", "", "workspace:default"},
 	} {
 		c := newTestClient(t, Config{AdminURL: tc.url, Workspace: tc.workspace})

@@ -72,11 +72,42 @@ func IsUnauthorized(err error) bool { return statusIs(err, http.StatusUnauthoriz
 // IsForbidden reports whether the credentials lack a permission (RBAC).
 func IsForbidden(err error) bool { return statusIs(err, http.StatusForbidden) }
 
-// IsUniqueViolation reports whether a write collided with an existing entity's
-// unique field (Kong's code 5, HTTP 409).
+// IsUniqueViolation reports whether a write collided with an existing
+// entity's unique field other than its id (a name), in any of the shapes
+// the Admin APIs answer it with:
+//
+//   - Kong: 409, code 5 "unique constraint violation", fields {"name": …};
+//   - Konnect's document (KonnectCPLegacyConflict): 409 {"message": "Conflict"};
+//   - Konnect's control planes (Kong's koko store.ErrConstraint mapped to
+//     gRPC InvalidArgument): 400 {"code": 3, "message": "data constraint
+//     error", "details": [{"field": "name", "messages": ["name (type:
+//     unique) constraint failed …"]}]}. On the id field that is the primary
+//     key violation instead (IsPrimaryKeyViolation).
 func IsUniqueViolation(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && (e.Code == CodeUniqueViolation || (e.Code == 0 && e.StatusCode == http.StatusConflict))
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch {
+	case e.Code == CodeUniqueViolation, e.StatusCode == http.StatusConflict && e.Code == 0:
+		return true
+	case e.StatusCode != http.StatusBadRequest || e.Code != CodePrimaryKey || e.Message != "data constraint error":
+		return false
+	}
+	details, _ := e.Details.([]any)
+	for _, d := range details {
+		m, _ := d.(map[string]any)
+		if field, _ := m["field"].(string); field == "" || field == "id" {
+			continue
+		}
+		msgs, _ := m["messages"].([]any)
+		for _, msg := range msgs {
+			if s, _ := msg.(string); strings.Contains(s, "(type: unique)") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func statusIs(err error, status int) bool {

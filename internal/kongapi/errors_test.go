@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"testing"
 	"time"
@@ -123,6 +124,39 @@ func TestErrorPredicates(t *testing.T) {
 	}
 	if !IsNotFound(kong.NewAPIError(404, "Not found")) {
 		t.Error("go-kong 404 not recognised")
+	}
+}
+
+// A name taken, as each Admin API says it, is a unique violation; an id
+// taken is not (IsPrimaryKeyViolation). The bodies are decoded as Kong's
+// responses are.
+func TestIsUniqueViolation(t *testing.T) {
+	konnect := func(field string) string {
+		return `{"code":3,"message":"data constraint error","details":[{"@type":"type.googleapis.com/kong.admin.model.v1.ErrorDetail",` +
+			`"type":"ERROR_TYPE_REFERENCE","field":"` + field + `","messages":["` + field + ` (type: unique) constraint failed for value 'x': "]}]}`
+	}
+	for _, tc := range []struct {
+		what   string
+		status int
+		body   string
+		want   bool
+	}{
+		{"Kong: name taken", 409, `{"code":5,"name":"unique constraint violation","message":"UNIQUE violation detected on '{name=\"x\"}'","fields":{"name":"x"}}`, true},
+		{"Konnect's document: 409 (KonnectCPLegacyConflictExample)", 409, `{"message":"Conflict"}`, true},
+		{"Konnect: name taken (data constraint error on name)", 400, konnect("name"), true},
+		{"Konnect: id taken", 400, konnect("id"), false},
+		{"Kong: id taken", 400, `{"code":3,"name":"primary key violation","message":"primary key violation on key '{id=\"x\"}'","fields":{"id":"x"}}`, false},
+		{"Kong: schema violation", 400, `{"code":2,"name":"schema violation","message":"schema violation (host: required field missing)","fields":{"host":"required field missing"}}`, false},
+		{"Konnect: validation failed", 400, `{"message":"validation failed","details":[{"type":"ERROR_TYPE_FIELD","field":"name","messages":["must not be empty"]}]}`, false},
+	} {
+		resp := &http.Response{StatusCode: tc.status, Header: http.Header{}, Request: &http.Request{Method: "PUT", URL: &url.URL{Path: "/services/x"}}}
+		err := decodeError(resp, []byte(tc.body))
+		if got := IsUniqueViolation(err); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.what, got, tc.want)
+		}
+		if tc.want && IsPrimaryKeyViolation(err) {
+			t.Errorf("%s: also a primary key violation", tc.what)
+		}
 	}
 }
 

@@ -118,18 +118,44 @@ func (c *Client) FindAPI(ctx context.Context, name, version string) (api API, fo
 // had unknown outcomes and were found not to have landed.
 const createAttempts = 5
 
-// CreateAPI creates an API with a name and a version. POST is not
-// idempotent, so no request is replayed blindly: each is sent once (bar
-// answers that say nothing happened, see kongapi.NoReplay), and an attempt
-// whose outcome is unknown is settled by looking the API up by its name
-// and version, which the catalog keeps unique. Found, that is the API this
-// call made; missing, it is posted again. A 409 after such an attempt is
-// settled the same way; a 409 on the first attempt means the name and
-// version were taken already: an *Error with status 409.
-func (c *Client) CreateAPI(ctx context.Context, in NewAPI) (API, error) {
-	if in.Version == nil {
-		return API{}, errors.New("konnectapi: CreateAPI needs a version, which makes retries safe")
+// Label is one label of an API.
+type Label struct{ Key, Value string }
+
+// OtherCreateError: settling a create whose outcome was unknown (or that
+// met a 409 on a retry) found the name and version taken by an API that
+// does not carry this create's mark: another create's, made meanwhile.
+type OtherCreateError struct {
+	API API   // the API found
+	Err error // the create's own failure
+}
+
+func (e *OtherCreateError) Error() string {
+	return fmt.Sprintf("%v; meanwhile another create made API %q version %q (id %s)", e.Err, e.API.Name, str(e.API.Version), e.API.ID)
+}
+
+func (e *OtherCreateError) Unwrap() error { return e.Err }
+
+// CreateAPI creates an API with a name and a version, marked with mark: a
+// label whose value only this call knows, sent among the API's labels. POST
+// is not idempotent, so no request is replayed blindly: each is sent once
+// (bar answers that say nothing happened, see kongapi.NoReplay), and an
+// attempt whose outcome is unknown is settled by looking the API up by its
+// name and version, which the catalog keeps unique. Found with the mark,
+// that is the API this call made; found without, another create made it
+// (an *OtherCreateError: never taken for this call's); missing, it is posted
+// again. A 409 after such an attempt is settled the same way; a 409 on the
+// first attempt means the name and version were taken already: an *Error
+// with status 409.
+func (c *Client) CreateAPI(ctx context.Context, in NewAPI, mark Label) (API, error) {
+	if in.Version == nil || mark.Key == "" || mark.Value == "" {
+		return API{}, errors.New("konnectapi: CreateAPI needs a version and a mark, which make retries safe")
 	}
+	labels := make(map[string]string, len(in.Labels)+1)
+	for k, v := range in.Labels {
+		labels[k] = v
+	}
+	labels[mark.Key] = mark.Value
+	in.Labels = labels
 	var lastErr error
 	for attempt := 0; attempt < createAttempts; attempt++ {
 		var a API
@@ -145,14 +171,23 @@ func (c *Client) CreateAPI(ctx context.Context, in NewAPI) (API, error) {
 		switch {
 		case ferr != nil:
 			return API{}, &UnsettledError{What: fmt.Sprintf("API %q version %q", in.Name, *in.Version), Err: err, Check: ferr}
-		case ok:
+		case ok && found.Labels[mark.Key] == mark.Value:
 			return found, nil
+		case ok:
+			return API{}, &OtherCreateError{API: found, Err: err}
 		}
 		if err := pause(ctx, attempt); err != nil {
 			return API{}, &UnsettledError{What: fmt.Sprintf("API %q version %q", in.Name, *in.Version), Err: lastErr, Check: err}
 		}
 	}
 	return API{}, lastErr
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // UpdateAPI patches an API. A PATCH carries the values themselves, so

@@ -68,7 +68,9 @@ func Locate(adminURL string) (base, controlPlaneID string, ok bool) {
 		return "", "", false
 	}
 	b := url.URL{Scheme: u.Scheme, User: u.User, Host: u.Host, Path: m[1]}
-	return b.String(), id, true
+	// A UUID, taken by Konnect in either case and returned in lower case:
+	// compared with what the catalog returns, it must be too.
+	return b.String(), strings.ToLower(id), true
 }
 
 // ParseBaseURL checks a Konnect API base URL: absolute http(s), a host, no

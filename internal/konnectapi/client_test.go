@@ -228,6 +228,7 @@ func TestLocate(t *testing.T) {
 		{"https://us.api.konghq.com/v2/control-planes/9b1f/core-entities", "https://us.api.konghq.com", "9b1f"},
 		{"https://eu.api.konghq.com/v2/control-planes/9b1f/core-entities/", "https://eu.api.konghq.com", "9b1f"},
 		{"http://127.0.0.1:8001/prefix/v2/control-planes/abc/core-entities", "http://127.0.0.1:8001/prefix", "abc"},
+		{"https://us.api.konghq.com/v2/control-planes/9B1F-Ab/core-entities", "https://us.api.konghq.com", "9b1f-ab"},
 		{"http://localhost:8001", "", ""},
 		{"http://localhost:8001/v2/control-planes//core-entities", "", ""},
 		{"https://us.api.konghq.com/v2/control-planes/9b1f/core-entities/services", "", ""},
@@ -241,10 +242,13 @@ func TestLocate(t *testing.T) {
 
 func ptr(s string) *string { return &s }
 
+// mark is a create's mark, as the caller makes one: a label only it knows.
+func mark() Label { return Label{Key: "servicehub-create", Value: uuid.NewString()} }
+
 func TestCreateAPI(t *testing.T) {
 	cat, srv := newCatalog(t)
 	c := newClient(t, srv.URL, nil)
-	a, err := c.CreateAPI(context.Background(), NewAPI{Name: "payments", Version: ptr("v1"), Labels: map[string]string{"team": "pay"}, SpecContent: ptr("openapi: 3.0.0")})
+	a, err := c.CreateAPI(context.Background(), NewAPI{Name: "payments", Version: ptr("v1"), Labels: map[string]string{"team": "pay"}, SpecContent: ptr("openapi: 3.0.0")}, mark())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,12 +260,15 @@ func TestCreateAPI(t *testing.T) {
 	if sent["spec_content"] != "openapi: 3.0.0" || sent["name"] != "payments" || sent["version"] != "v1" {
 		t.Fatalf("sent %s", cat.bodies[0])
 	}
+	if l, _ := sent["labels"].(map[string]any); len(l) != 2 || l["team"] != "pay" || l["servicehub-create"] == nil {
+		t.Fatalf("sent labels %v: want the caller's and the create's mark", sent["labels"])
+	}
 	if _, ok := sent["description"]; ok {
 		t.Fatalf("an unset description was sent: %s", cat.bodies[0])
 	}
 
 	// The same name and version again: the catalog's 409, not adopted.
-	_, err = c.CreateAPI(context.Background(), NewAPI{Name: "payments", Version: ptr("v1")})
+	_, err = c.CreateAPI(context.Background(), NewAPI{Name: "payments", Version: ptr("v1")}, mark())
 	var e *Error
 	if !errors.As(err, &e) || e.Status != 409 || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("duplicate: %v", err)
@@ -305,7 +312,7 @@ func TestCreateAPI_unconfirmedIsSettled(t *testing.T) {
 				})
 			}
 			c := newClient(t, srv.URL, nil)
-			a, err := c.CreateAPI(context.Background(), NewAPI{Name: "payments", Version: ptr("v1")})
+			a, err := c.CreateAPI(context.Background(), NewAPI{Name: "payments", Version: ptr("v1")}, mark())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -314,6 +321,53 @@ func TestCreateAPI_unconfirmedIsSettled(t *testing.T) {
 			}
 			if posts != 1 {
 				t.Fatalf("%d POSTs; the lost one must be found, not replayed", posts)
+			}
+		})
+	}
+}
+
+// Settling never takes another create's API for this one's: the POST did
+// not land, and meanwhile another run created the same name and version
+// (without this create's mark). Found when the lost POST is looked up, or
+// by the 409 of the POST sent again: either way an *OtherCreateError naming
+// the other API, and nothing adopted.
+func TestCreateAPI_otherCreateNotAdopted(t *testing.T) {
+	for _, when := range []string{"found by the lookup", "409 of the next POST"} {
+		t.Run(when, func(t *testing.T) {
+			cat, srv := newCatalog(t)
+			posts, lists := 0, 0
+			other := map[string]any{"id": uuid.NewString(), "name": "p", "version": "v1", "labels": map[string]any{"servicehub-create": "another"}}
+			cat.fault = func(r *http.Request) string {
+				switch {
+				case r.Method == "POST":
+					if posts++; posts == 1 {
+						if when == "found by the lookup" {
+							cat.apis[other["id"].(string)] = other
+						}
+						return "503" // not served: nothing of this create landed
+					}
+				case r.Method == "GET" && r.URL.Path == "/v3/apis":
+					if lists++; lists == 1 && when == "409 of the next POST" {
+						// The other create lands after this one's lookup.
+						defer func() { cat.apis[other["id"].(string)] = other }()
+					}
+				}
+				return ""
+			}
+			c := newClient(t, srv.URL, nil)
+			m := mark()
+			_, err := c.CreateAPI(context.Background(), NewAPI{Name: "p", Version: ptr("v1")}, m)
+			var oc *OtherCreateError
+			if !errors.As(err, &oc) || oc.API.ID != other["id"] || !strings.Contains(err.Error(), other["id"].(string)) {
+				t.Fatalf("%v, want an *OtherCreateError naming %s", err, other["id"])
+			}
+			if len(cat.apis) != 1 {
+				t.Fatalf("the catalog holds %d APIs", len(cat.apis))
+			}
+			for _, a := range cat.apis {
+				if a["labels"].(map[string]any)["servicehub-create"] == m.Value {
+					t.Fatal("this create's API landed after all")
+				}
 			}
 		})
 	}
@@ -333,7 +387,7 @@ func TestCreateAPI_notLandedIsRetried(t *testing.T) {
 		return f
 	}
 	c := newClient(t, srv.URL, nil)
-	if _, err := c.CreateAPI(context.Background(), NewAPI{Name: "p", Version: ptr("v1")}); err != nil {
+	if _, err := c.CreateAPI(context.Background(), NewAPI{Name: "p", Version: ptr("v1")}, mark()); err != nil {
 		t.Fatal(err)
 	}
 	// 429: retried by the wire; 503: a failure that may have applied, so
@@ -346,7 +400,7 @@ func TestCreateAPI_notLandedIsRetried(t *testing.T) {
 func TestUpdateAPI_patchBody(t *testing.T) {
 	cat, srv := newCatalog(t)
 	c := newClient(t, srv.URL, nil)
-	a, err := c.CreateAPI(context.Background(), NewAPI{Name: "p", Version: ptr("v1"), Description: ptr("d")})
+	a, err := c.CreateAPI(context.Background(), NewAPI{Name: "p", Version: ptr("v1"), Description: ptr("d")}, mark())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,8 +432,8 @@ func TestCreateImplementation(t *testing.T) {
 	cat, srv := newCatalog(t)
 	c := newClient(t, srv.URL, nil)
 	ctx := context.Background()
-	a, _ := c.CreateAPI(ctx, NewAPI{Name: "p", Version: ptr("v1")})
-	b, _ := c.CreateAPI(ctx, NewAPI{Name: "p", Version: ptr("v2")})
+	a, _ := c.CreateAPI(ctx, NewAPI{Name: "p", Version: ptr("v1")}, mark())
+	b, _ := c.CreateAPI(ctx, NewAPI{Name: "p", Version: ptr("v2")}, mark())
 	svc := ServiceRef{ControlPlaneID: c.ControlPlaneID, ID: uuid.NewString()}
 	l, err := c.CreateImplementation(ctx, a.ID, svc)
 	if err != nil || !l.Is(svc) || l.APIID != a.ID {
@@ -417,7 +471,7 @@ func TestCreateImplementation_unconfirmedIsSettled(t *testing.T) {
 	cat, srv := newCatalog(t)
 	c := newClient(t, srv.URL, nil)
 	ctx := context.Background()
-	a, _ := c.CreateAPI(ctx, NewAPI{Name: "p", Version: ptr("v1")})
+	a, _ := c.CreateAPI(ctx, NewAPI{Name: "p", Version: ptr("v1")}, mark())
 	posts := 0
 	cat.fault = func(r *http.Request) string {
 		if r.Method == "POST" {
@@ -502,13 +556,33 @@ func TestStatusCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(codes) != "map[200:3 404:2]" {
-		t.Fatalf("codes %v", codes)
+	if fmt.Sprint(codes.Codes) != "map[200:3 404:2]" || codes.Truncated || codes.Other != 0 {
+		t.Fatalf("codes %+v", codes)
 	}
 	want := fmt.Sprintf(`map[datasource:api_usage dimensions:[status_code] filters:[map[field:gateway_service operator:in value:[%s:%s]]] limit:1000 metrics:[request_count] time_range:map[time_range:15m type:relative]]`,
 		c.ControlPlaneID, svc)
 	if fmt.Sprint(got) != want {
 		t.Fatalf("query\n got %v\nwant %s", got, want)
+	}
+}
+
+// An answer cut at its cardinality limit is not read as complete: it says
+// it is truncated, with the limit, and counts what it grouped as other
+// status codes apart.
+func TestStatusCodes_truncated(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"data":[
+		  {"timestamp":"2024-01-16T00:00:00Z","event":{"status_code":"200","request_count":3}},
+		  {"timestamp":"2024-01-16T00:00:00Z","event":{"status_code":"404","request_count":2}},
+		  {"timestamp":"2024-01-16T00:00:00Z","event":{"status_code":"____OTHER____","request_count":5}}],
+		 "meta":{"start":"2024-01-16T00:00:00.000Z","end":"2024-01-17T00:00:00.000Z","display":{},"metric_units":{"request_count":"count"},
+		  "granularity_ms":86400000,"truncated":true,"limit":2,"query_id":"q"}}`)
+	}))
+	defer srv.Close()
+	codes, err := newClient(t, srv.URL, nil).StatusCodes(context.Background(), StatusCodeQuery{ServiceID: "s", TimeRange: "24h"})
+	if err != nil || fmt.Sprint(codes.Codes) != "map[200:3 404:2]" || !codes.Truncated || codes.Limit != 2 || codes.Other != 5 {
+		t.Fatalf("%+v, %v", codes, err)
 	}
 }
 
@@ -540,7 +614,7 @@ func TestLog_noToken(t *testing.T) {
 	var logs []logEntry
 	c := newClient(t, srv.URL, &logs)
 	ctx := context.Background()
-	a, err := c.CreateAPI(ctx, NewAPI{Name: "p", Version: ptr("v1")})
+	a, err := c.CreateAPI(ctx, NewAPI{Name: "p", Version: ptr("v1")}, mark())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
@@ -26,9 +27,10 @@ type ServiceRef struct {
 	ID             string `json:"id"`
 }
 
-// Is reports whether the implementation links exactly this service.
+// Is reports whether the implementation links exactly this service. Ids
+// are UUIDs, equal in either case.
 func (i Implementation) Is(s ServiceRef) bool {
-	return i.Service != nil && *i.Service == s
+	return i.Service != nil && strings.EqualFold(i.Service.ID, s.ID) && strings.EqualFold(i.Service.ControlPlaneID, s.ControlPlaneID)
 }
 
 func implPath(apiID, implID string) string {
@@ -125,9 +127,9 @@ func (c *Client) ListImplementations(ctx context.Context, f ImplementationFilter
 	out := all[:0]
 	for _, i := range all {
 		switch {
-		case f.APIID != "" && i.APIID != f.APIID,
-			f.ServiceID != "" && (i.Service == nil || i.Service.ID != f.ServiceID),
-			f.ControlPlaneID != "" && (i.Service == nil || i.Service.ControlPlaneID != f.ControlPlaneID):
+		case f.APIID != "" && !strings.EqualFold(i.APIID, f.APIID),
+			f.ServiceID != "" && (i.Service == nil || !strings.EqualFold(i.Service.ID, f.ServiceID)),
+			f.ControlPlaneID != "" && (i.Service == nil || !strings.EqualFold(i.Service.ControlPlaneID, f.ControlPlaneID)):
 			continue
 		}
 		out = append(out, i)

@@ -48,7 +48,25 @@ type metricsResult struct {
 	} `json:"data"`
 	Meta struct {
 		Truncated bool `json:"truncated"`
+		Limit     int  `json:"limit"`
 	} `json:"meta"`
+}
+
+// otherGroup is the dimension value a truncated answer groups the rest
+// under (MET MetricsResponseMeta.truncated: "2 status codes +
+// ____OTHER____").
+const otherGroup = "____OTHER____"
+
+// StatusCodeCounts is what analytics counted for a query.
+type StatusCodeCounts struct {
+	Codes map[string]int64 // status code → requests, without zeros
+	// Truncated is the answer's meta.truncated: the query's cardinality
+	// limit (Limit) was hit, so Codes lacks some status codes. Their
+	// requests, when the answer grouped them as ____OTHER____, are Other.
+	// The metrics API has no pages to read the rest from.
+	Truncated bool
+	Limit     int
+	Other     int64
 }
 
 // StatusCodes queries analytics for q: request_count by status_code,
@@ -57,8 +75,9 @@ type metricsResult struct {
 // 10 queries a minute, so the query is sent once: a failure is reported,
 // and the next plan asks again. The status code of an
 // event may come as a number or a string (the document does not say);
-// both are read.
-func (c *Client) StatusCodes(ctx context.Context, q StatusCodeQuery) (map[string]int64, error) {
+// both are read. An answer whose meta.truncated is set is not complete:
+// it says so (Truncated), for the caller to warn, as there is no next page.
+func (c *Client) StatusCodes(ctx context.Context, q StatusCodeQuery) (StatusCodeCounts, error) {
 	body := metricsQuery{
 		Datasource: "api_usage",
 		Metrics:    []string{"request_count"},
@@ -70,20 +89,24 @@ func (c *Client) StatusCodes(ctx context.Context, q StatusCodeQuery) (map[string
 	}
 	var res metricsResult
 	if err := c.call(ctx, once, http.MethodPost, "/v2/metrics", nil, body, &res); err != nil {
-		return nil, err
+		return StatusCodeCounts{}, err
 	}
-	out := map[string]int64{}
+	out := StatusCodeCounts{Codes: map[string]int64{}, Truncated: res.Meta.Truncated, Limit: res.Meta.Limit}
 	for _, d := range res.Data {
-		code, ok := statusCode(d.Event["status_code"])
-		if !ok {
-			return nil, fmt.Errorf("POST /v2/metrics: an event has no usable status_code: %v", d.Event)
-		}
 		n, ok := count(d.Event["request_count"])
 		if !ok {
-			return nil, fmt.Errorf("POST /v2/metrics: an event has no usable request_count: %v", d.Event)
+			return StatusCodeCounts{}, fmt.Errorf("POST /v2/metrics: an event has no usable request_count: %v", d.Event)
+		}
+		if d.Event["status_code"] == otherGroup {
+			out.Other += n
+			continue
+		}
+		code, ok := statusCode(d.Event["status_code"])
+		if !ok {
+			return StatusCodeCounts{}, fmt.Errorf("POST /v2/metrics: an event has no usable status_code: %v", d.Event)
 		}
 		if n > 0 {
-			out[code] += n
+			out.Codes[code] += n
 		}
 	}
 	return out, nil

@@ -16,14 +16,12 @@ type ServiceCounts struct {
 	// Other is, per service, the requests an answer grouped as
 	// ____OTHER____ status codes (the limit hit within the service).
 	Other map[string]int64
-	// Truncated is the answer's meta.truncated: the query's limit cut
-	// the services, so one absent from ByService may have served requests.
+	// Truncated is the answer's meta.truncated: the limit (Limit) cut the
+	// services, so one absent from ByService may have served requests, or
+	// a service's status codes (then its Other is not 0).
 	Truncated bool
+	Limit     int
 }
-
-// otherStatusCodes is the group a truncated answer puts the rest of a
-// dimension's values in (MET MetricsResponseMeta.truncated).
-const otherStatusCodes = "____OTHER____"
 
 // ServiceStatusCodes queries analytics once for every Gateway Service of
 // the control plane: request_count by gateway_service, then status_code,
@@ -45,7 +43,7 @@ func (c *Client) ServiceStatusCodes(ctx context.Context, within string) (Service
 	if err := c.call(ctx, once, http.MethodPost, "/v2/metrics", nil, body, &res); err != nil {
 		return ServiceCounts{}, err
 	}
-	out := ServiceCounts{ByService: map[string]map[string]int64{}, Other: map[string]int64{}, Truncated: res.Meta.Truncated}
+	out := ServiceCounts{ByService: map[string]map[string]int64{}, Other: map[string]int64{}, Truncated: res.Meta.Truncated, Limit: res.Meta.Limit}
 	for _, d := range res.Data {
 		scoped, _ := d.Event["gateway_service"].(string)
 		_, svc, ok := strings.Cut(scoped, ":")
@@ -57,8 +55,11 @@ func (c *Client) ServiceStatusCodes(ctx context.Context, within string) (Service
 		if !ok {
 			return ServiceCounts{}, fmt.Errorf("POST /v2/metrics: an event has no usable request_count: %v", d.Event)
 		}
-		if d.Event["status_code"] == otherStatusCodes {
+		if d.Event["status_code"] == otherGroup {
 			out.Other[svc] += n
+			if out.ByService[svc] == nil {
+				out.ByService[svc] = map[string]int64{}
+			}
 			continue
 		}
 		code, ok := statusCode(d.Event["status_code"])

@@ -107,6 +107,16 @@ func (s *Server) SetAnalyticsUnavailable(status int) error {
 	return nil
 }
 
+// SetAnalyticsLimit caps the cardinality limit analytics applies: a query
+// asking for more groups than n is answered with n and the rest as
+// ____OTHER____, marked meta.truncated, as Konnect may apply a limit below
+// the query's. 0 applies the query's own.
+func (s *Server) SetAnalyticsLimit(n int) {
+	if s.platform != nil {
+		s.platform.SetLimit(n)
+	}
+}
+
 // TrafficRecord is proxied traffic as Konnect analytics counts it: Count
 // requests at Time (to the second) through a route of a control plane,
 // answered with Status. ServiceID is "" for a route without a service.

@@ -129,10 +129,19 @@ func TestKonnectMetricsStatusCodes(t *testing.T) {
 	p.expectEvents(obj{"filters": []any{obj{"field": "gateway_service", "operator": "in", "value": []any{p.cp + ":" + p.route}}}})
 	p.expectEvents(obj{"filters": []any{obj{"field": "control_plane", "operator": "in", "value": []any{p.cp}},
 		obj{"field": "status_code", "operator": "in", "value": []any{200}}}}, ":3")
-	p.expectEvents(obj{"dimensions": []any{"status_code"}, "limit": 2}, "status_code=200:3", "status_code=404:1")
+	// Cut at the limit, the rest as one group (MET MetricsResponseMeta:
+	// "2 status codes + ____OTHER____").
+	p.expectEvents(obj{"dimensions": []any{"status_code"}, "limit": 2}, "status_code=200:3", "status_code=404:1", "status_code=____OTHER____:1")
 	if _, meta = p.query(obj{"dimensions": []any{"status_code"}, "limit": 2}); meta["truncated"] != true || meta["limit"] != 2.0 {
 		t.Errorf("limit 2: %v", meta)
 	}
+	// Konnect may apply a limit below the query's.
+	p.srv.SetAnalyticsLimit(1)
+	meta = p.expectEvents(obj{"dimensions": []any{"status_code"}, "limit": 1000}, "status_code=200:3", "status_code=____OTHER____:2")
+	if meta["truncated"] != true || meta["limit"] != 1.0 {
+		t.Errorf("limit capped at 1: %v", meta)
+	}
+	p.srv.SetAnalyticsLimit(0)
 
 	// api resolves through the catalog link when the query runs.
 	p.expectEvents(obj{"dimensions": []any{"api"}}, "api=<nil>:5")

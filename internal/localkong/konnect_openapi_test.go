@@ -2,6 +2,7 @@ package localkong
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,13 +14,15 @@ import (
 )
 
 // The Konnect handlers are checked against Konnect's published OpenAPI
-// documents, read from the folder SERVICEHUB_OPENAPI_DIR names (CI
-// downloads them there), else where the project keeps them:
-// shared/reference/ beside the repository (a worktree finds it further
-// up). They are not copied into the repository (they are Kong's). Without
-// them the schema checks are skipped with a log line, unless
-// SERVICEHUB_OPENAPI_DIR is set: then a missing document fails the test.
-// The handlers' own tests still check status codes and bodies.
+// documents. They are Kong's, so they are not copied into the repository;
+// they are read from the folder SERVICEHUB_OPENAPI_DIR names, into which
+// CI downloads them from Kong/developer.konghq.com (.github/workflows/
+// test.yml). With that variable set, a document missing there fails the
+// tests: a check that silently stops checking proves nothing. Without it,
+// they are looked for where the project keeps them, shared/reference/
+// beside the repository (a worktree finds it further up), and when they
+// are not there the schema checks are skipped with a log line: the
+// handlers' own tests still check status codes and bodies.
 
 const (
 	catalogDoc       = "konnect-api-catalog-v3.openapi.yaml"
@@ -27,41 +30,43 @@ const (
 	controlPlanesDoc = "konnect-control-planes-v2.openapi.yaml"
 )
 
-// openAPIDir is the environment variable naming the documents' folder.
-const openAPIDir = "SERVICEHUB_OPENAPI_DIR"
+// openAPIDirEnv names the folder holding the documents.
+const openAPIDirEnv = "SERVICEHUB_OPENAPI_DIR"
 
 var specs sync.Map // name → *openapi3.T (nil: not found)
 
-// findReference finds the document name in SERVICEHUB_OPENAPI_DIR when it
-// is set, else walks up from the package directory to
-// shared/reference/name.
-func findReference(name string) string {
-	if dir := os.Getenv(openAPIDir); dir != "" {
+// findReference is where document name is: in $SERVICEHUB_OPENAPI_DIR when
+// that is set, and an error when it is not there; otherwise the first
+// shared/reference/name walking up from the package directory, "" when
+// there is none.
+func findReference(name string) (string, error) {
+	if dir := os.Getenv(openAPIDirEnv); dir != "" {
 		p := filepath.Join(dir, name)
 		if _, err := os.Stat(p); err != nil {
-			return ""
+			return "", fmt.Errorf("%s is set to %s, which lacks %s (%v): download Kong's published document there, as .github/workflows/test.yml does",
+				openAPIDirEnv, dir, name, err)
 		}
-		return p
+		return p, nil
 	}
 	dir, err := os.Getwd()
 	if err != nil {
-		return ""
+		return "", fmt.Errorf("looking for shared/reference: %w", err)
 	}
 	for {
 		p := filepath.Join(dir, "shared", "reference", name)
 		if _, err := os.Stat(p); err == nil {
-			return p
+			return p, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return ""
+			return "", nil
 		}
 		dir = parent
 	}
 }
 
 // loadSpec returns the parsed document, or nil (and a log line) when it is
-// not there.
+// not there and need not be; it fails the test when it must be there.
 func loadSpec(t *testing.T, name string) *openapi3.T {
 	t.Helper()
 	if v, ok := specs.Load(name); ok {
@@ -71,13 +76,13 @@ func loadSpec(t *testing.T, name string) *openapi3.T {
 		}
 		return doc
 	}
-	path := findReference(name)
-	if path == "" && os.Getenv(openAPIDir) != "" {
-		t.Fatalf("%s is not in %s=%s", name, openAPIDir, os.Getenv(openAPIDir))
-	}
-	if path == "" {
+	path, err := findReference(name)
+	switch {
+	case err != nil:
+		t.Fatal(err)
+	case path == "":
 		specs.Store(name, (*openapi3.T)(nil))
-		t.Logf("shared/reference/%s not found: responses not checked against it", name)
+		t.Logf("shared/reference/%s not found (and %s not set): responses not checked against it", name, openAPIDirEnv)
 		return nil
 	}
 	doc, err := openapi3.NewLoader().LoadFromFile(path)
@@ -90,15 +95,41 @@ func loadSpec(t *testing.T, name string) *openapi3.T {
 
 func must[T any](v T, _ error) T { return v }
 
-// TestKonnectReferenceDocuments makes the absence of the documents visible.
+// TestKonnectReferenceDocuments makes the absence of the documents
+// visible: a skip without SERVICEHUB_OPENAPI_DIR, a failure with it.
 func TestKonnectReferenceDocuments(t *testing.T) {
 	for _, name := range []string{catalogDoc, metricsDoc, controlPlanesDoc} {
-		if findReference(name) == "" && os.Getenv(openAPIDir) == "" {
-			t.Skipf("shared/reference/%s not found: the Konnect tests check status codes and bodies but not schemas", name)
+		path, err := findReference(name)
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case path == "":
+			t.Skipf("shared/reference/%s not found and %s not set: the Konnect tests check status codes and bodies but not schemas", name, openAPIDirEnv)
 		}
 		if doc := loadSpec(t, name); doc.Paths.Len() == 0 {
 			t.Fatalf("%s: no paths", name)
 		}
+	}
+}
+
+// With SERVICEHUB_OPENAPI_DIR set, the documents must be there: a folder
+// without them is an error, not a skip; one with them is where they are
+// read from, not shared/reference.
+func TestKonnectReferenceDocumentsRequired(t *testing.T) {
+	empty := t.TempDir()
+	t.Setenv(openAPIDirEnv, empty)
+	for _, name := range []string{catalogDoc, metricsDoc, controlPlanesDoc} {
+		if p, err := findReference(name); err == nil || p != "" || !strings.Contains(err.Error(), openAPIDirEnv) {
+			t.Errorf("%s missing from %s: %q, %v; want an error naming %s", name, empty, p, err, openAPIDirEnv)
+		}
+	}
+	full := t.TempDir()
+	if err := os.WriteFile(filepath.Join(full, catalogDoc), []byte("openapi: 3.0.3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(openAPIDirEnv, full)
+	if p, err := findReference(catalogDoc); err != nil || p != filepath.Join(full, catalogDoc) {
+		t.Errorf("%s in %s: %q, %v", catalogDoc, full, p, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package localkong
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -36,6 +37,12 @@ func TestKonnectEntities(t *testing.T) {
 	c.must(200, "GET", cpA+"/services/"+sid, nil)
 	// Each control plane is its own namespace.
 	c.expect("GET", cpB+"/services/svc", nil, 404, obj{"message": "Not found"})
+	// Its id is a UUID, which Konnect takes in either case: one control
+	// plane, whatever the case of the URL.
+	const upper = "/v2/control-planes/ABCDEF12-3333-4333-8333-33333333333A/core-entities"
+	c.must(201, "POST", upper+"/services", obj{"name": "svc-upper", "host": "example.com"})
+	c.must(200, "GET", strings.ToLower(upper)+"/services/svc-upper", nil)
+	c.expect("POST", strings.ToLower(upper)+"/services", obj{"name": "svc-upper", "host": "example.com"}, 409, nil)
 	c.must(201, "POST", cpB+"/services", obj{"name": "svc", "host": "other.test"})
 
 	route := c.must(201, "POST", cpA+"/services/svc/routes", obj{"name": "r", "paths": []any{"/"}})

@@ -33,8 +33,14 @@ func addEntityError(diags *diag.Diagnostics, e kongEntity, op string, err error)
 		missing      *servicehub.MissingReferenceError
 		rejected     *servicehub.RejectedError
 		unsupported  *servicehub.UnsupportedError
+		notOwned     *servicehub.NotOwnedError
 	)
 	switch {
+	case errors.As(err, &notOwned):
+		diags.AddError(summary+": another create's", fmt.Sprintf("%s. Nothing was written.\n\n"+
+			"The next refresh removes it from this state, and the plan then creates the %s again, which the other one stands in the way of. "+
+			"To manage that one from this configuration instead, remove this one from state (terraform state rm) and import it:\n\n  terraform import %s.<name> %s",
+			capitalize(err.Error()), e.noun, e.resource, importKey(notOwned.Other, notOwned.ID)))
 	case errors.As(err, &versionTaken):
 		other := versionTaken.Existing
 		diags.AddAttributeError(path.Root("version"), "Version already has an implementation",
@@ -402,6 +408,12 @@ func catalogError(diags *diag.Diagnostics, summary string, ref path.Path, err er
 	return true
 }
 
+// addTruncatedWarning says that Konnect analytics' counts are incomplete.
+func addTruncatedWarning(diags *diag.Diagnostics, err *servicehub.TruncatedError) {
+	diags.AddWarning("Status codes incomplete: Konnect analytics truncated its answer",
+		capitalize(err.Error())+". The metrics API has no further pages to read the rest from.")
+}
+
 // addAnalyticsWarning explains empty status codes on Konnect: analytics
 // gave none, the other results stand.
 func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
@@ -414,6 +426,40 @@ func addAnalyticsWarning(diags *diag.Diagnostics, err error) {
 		fmt.Sprintf("status_codes and total_requests are empty: Konnect analytics gave no counts (%s). "+
 			"The implementation and its routes are still read. Analytics needs Konnect Advanced Analytics and allows about 10 queries a minute; "+
 			"the next plan tries again.", err))
+}
+
+// addDroppedWarning says why a refresh dropped an implementation whose id
+// holds another create's Gateway Service.
+func addDroppedWarning(diags *diag.Diagnostics, other servicehub.Implementation) {
+	diags.AddWarning("Implementation removed from state: another create's Gateway Service holds its id",
+		fmt.Sprintf("The Gateway Service this state created (id %s) was deleted outside Terraform, and another create (another workspace or run) "+
+			"has since made %q under the same id. It is not this state's, so it is dropped from state and left alone; "+
+			"the plan creates the implementation again, which the other one stands in the way of.", other.ID(), other.Name()))
+}
+
+// addLeftAloneWarning reports an entity a delete left alone, as another
+// create made it (*servicehub.NotOwnedError) or whose it is could not be
+// told (*servicehub.UnknownOwnerError): a warning, and the resource leaves
+// state. false when err is neither.
+func addLeftAloneWarning(diags *diag.Diagnostics, e kongEntity, err error) bool {
+	var (
+		notOwned *servicehub.NotOwnedError
+		unknown  *servicehub.UnknownOwnerError
+	)
+	switch {
+	case errors.As(err, &notOwned):
+		diags.AddWarning(fmt.Sprintf("%s left alone: another create's", capitalize(e.noun)),
+			fmt.Sprintf("%s. This state's %s is gone already, so it is removed from state; the other one (and its catalog link, if any) is left as it is.\n\n"+
+				"To manage it from this configuration instead, import it:\n\n  terraform import %s.<name> %s",
+				capitalize(err.Error()), e.noun, e.resource, importKey(notOwned.Other, notOwned.ID)))
+	case errors.As(err, &unknown):
+		diags.AddWarning(fmt.Sprintf("%s left alone: whose it is is unknown", capitalize(e.noun)),
+			fmt.Sprintf("%s. It is removed from state. If it is this configuration's own after all (its create did land), import it:\n\n  terraform import %s.<name> %s",
+				capitalize(err.Error()), e.resource, importKey(unknown.Other, unknown.ID)))
+	default:
+		return false
+	}
+	return true
 }
 
 // addReadOnlyError refuses a plan that would write to a Konnect control

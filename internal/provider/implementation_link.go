@@ -112,14 +112,19 @@ func (r *implementationResource) createLinked(ctx context.Context, impl serviceh
 		switch {
 		case errors.As(err, &undone) && undone.UndoErr != nil:
 			resp.Diagnostics.Append(recordTainted(ctx, undone.ServiceID, req.Plan, &resp.State)...)
+			writeMark(ctx, resp.Private, undone.Mark, &resp.Diagnostics)
 			return
 		case created.ID() == "":
 			resp.Diagnostics.Append(keepTainted(ctx, err, req.Plan, &resp.State)...)
+			if m, ok := markOfUnsettled(err); ok {
+				writeMark(ctx, resp.Private, m, &resp.Diagnostics)
+			}
 			return
 		}
 		// The link's outcome is unknown: the Gateway Service is recorded
 		// (tainted, as the create failed), and the next refresh reads the link.
 	}
+	writeMark(ctx, resp.Private, servicehub.MarkOf(created), &resp.Diagnostics)
 	state, diags := flatten(ctx, created, plan)
 	state.ServiceVersionID = plan.ServiceVersionID
 	resp.Diagnostics.Append(diags...)
@@ -174,13 +179,6 @@ func (r *implementationResource) moveLink(ctx context.Context, serviceID string,
 				newState.ServiceVersionID = types.StringValue(link.VersionID)
 			}
 		}
-	}
-}
-
-// deleteLinked removes the link, then the Gateway Service.
-func (r *implementationResource) deleteLinked(ctx context.Context, prior servicehub.Implementation, diags *diag.Diagnostics) {
-	if err := r.catalog.DeleteImplementation(ctx, prior); err != nil {
-		addImplementationError(diags, "delete", err)
 	}
 }
 

@@ -228,8 +228,12 @@ func (r *implementationResource) Create(ctx context.Context, req resource.Create
 	if err != nil {
 		addEntityError(&resp.Diagnostics, implementationKong, "create", err)
 		resp.Diagnostics.Append(keepTainted(ctx, err, req.Plan, &resp.State)...)
+		if m, ok := markOfUnsettled(err); ok {
+			writeMark(ctx, resp.Private, m, &resp.Diagnostics)
+		}
 		return
 	}
+	writeMark(ctx, resp.Private, servicehub.MarkOf(created), &resp.Diagnostics)
 	state, diags := flatten(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.State.Raw, diags = implementationCodec.set(ctx, state)
@@ -252,6 +256,18 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 		addEntityError(&resp.Diagnostics, implementationKong, "read", err)
 		return
 	}
+	// What the id holds is this state's only if this state's create made
+	// it (ownership.go). Another create's is dropped, as a deleted one
+	// would be: the plan creates the implementation again, and that fails
+	// naming the other one, with the import command. A state without a
+	// mark (written before marks, or just imported) takes it now.
+	mark := readMark(ctx, req.Private, &resp.Diagnostics)
+	if mark.Known() && !mark.Owns(impl) {
+		addDroppedWarning(&resp.Diagnostics, impl)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	writeMark(ctx, resp.Private, mark.Adopt(impl), &resp.Diagnostics)
 	state, diags := flatten(ctx, impl, prior)
 	resp.Diagnostics.Append(diags...)
 	r.readLink(ctx, impl.ID(), prior, &state, &resp.Diagnostics)
@@ -280,7 +296,11 @@ func (r *implementationResource) Update(ctx context.Context, req resource.Update
 	if !r.checkMove(ctx, plan, state, &resp.Diagnostics) {
 		return
 	}
-	updated, err := r.impls.Update(ctx, prior, impl)
+	mark := readMark(ctx, req.Private, &resp.Diagnostics)
+	updated, err := r.impls.Update(ctx, prior, impl, mark)
+	if updated.ID() != "" {
+		writeMark(ctx, resp.Private, mark.Adopt(updated), &resp.Diagnostics)
+	}
 	if err != nil {
 		addEntityError(&resp.Diagnostics, implementationKong, "update", err)
 		if updated.ID() == "" {
@@ -306,17 +326,21 @@ func (r *implementationResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	mark := readMark(ctx, req.Private, &resp.Diagnostics)
+	var err error
 	if !state.ServiceVersionID.IsNull() {
-		r.deleteLinked(ctx, prior, &resp.Diagnostics)
-		return
+		err = r.catalog.DeleteImplementation(ctx, prior, mark)
+	} else {
+		err = r.impls.Delete(ctx, prior, mark)
 	}
-	if err := r.impls.Delete(ctx, prior); err != nil {
-		addEntityError(&resp.Diagnostics, implementationKong, "delete", err)
+	if err != nil && !addLeftAloneWarning(&resp.Diagnostics, implementationKong, err) {
+		addImplementationError(&resp.Diagnostics, "delete", err)
 	}
 }
 
 // ImportState accepts the Gateway Service's id or its name; Read resolves
-// either and records the id.
+// either and records the id, and the mark (ownership.go) of what it
+// imported: from then on the Gateway Service is this state's.
 func (r *implementationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID == "" {
 		resp.Diagnostics.AddError("Missing import id", "Import with the Gateway Service's id or name, e.g.: terraform import servicehub_implementation.payments_v1 payments-v1")

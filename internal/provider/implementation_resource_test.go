@@ -224,8 +224,8 @@ resource "servicehub_implementation" "test" {
 						return fmt.Errorf("tls_verify = %v depth %v", s.TLSVerify, s.TLSVerifyDepth)
 					case *s.Enabled:
 						return fmt.Errorf("still enabled")
-					case len(s.Tags) != 4:
-						return fmt.Errorf("tags = %q, want provider's two and the user's two", kongTags(s))
+					case len(s.Tags) != 5 || createToken(s) == "":
+						return fmt.Errorf("tags = %q, want provider's two, the user's two and the create's token (kept by updates)", kongTags(s))
 					}
 					return nil
 				}),
@@ -260,8 +260,8 @@ resource "servicehub_implementation" "test" {
 						return fmt.Errorf("defaults not restored: %+v", s)
 					case s.ClientCertificate != nil, len(s.CACertificates) != 0, s.TLSVerify != nil, s.TLSVerifyDepth != nil:
 						return fmt.Errorf("tls fields not cleared: %v %v %v %v", s.ClientCertificate, s.CACertificates, s.TLSVerify, s.TLSVerifyDepth)
-					case len(s.Tags) != 2:
-						return fmt.Errorf("tags = %q, want only the provider's", kongTags(s))
+					case len(s.Tags) != 3 || createToken(s) == "":
+						return fmt.Errorf("tags = %q, want only the provider's, the create's token with them", kongTags(s))
 					}
 					return nil
 				}),
@@ -290,13 +290,14 @@ resource "servicehub_implementation" "test" {
   tags    = ["keep"]
 }
 `)
-	var firstID string
+	var firstID, token string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				Check:  recordID(res, &firstID),
+				Check: resource.ComposeAggregateTestCheckFunc(recordID(res, &firstID),
+					checkKong(kc, srv.n("search-v3"), func(s *kong.Service) error { token = createToken(s); return nil })),
 			},
 			{
 				// Someone edits the host and strips our tags in Kong.
@@ -318,9 +319,11 @@ resource "servicehub_implementation" "test" {
 						plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
 					},
 				},
+				// Still this state's (its created_at says so), and its
+				// create's token is written back with the other tags.
 				Check: checkKong(kc, srv.n("search-v3"), func(s *kong.Service) error {
-					if *s.Host != "search.internal" || len(s.Tags) != 3 {
-						return fmt.Errorf("not restored: host %s tags %q", *s.Host, kongTags(s))
+					if *s.Host != "search.internal" || len(s.Tags) != 4 || token == "" || createToken(s) != token {
+						return fmt.Errorf("not restored: host %s tags %q, want the token %s among them", *s.Host, kongTags(s), token)
 					}
 					return nil
 				}),

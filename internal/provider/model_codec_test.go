@@ -94,26 +94,45 @@ func checkCodec[T any](t *testing.T, c *codec[T], s schema.Schema, full, zero T,
 	if partial.IsFullyKnown() {
 		t.Fatal("no value was made unknown")
 	}
+	state := func(raw tftypes.Value) tfsdk.State { return tfsdk.State{Schema: s, Raw: raw} }
 	for what, v := range map[string]tftypes.Value{"full": raw, "partly unknown": partial, "null attributes": nulls} {
-		var want T
-		if diags := (tfsdk.State{Schema: s, Raw: v}).Get(ctx, &want); diags.HasError() {
-			t.Fatal(diags)
+		compareWithFramework(t, what, c.m, state, v)
+	}
+}
+
+// compareWithFramework reads v with the codec and with the framework's
+// Get, field by field, then writes what was read with the codec and with
+// the framework's Set.
+func compareWithFramework(t *testing.T, what string, c *modelCodec, state func(tftypes.Value) tfsdk.State, v tftypes.Value) {
+	t.Helper()
+	ctx := context.Background()
+	want := reflect.New(c.rt)
+	if diags := state(v).Get(ctx, want.Interface()); diags.HasError() {
+		t.Fatalf("%s: the framework's Get: %v", what, diags)
+	}
+	got := reflect.New(c.rt).Elem()
+	if diags := c.get(ctx, v, got); diags.HasError() {
+		t.Fatalf("%s: get: %v", what, diags)
+	}
+	for i := range got.NumField() {
+		g, w := got.Field(i).Interface().(attr.Value), want.Elem().Field(i).Interface().(attr.Value)
+		if !g.Equal(w) || reflect.TypeOf(g) != reflect.TypeOf(w) {
+			t.Errorf("%s: get %s = %s, want %s", what, c.rt.Field(i).Tag.Get("tfsdk"), g, w)
 		}
-		got, diags := c.get(ctx, v)
-		if diags.HasError() {
-			t.Fatalf("%s: %v", what, diags)
-		}
-		gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
-		for i := range gv.NumField() {
-			g, w := gv.Field(i).Interface().(attr.Value), wv.Field(i).Interface().(attr.Value)
-			if !g.Equal(w) || reflect.TypeOf(g) != reflect.TypeOf(w) {
-				t.Errorf("%s: get %s = %s, want %s", what, gv.Type().Field(i).Name, g, w)
-			}
-		}
-		back, diags := c.set(ctx, got)
-		if diags.HasError() || !back.Equal(v) {
-			t.Errorf("%s: get then set does not give the value back (%v)", what, diags)
-		}
+	}
+	back, diags := c.set(ctx, got)
+	if diags.HasError() {
+		t.Fatalf("%s: set: %v", what, diags)
+	}
+	st := state(tftypes.NewValue(c.typ, nil))
+	if diags := st.Set(ctx, want.Interface()); diags.HasError() {
+		t.Fatalf("%s: the framework's Set: %v", what, diags)
+	}
+	if !back.Equal(st.Raw) {
+		t.Errorf("%s: set\n got %s\nwant %s", what, back, st.Raw)
+	}
+	if v.IsFullyKnown() && !back.Equal(v) {
+		t.Errorf("%s: get then set does not give the value back:\n got %s\nwant %s", what, back, v)
 	}
 }
 

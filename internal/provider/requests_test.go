@@ -211,8 +211,10 @@ func TestAccRequestBudget_largeRuntimeGroup(t *testing.T) {
 	config := fleetConfig(srv.AdminURL, 1, false)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),
-		// Two DELETEs and the look for a claim (Kong's ?tags= filter).
-		CheckDestroy: func(*terraform.State) error { return count("destroy", 3) },
+		// The read that finds the implementation this state's (its mark,
+		// servicehub/owner.go), two DELETEs and the look for a claim
+		// (Kong's ?tags= filter).
+		CheckDestroy: func(*terraform.State) error { return count("destroy", 4) },
 		Steps: []resource.TestStep{
 			{
 				PreConfig: srv.ResetRequestCount,

@@ -114,7 +114,7 @@ func (labelsValidator) ValidateMap(ctx context.Context, req validator.MapRequest
 	elems := req.ConfigValue.Elements()
 	if len(elems) > servicehub.MaxLabels {
 		resp.Diagnostics.AddAttributeError(req.Path, "Too many labels",
-			fmt.Sprintf("labels has %d entries; the API catalog allows at most %d.", len(elems), servicehub.MaxLabels))
+			fmt.Sprintf("labels has %d entries; at most %d are allowed: the API catalog's %d, less the provider's own label.", len(elems), servicehub.MaxLabels, servicehub.MaxLabels+1))
 	}
 	for k, e := range elems {
 		p := req.Path.AtMapKey(k)

@@ -71,8 +71,9 @@ func (r *serviceVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Validators: []validator.String{slugRule},
 			},
 			"labels": schema.MapAttribute{
-				Description: "Labels of the API: at most 50; keys of 1 to 63 characters not starting with `kong`, `konnect`, `mesh`, `kic` or `_`; " +
-					"values of 1 to 63 letters, digits, `-`, `_` and `.`.",
+				Description: "Labels of the API: at most 49; keys of 1 to 63 characters not starting with `kong`, `konnect`, `mesh`, `kic` or `_`; " +
+					"values of 1 to 63 letters, digits, `-`, `_` and `.`. The catalog allows 50: the provider adds its own, `servicehub-create`, " +
+					"which marks the API as this configuration's create and is never shown here.",
 				Optional:    true,
 				ElementType: types.StringType,
 				Validators:  []validator.Map{labelsValidator{}},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -94,8 +95,10 @@ func TestAccServiceVersion_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr(svRes, "id", &firstID),
 					checkCatalog(t, srv, svRes, func(api map[string]any) error {
+						// The configured labels, and the create's mark, which
+						// a change of labels leaves (state never shows it).
 						l := api["labels"].(map[string]any)
-						if api["description"] != "Payments API, edited" || len(l) != 2 || l["env"] != "prod" || l["tier"] != nil {
+						if api["description"] != "Payments API, edited" || len(l) != 3 || l["env"] != "prod" || l["tier"] != nil || l["servicehub-create"] == nil {
 							return fmt.Errorf("the catalog holds %v", api)
 						}
 						return nil
@@ -168,8 +171,14 @@ func TestAccServiceVersion_drift(t *testing.T) {
 			{Config: config, Check: recordID(svRes, &id)},
 			{
 				PreConfig: func() {
+					// As Konnect's UI edits labels: every label it shows is
+					// sent (a PATCH replaces them), less team, plus owner.
+					_, api := catalogCall(t, srv, http.MethodGet, "/v3/apis/"+id, nil)
+					labels := api["labels"].(map[string]any)
+					delete(labels, "team")
+					labels["owner"] = "someone"
 					status, out := catalogCall(t, srv, http.MethodPatch, "/v3/apis/"+id, map[string]any{
-						"description": "changed in the UI", "labels": map[string]any{"team": nil, "owner": "someone"},
+						"description": "changed in the UI", "labels": labels,
 					})
 					if status != http.StatusOK {
 						t.Fatalf("out-of-band PATCH: %d %v", status, out)
@@ -182,7 +191,7 @@ func TestAccServiceVersion_drift(t *testing.T) {
 				}},
 				Check: checkCatalog(t, srv, svRes, func(api map[string]any) error {
 					l := api["labels"].(map[string]any)
-					if api["description"] != "Orders" || len(l) != 1 || l["team"] != "ord" {
+					if api["description"] != "Orders" || len(l) != 2 || l["team"] != "ord" || l["servicehub-create"] == nil {
 						return fmt.Errorf("apply did not restore the API: %v", api)
 					}
 					return nil
@@ -302,6 +311,17 @@ func TestAccServiceVersion_badInput(t *testing.T) {
 				ExpectError: errorRE(`Invalid label key.*cannot start with "kong".*Invalid label value.*The value "-bad-" of label "ok"`),
 			},
 			{
+				// The catalog's 50, one of which is the provider's.
+				Config:      p + serviceVersionConfig("labels", "v1", fiftyLabels()),
+				PlanOnly:    true,
+				ExpectError: errorRE(`Too many labels.*labels has 50 entries; at most 49 are allowed: the API catalog's 50, less the provider's own label`),
+			},
+			{
+				Config:      p + serviceVersionConfig("labels", "v1", `labels = { servicehub-create = "x" }`),
+				PlanOnly:    true,
+				ExpectError: errorRE(`Invalid label key.*"servicehub-create" is reserved for the provider, which marks the APIs it creates with it`),
+			},
+			{
 				Config:      p + serviceVersionConfig("slug", "v1", `slug = "no spaces"`),
 				PlanOnly:    true,
 				ExpectError: errorRE(`Invalid slug.*must match`),
@@ -359,4 +379,14 @@ func implementedBy(t *testing.T, srv *localkong.Server, versionAddr, implAddr st
 		}
 		return nil
 	}
+}
+
+// fiftyLabels is a labels argument with 50 entries.
+func fiftyLabels() string {
+	var b strings.Builder
+	b.WriteString("labels = {")
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&b, " l%d = \"v\",", i)
+	}
+	return strings.TrimSuffix(b.String(), ",") + " }"
 }

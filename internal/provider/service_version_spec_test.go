@@ -61,8 +61,8 @@ func TestAccServiceVersion_specInPlace(t *testing.T) {
 				return fmt.Errorf("version document %s: HTTP %d %v", docID, status, v)
 			}
 			_, api := catalogCall(t, srv, http.MethodGet, "/v3/apis/"+apiID, nil)
-			if l := api["labels"].(map[string]any); len(l) != 1 || l["team"] != "books" {
-				return fmt.Errorf("labels %v", l)
+			if l := api["labels"].(map[string]any); len(l) != 2 || l["team"] != "books" || l["servicehub-create"] == nil {
+				return fmt.Errorf("labels %v, want team and the provider's create label", l)
 			}
 			return nil
 		}

@@ -75,6 +75,9 @@ func (d *versionStatusDataSource) readKonnect(ctx context.Context, m versionStat
 		if st.MetricsErr != nil {
 			addAnalyticsWarning(&resp.Diagnostics, st.MetricsErr)
 		}
+		if st.Traffic.Incomplete != nil {
+			addTruncatedWarning(&resp.Diagnostics, st.Traffic.Incomplete)
+		}
 		if q.TimeRange == "" {
 			m.TimeRange = types.StringValue(servicehub.DefaultTimeRange)
 		}

@@ -187,6 +187,37 @@ func TestVersionStatusAnalyticsWarning(t *testing.T) {
 	}
 }
 
+// An analytics answer cut at its cardinality limit (meta.truncated, the
+// rest as ____OTHER____) is not read as complete: a warning says so, the
+// status codes it gave are set, and total_requests counts every request.
+func TestVersionStatusAnalyticsTruncated(t *testing.T) {
+	t.Parallel()
+	srv := startKonnect(t, localkong.Options{})
+	svc, err := konnectKong(t, srv).Services.Create(context.Background(), &kong.Service{
+		Name: kong.String("payments-v1"), URL: kong.String("http://payments.internal"),
+		Tags: kong.StringSlice("servicehub:service=payments", "servicehub:version=v1"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for status, n := range map[int]int64{200: 5, 404: 2, 503: 1} {
+		srv.AddTraffic(localkong.TrafficRecord{Time: time.Now(), ControlPlaneID: srv.ControlPlaneID, ServiceID: *svc.ID, Status: status, Count: n})
+	}
+	srv.SetAnalyticsLimit(2)
+	attrs := map[string]string{"admin_url": srv.ControlPlaneURL(""), "konnect_token": konnectToken}
+	diags, m := readVersionStatus(t, attrs, "payments", "v1")
+	if diags.HasError() || diags.WarningsCount() != 1 {
+		t.Fatalf("diagnostics = %v", diags)
+	}
+	if w := diags.Warnings()[0]; w.Summary() != "Status codes incomplete: Konnect analytics truncated its answer" ||
+		!strings.Contains(w.Detail(), "limit of 2 status codes") || !strings.Contains(w.Detail(), "1 requests with other status codes") {
+		t.Errorf("warning %q: %s", w.Summary(), w.Detail())
+	}
+	if len(m.StatusCodes) != 2 || m.StatusCodes["200"] != 5 || m.StatusCodes["404"] != 2 || m.TotalRequests.ValueInt64() != 8 {
+		t.Errorf("status codes %v, total %v; want 200: 5 and 404: 2 of 8", m.StatusCodes, m.TotalRequests)
+	}
+}
+
 // The real terraform, with analytics unavailable each way: the apply
 // succeeds, prints the warning naming the cause, and the other results
 // are set.

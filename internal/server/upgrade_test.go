@@ -2,36 +2,49 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
 	"testing"
 
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/provider"
 )
 
-// The passthrough must answer exactly as the framework does: compared on
-// stored states of both resources (an attribute the schema no longer has
-// included), and left to the framework for anything else.
+// The passthrough must answer exactly as the framework does: compared on a
+// stored state of every resource type the provider serves (from its own
+// schema, so a new one is covered without being named here; an attribute
+// the schema no longer has included), and of one with Dynamic attributes
+// (a plugin's config), and left to the framework for anything else.
 func TestUpgradePassthroughMatchesTheFramework(t *testing.T) {
 	ctx := context.Background()
-	fw := providerserver.NewProtocol6(provider.New("test")())()
+	fw := providerserver.NewProtocol6(withDynamic{provider.New("test")()})()
 	s, ok := detachServer(fw).(detachedServer)
 	if !ok {
 		t.Fatal("not wrapped")
 	}
-	states := map[string]string{
-		"servicehub_implementation": `{"id":"6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a","service":"payments","version":"v1","name":"payments-v1",
-			"url":"https://pay.internal:8443/api","protocol":"https","host":"pay.internal","port":8443,"path":"/api","retries":5,
-			"connect_timeout":60000,"write_timeout":60000,"read_timeout":60000,"client_certificate_id":null,
-			"ca_certificates":["22222222-2222-4222-8222-222222222222"],"tls_verify":true,"tls_verify_depth":null,
-			"tls_sans":{"dnsnames":["a.internal"],"uris":null},"enabled":true,"tags":["b","a"],"created_at":100,"updated_at":200,
-			"an_attribute_since_removed":"x"}`,
-		"servicehub_route": `{"id":"7b1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a","implementation_id":"6a1f2c9e-3d9b-4d4e-8a6f-0f1e2d3c4b5a",
-			"name":"orders","methods":["GET"],"paths":["/orders","~/orders/\\d+$"],"hosts":null,"headers":{"x-v":["1","2"],"x-e":[]},
-			"protocols":["tcp","tls"],"strip_path":false,"preserve_host":false,"regex_priority":0,"path_handling":"v0",
-			"https_redirect_status_code":426,"request_buffering":true,"response_buffering":true,"snis":["a.example.com"],
-			"sources":[{"ip":"10.0.0.0/8","port":null},{"ip":null,"port":80}],"destinations":[],"tags":null,"created_at":1,"updated_at":2}`,
+	sch, err := fw.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(sch.Diagnostics) > 0 {
+		t.Fatalf("%v %v", err, sch.Diagnostics)
+	}
+	if len(sch.ResourceSchemas) < 4 || sch.ResourceSchemas[dynamicType] == nil {
+		t.Fatalf("only %d resource types", len(sch.ResourceSchemas))
+	}
+	states := map[string]string{}
+	for typ, rs := range sch.ResourceSchemas {
+		v := stateJSON(rs.ValueType(), new(int)).(map[string]any)
+		v["an_attribute_since_removed"] = "x"
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		states[typ] = string(b)
 	}
 	for typ, js := range states {
 		req := &tfprotov6.UpgradeResourceStateRequest{TypeName: typ, Version: 0, RawState: &tfprotov6.RawState{JSON: []byte(js)}}
@@ -54,9 +67,23 @@ func TestUpgradePassthroughMatchesTheFramework(t *testing.T) {
 		if !same(got.UpgradedState, want.UpgradedState) {
 			t.Errorf("%s: passthrough differs from the framework's", typ)
 		}
+		if v, err := got.UpgradedState.Unmarshal(st); err != nil || !v.IsFullyKnown() || v.IsNull() {
+			t.Errorf("%s: upgraded to %v (%v)", typ, v, err)
+		}
 		wrapped, err := s.UpgradeResourceState(ctx, req)
 		if err != nil || !same(wrapped.UpgradedState, want.UpgradedState) {
 			t.Errorf("%s: the wrapped server's answer differs: %v", typ, err)
+		}
+	}
+	// UpgradeResourceState is for resources: a data source's name that is
+	// not also a resource's is the framework's to answer.
+	for typ := range sch.DataSourceSchemas {
+		if sch.ResourceSchemas[typ] != nil {
+			continue
+		}
+		req := &tfprotov6.UpgradeResourceStateRequest{TypeName: typ, RawState: &tfprotov6.RawState{JSON: []byte(`{}`)}}
+		if _, ok := s.passthrough(ctx, req); ok {
+			t.Errorf("data source %s: passed through; the framework must answer", typ)
 		}
 	}
 	for what, req := range map[string]*tfprotov6.UpgradeResourceStateRequest{
@@ -65,7 +92,6 @@ func TestUpgradePassthroughMatchesTheFramework(t *testing.T) {
 		"bad state":     {TypeName: "servicehub_route", RawState: &tfprotov6.RawState{JSON: []byte(`{"name":[1]}`)}},
 		"flatmap":       {TypeName: "servicehub_route", RawState: &tfprotov6.RawState{Flatmap: map[string]string{"id": "x"}}},
 		"no state":      {TypeName: "servicehub_route"},
-		"data source":   {TypeName: "servicehub_version_status", RawState: &tfprotov6.RawState{JSON: []byte(`{}`)}},
 	} {
 		if _, ok := s.passthrough(ctx, req); ok {
 			t.Errorf("%s: passed through; the framework must answer", what)
@@ -79,3 +105,104 @@ func TestUpgradePassthroughMatchesTheFramework(t *testing.T) {
 		t.Errorf("a state that does not decode: %v, %v; want the framework's error", resp, err)
 	}
 }
+
+// stateJSON is a stored state's JSON for a value of t: every attribute set,
+// collections with two elements, a Dynamic value as Terraform stores one
+// ({"value": …, "type": …}), in turn a string and an object.
+func stateJSON(t tftypes.Type, n *int) any {
+	*n++
+	k := *n
+	switch {
+	case t.Is(tftypes.String):
+		return fmt.Sprintf("s%d", k)
+	case t.Is(tftypes.Number):
+		return k
+	case t.Is(tftypes.Bool):
+		return k%2 == 0
+	case t.Is(tftypes.DynamicPseudoType):
+		var in tftypes.Type = tftypes.String
+		if k%2 == 1 {
+			in = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+				"a": tftypes.List{ElementType: tftypes.Number}, "b": tftypes.Map{ElementType: tftypes.String},
+			}}
+		}
+		return map[string]any{"value": stateJSON(in, n), "type": typeJSON(in)}
+	}
+	switch tt := t.(type) {
+	case tftypes.List:
+		return []any{stateJSON(tt.ElementType, n), stateJSON(tt.ElementType, n)}
+	case tftypes.Set:
+		return []any{stateJSON(tt.ElementType, n), stateJSON(tt.ElementType, n)}
+	case tftypes.Map:
+		return map[string]any{fmt.Sprintf("k%d", k): stateJSON(tt.ElementType, n), fmt.Sprintf("l%d", k): stateJSON(tt.ElementType, n)}
+	case tftypes.Object:
+		names := make([]string, 0, len(tt.AttributeTypes))
+		for name := range tt.AttributeTypes {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		m := map[string]any{}
+		for _, name := range names {
+			m[name] = stateJSON(tt.AttributeTypes[name], n)
+		}
+		return m
+	}
+	panic(fmt.Sprintf("no state for %s", t))
+}
+
+// typeJSON is a type as a state writes it beside a Dynamic value: "string",
+// ["list", "number"], ["object", {"a": …}] (Terraform's type JSON).
+func typeJSON(t tftypes.Type) any {
+	switch tt := t.(type) {
+	case tftypes.List:
+		return []any{"list", typeJSON(tt.ElementType)}
+	case tftypes.Map:
+		return []any{"map", typeJSON(tt.ElementType)}
+	case tftypes.Object:
+		attrs := map[string]any{}
+		for name, at := range tt.AttributeTypes {
+			attrs[name] = typeJSON(at)
+		}
+		return []any{"object", attrs}
+	}
+	switch {
+	case t.Is(tftypes.String):
+		return "string"
+	case t.Is(tftypes.Number):
+		return "number"
+	case t.Is(tftypes.Bool):
+		return "bool"
+	}
+	panic(fmt.Sprintf("no type JSON for %s", t))
+}
+
+// withDynamic is the provider with one more resource type, whose schema has
+// Dynamic attributes, until the provider serves one of its own.
+type withDynamic struct{ fwprovider.Provider }
+
+const dynamicType = "servicehub_dynamic_test"
+
+func (p withDynamic) Resources(ctx context.Context) []func() resource.Resource {
+	return append(p.Provider.Resources(ctx), func() resource.Resource { return dynamicResource{} })
+}
+
+type dynamicResource struct{}
+
+func (dynamicResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = dynamicType
+}
+
+func (dynamicResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
+		"id":     schema.StringAttribute{Computed: true},
+		"config": schema.DynamicAttribute{Optional: true},
+		"nested": schema.SingleNestedAttribute{Optional: true, Attributes: map[string]schema.Attribute{
+			"value": schema.DynamicAttribute{Optional: true},
+		}},
+	}}
+}
+
+func (dynamicResource) Create(context.Context, resource.CreateRequest, *resource.CreateResponse) {}
+func (dynamicResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse)       {}
+func (dynamicResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
+func (dynamicResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}

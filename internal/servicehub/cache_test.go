@@ -118,7 +118,7 @@ func TestCachedPhasesRequestBudget(t *testing.T) {
 	// Destroy: one DELETE each, routes first as Terraform orders them.
 	k.run()
 	parallel(t, n, func(i int) error { return k.routes.Delete(ctx, *routes[i].ID) })
-	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i]) })
+	parallel(t, n, func(i int) error { return k.impls.Delete(ctx, impls[i], MarkOf(impls[i])) })
 	// And the looks for claims of the implementations: the run's direct
 	// reads, then one listing.
 	k.requests(t, "destroy", 2*n+kongapi.DirectReads+1)
@@ -210,7 +210,7 @@ func TestCachedVersionCheck(t *testing.T) {
 	}
 	moved := v2
 	moved.Version = "v3"
-	if _, err := k.impls.Update(ctx, v2, moved); err != nil {
+	if _, err := k.impls.Update(ctx, v2, moved, MarkOf(v2)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := k.impls.Create(ctx, implOf("billing", "v3", "billing-v3")); !errors.As(err, &vt) || vt.Existing.ID() != v2.ID() {
@@ -232,8 +232,9 @@ func TestCachedVersionCheck(t *testing.T) {
 	k.requests(t, "checks and writes", kongapi.DirectReads+1+1+3+3)
 }
 
-// Deleting an implementation is one DELETE; only when Kong refuses are its
-// routes listed, to name them.
+// Deleting an implementation is a read of it (is it this state's? from
+// the run's listing once there is one) and one DELETE; only when Kong
+// refuses are its routes listed, to name them.
 func TestCachedDeleteWithRoutes(t *testing.T) {
 	k := newCachedKong(t)
 	ctx := context.Background()
@@ -248,10 +249,10 @@ func TestCachedDeleteWithRoutes(t *testing.T) {
 	}
 	k.run()
 	var remain *RoutesRemainError
-	if err := k.impls.Delete(ctx, impl); !errors.As(err, &remain) || len(remain.Routes) != 1 || str(remain.Routes[0].ID) != *r.ID {
+	if err := k.impls.Delete(ctx, impl, MarkOf(impl)); !errors.As(err, &remain) || len(remain.Routes) != 1 || str(remain.Routes[0].ID) != *r.ID {
 		t.Fatalf("delete with a route: %v", err)
 	}
-	k.requests(t, "refused delete", 2)
+	k.requests(t, "refused delete", 3)
 	// The refused delete leaves the implementation readable.
 	if got, err := k.impls.Get(ctx, impl.ID()); err != nil || got.ID() != impl.ID() {
 		t.Fatalf("after refused delete: %+v, %v", got, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 	"github.com/servicehub/terraform-provider-servicehub/internal/konnectapi"
 )
 
@@ -67,13 +68,22 @@ type ServiceVersion struct {
 	CreatedAt, UpdatedAt       string
 }
 
+// createLabel marks the API a create made: its value is a token only
+// that create knows, so that settling a create whose outcome was unknown
+// never takes another create's API for its own (konnectapi.CreateAPI). The
+// label stays on the API; it is the provider's, so it is not among a
+// version's Labels, and a configuration cannot set it.
+const createLabel = "servicehub-create"
+
 func fromAPI(a konnectapi.API) ServiceVersion {
 	v := ServiceVersion{
 		ID: a.ID, Service: a.Name, Version: str(a.Version), Description: a.Description, Slug: str(a.Slug),
-		Labels: a.Labels, HasSpec: a.CurrentVersionSummary != nil, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+		Labels: make(map[string]string, len(a.Labels)), HasSpec: a.CurrentVersionSummary != nil, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
 	}
-	if v.Labels == nil {
-		v.Labels = map[string]string{}
+	for k, l := range a.Labels {
+		if k != createLabel {
+			v.Labels[k] = l
+		}
 	}
 	if s := a.CurrentVersionSummary; s != nil {
 		v.SpecVersion, v.SpecVersionID = s.Version, s.ID
@@ -137,8 +147,9 @@ func classifyCatalog(err error) error {
 
 // CreateVersion adds a version to the catalog, with spec as its
 // specification when not nil. A retried or lost create never makes a
-// second API (see konnectapi.Client.CreateAPI); a version the catalog
-// already has is a *VersionExistsError.
+// second API, nor takes another create's for its own (see
+// konnectapi.Client.CreateAPI): a version the catalog already has, or that
+// another run created meanwhile, is a *VersionExistsError naming it.
 func (c *Catalog) CreateVersion(ctx context.Context, v ServiceVersion, spec *string) (ServiceVersion, error) {
 	if err := c.Available(); err != nil {
 		return ServiceVersion{}, err
@@ -147,7 +158,11 @@ func (c *Catalog) CreateVersion(ctx context.Context, v ServiceVersion, spec *str
 	if v.Slug != "" {
 		in.Slug = &v.Slug
 	}
-	a, err := c.api.CreateAPI(ctx, in)
+	a, err := c.api.CreateAPI(ctx, in, konnectapi.Label{Key: createLabel, Value: kongapi.NewID()})
+	var other *konnectapi.OtherCreateError
+	if errors.As(err, &other) {
+		return ServiceVersion{}, &VersionExistsError{Service: v.Service, Version: v.Version, ID: other.API.ID, Err: err}
+	}
 	if konnectapi.IsConflict(err) {
 		exists := &VersionExistsError{Service: v.Service, Version: v.Version, Err: err}
 		if other, ok, ferr := c.api.FindAPI(ctx, v.Service, v.Version); ferr == nil && ok {
@@ -219,14 +234,29 @@ func (c *Catalog) UpdateVersion(ctx context.Context, prior ServiceVersion, ch Ve
 	p := konnectapi.APIPatch{Name: ch.Service, Version: ch.Version, Slug: ch.Slug, Description: ch.Description, SetDescription: ch.SetDescription}
 	if ch.Labels != nil {
 		// Sent as a merge that also removes the dropped keys: right
-		// whether the catalog merges labels or replaces them (its document
-		// does not say).
+		// whether the catalog merges labels or replaces them (Konnect's
+		// generated clients replace; its document does not say). The
+		// API's own labels are read first, for the provider's create label
+		// (createLabel), which a replacement would otherwise drop.
+		cur, err := c.api.GetAPI(ctx, prior.ID)
+		if konnectapi.IsNotFound(err) {
+			return ServiceVersion{}, &VersionNotFoundError{ID: prior.ID, Err: err}
+		}
+		if err != nil {
+			return ServiceVersion{}, classifyCatalog(err)
+		}
 		p.Labels = map[string]*string{}
 		for k := range prior.Labels {
 			p.Labels[k] = nil
 		}
+		for k := range cur.Labels {
+			p.Labels[k] = nil
+		}
 		for k, v := range ch.Labels {
 			p.Labels[k] = &v
+		}
+		if m, ok := cur.Labels[createLabel]; ok {
+			p.Labels[createLabel] = &m
 		}
 	}
 	if ch.SetSpec {
@@ -272,9 +302,18 @@ func (c *Catalog) DeleteVersion(ctx context.Context, id string) error {
 var (
 	ValidateCatalogName = konnectapi.ValidateName
 	ValidateSlug        = konnectapi.ValidateSlug
-	ValidateLabelKey    = konnectapi.ValidateLabelKey
 	ValidateLabelValue  = konnectapi.ValidateLabelValue
 )
 
-// MaxLabels is how many labels a version may have.
-const MaxLabels = konnectapi.MaxLabels
+// ValidateLabelKey is the catalog's rule on label keys, and keeps the
+// provider's own label (createLabel) out of configurations.
+func ValidateLabelKey(k string) error {
+	if k == createLabel {
+		return fmt.Errorf("the label %q is reserved for the provider, which marks the APIs it creates with it", createLabel)
+	}
+	return konnectapi.ValidateLabelKey(k)
+}
+
+// MaxLabels is how many labels a version may have: the catalog's limit,
+// less the provider's own label.
+const MaxLabels = konnectapi.MaxLabels - 1

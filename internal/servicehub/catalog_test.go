@@ -115,7 +115,7 @@ func TestCatalog_createImplementation(t *testing.T) {
 	if by, _ := c.Catalog.Implementer(ctx, v.ID); by != nil {
 		t.Fatalf("after the move v1 is still implemented by %+v", by)
 	}
-	if err := c.Catalog.DeleteImplementation(ctx, impl); err != nil {
+	if err := c.Catalog.DeleteImplementation(ctx, impl, MarkOf(impl)); err != nil {
 		t.Fatal(err)
 	}
 	if by, _ := c.Catalog.Implementer(ctx, v2.ID); by != nil {
@@ -189,5 +189,44 @@ func TestAnalytics_version(t *testing.T) {
 	var un *AnalyticsUnavailableError
 	if err != nil || !errors.As(st.MetricsErr, &un) || un.Status != http.StatusForbidden || st.Implementation == nil {
 		t.Fatalf("unavailable: %+v, %v", st, err)
+	}
+}
+
+// A create marks its API with a label only it knows: kept from the
+// version's labels (and from configurations), and what settling a lost
+// create goes by. Here the create's POST is lost before the catalog had
+// it, and meanwhile another run creates the same version: the create must
+// not take that API for its own, but say it exists, naming it.
+func TestCatalog_createNeverAdoptsAnotherRunsAPI(t *testing.T) {
+	c, srv := konnectHub(t)
+	ctx := context.Background()
+	mine, err := c.Catalog.CreateVersion(ctx, ServiceVersion{Service: "pay", Version: "v0", Labels: map[string]string{"team": "pay"}}, nil)
+	if err != nil || len(mine.Labels) != 1 || mine.Labels["team"] != "pay" {
+		t.Fatalf("created %+v (%v): want the configured labels only", mine, err)
+	}
+	if err := ValidateLabelKey(createLabel); err == nil {
+		t.Fatalf("%s is accepted in a configuration", createLabel)
+	}
+	var other map[string]any
+	err = srv.SetFaults(&localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{localkong.FaultDropBefore}, MaxConsecutive: 1,
+		Match: func(r *http.Request) bool {
+			if r.Method != http.MethodPost || r.URL.Path != "/v3/apis" || r.Header.Get("X-Test") != "" {
+				return false
+			}
+			if other == nil {
+				other = post(t, srv, "/v3/apis", map[string]any{"name": "pay", "version": "v1"})
+			}
+			return true
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Catalog.CreateVersion(ctx, ServiceVersion{Service: "pay", Version: "v1"}, nil)
+	var exists *VersionExistsError
+	if !errors.As(err, &exists) || other == nil || exists.ID != other["id"] {
+		t.Fatalf("create: %v; want the version another run created (%v) named", err, other)
+	}
+	if n := srv.FaultCounts()[localkong.FaultDropBefore]; n != 1 {
+		t.Fatalf("%d POSTs lost, want 1", n)
 	}
 }

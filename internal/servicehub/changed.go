@@ -44,23 +44,27 @@ func differences(priorUpdated, curUpdated *int, fields ...[3]string) string {
 }
 
 // unchanged checks, with a fresh read from Kong, that the implementation
-// is as prior says.
-func (s *Implementations) unchanged(ctx context.Context, prior Implementation) error {
+// is as prior says, and is the one mark owns (when Known); it returns what
+// it read.
+func (s *Implementations) unchanged(ctx context.Context, prior Implementation, mark Mark) (Implementation, error) {
 	svc, err := s.api.GetService(ctx, prior.ID())
 	if IsNotFound(err) {
-		return &ChangedError{Noun: "Gateway Service", ID: prior.ID(), Name: prior.Name(), Deleted: true}
+		return Implementation{}, &ChangedError{Noun: "Gateway Service", ID: prior.ID(), Name: prior.Name(), Deleted: true}
 	}
 	if err != nil {
-		return classify(err)
+		return Implementation{}, classify(err)
 	}
 	cur := fromKong(svc)
+	if mark.Known() && !mark.Owns(cur) {
+		return Implementation{}, &NotOwnedError{Noun: "Gateway Service", ID: prior.ID(), Name: prior.Name(), Other: cur.Name()}
+	}
 	if d := differences(prior.Gateway.UpdatedAt, cur.Gateway.UpdatedAt,
 		[3]string{"name", prior.Name(), cur.Name()},
 		[3]string{"service", prior.Service, cur.Service},
 		[3]string{"version", prior.Version, cur.Version}); d != "" {
-		return &ChangedError{Noun: "Gateway Service", ID: prior.ID(), Name: prior.Name(), What: d}
+		return Implementation{}, &ChangedError{Noun: "Gateway Service", ID: prior.ID(), Name: prior.Name(), What: d}
 	}
-	return nil
+	return cur, nil
 }
 
 // unchanged checks, with a fresh read from Kong, that the route is as prior

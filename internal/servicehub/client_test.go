@@ -243,13 +243,13 @@ func TestMethodsClassifyErrors(t *testing.T) {
 		"Implementations.Delete": func() error {
 			prior := implOf("s", "v", "n")
 			prior.Gateway.ID, prior.Gateway.CreatedAt = kong.String(id), kong.Int(1)
-			return denied.Implementations.Delete(ctx, prior)
+			return denied.Implementations.Delete(ctx, prior, MarkOf(prior))
 		},
 		"Implementations.Create": func() error { _, err := denied.Implementations.Create(ctx, implOf("s", "v", "n")); return err },
 		"Implementations.Update": func() error {
 			prior := implOf("s", "v", "n")
 			prior.Gateway.ID = kong.String(id)
-			_, err := denied.Implementations.Update(ctx, prior, prior)
+			_, err := denied.Implementations.Update(ctx, prior, prior, MarkOf(prior))
 			return err
 		},
 		"Routes.Get":               func() error { _, err := denied.Routes.Get(ctx, id); return err },

@@ -64,7 +64,7 @@ func (e *MissingReferenceError) Unwrap() error { return e.Err }
 // classify turns the wire's errors into the domain's.
 func classify(err error) error {
 	switch err.(type) { //nolint:errorlint // only the top level: these wrap Kong's error on purpose
-	case *NameTakenError, *RouteNameTakenError, *VersionTakenError, *RoutesRemainError:
+	case *NameTakenError, *RouteNameTakenError, *VersionTakenError, *RoutesRemainError, *NotOwnedError, *UnknownOwnerError:
 		return err // already the domain's
 	}
 	var kerr *kongapi.Error
@@ -97,7 +97,11 @@ func classify(err error) error {
 // hold the entity under ID, or not. Recording it under ID (tainted) lets
 // the next apply replace it without leaving a duplicate.
 type UnsettledError struct {
-	Noun, ID   string
+	Noun, ID string
+	// Token is the create's token (owner.go), for an implementation; the
+	// state records it, so that only the entity this create made is ever
+	// taken for it.
+	Token      string
 	Err, Check error
 }
 

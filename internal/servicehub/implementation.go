@@ -20,6 +20,10 @@ type Implementation struct {
 	// Gateway is the Gateway Service. Its Tags are the user's own: the
 	// provider's tags are added on write and removed on read.
 	Gateway kong.Service
+	// Token is the token of the create that made the Gateway Service, kept
+	// on it as the tag servicehub:create=<token> (owner.go); "" for one
+	// made without it.
+	Token string
 }
 
 // ID is the Gateway Service id.
@@ -38,13 +42,17 @@ func (i Implementation) UpstreamURL() string { return endpointOf(&i.Gateway).Str
 // own with the provider's tags in front of the user's.
 func toKong(impl Implementation) *kong.Service {
 	s := impl.Gateway.DeepCopy()
-	s.Tags = kong.StringSlice(ownTags(impl.Service, impl.Version, strs(impl.Gateway.Tags))...)
+	tags := ownTags(impl.Service, impl.Version, strs(impl.Gateway.Tags))
+	if impl.Token != "" {
+		tags = append(tags[:len(tags):len(tags)], createTagPrefix+impl.Token)
+	}
+	s.Tags = kong.StringSlice(tags...)
 	return s
 }
 
 // fromKong reads an implementation back from a Gateway Service.
 func fromKong(s *kong.Service) Implementation {
-	impl := Implementation{Gateway: *s.DeepCopy()}
+	impl := Implementation{Gateway: *s.DeepCopy(), Token: tagValue(s, createTagPrefix)}
 	var user []string
 	impl.Service, impl.Version, user = splitTags(strs(s.Tags))
 	impl.Gateway.Tags = kong.StringSlice(user...)

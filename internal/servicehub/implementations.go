@@ -2,6 +2,7 @@ package servicehub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/kong/go-kong/kong"
@@ -75,9 +76,11 @@ func (e *NameTakenError) Unwrap() error { return e.Err }
 // POST at its version's first usable slot (see slots.go), so that of
 // concurrent creates of one version exactly one succeeds and the others get
 // a *VersionTakenError naming it, writing nothing. It is one request unless
-// the slot is taken. The insert carries a token tag, so a retried POST that
-// meets its own first attempt knows it; a create whose outcome cannot be
-// learnt is an *UnsettledError naming the slot id.
+// the slot is taken. The insert carries a fresh token (the returned
+// implementation's Token; see owner.go), so a retried POST that meets its
+// own first attempt knows it, and so do this state's later reads; a create
+// whose outcome cannot be learnt is an *UnsettledError naming the slot id
+// and the token.
 //
 // Gateway Services of the version made outside this protocol (by hand,
 // or by an older provider) are found by the tag lookup first.
@@ -86,6 +89,7 @@ func (s *Implementations) Create(ctx context.Context, impl Implementation) (Impl
 	if impl.Service == "" || impl.Version == "" {
 		return Implementation{}, fmt.Errorf("implementation %q: a service and a version are required", impl.Name())
 	}
+	impl.Token = kongapi.NewID()
 	body := toKong(impl)
 	if err := s.gate.CheckService(ctx, body); err != nil {
 		return Implementation{}, err
@@ -93,8 +97,7 @@ func (s *Implementations) Create(ctx context.Context, impl Implementation) (Impl
 	if err := s.checkOthers(ctx, impl); err != nil {
 		return Implementation{}, err
 	}
-	token := createTagPrefix + kongapi.NewID()
-	body.Tags = append(body.Tags, kong.String(token))
+	token := createTagPrefix + impl.Token
 	out, err := s.acquire(ctx, impl.Service, impl.Version,
 		func(id string) (*kong.Service, error) {
 			b := body.DeepCopy()
@@ -103,6 +106,10 @@ func (s *Implementations) Create(ctx context.Context, impl Implementation) (Impl
 		},
 		func(cur *kong.Service) bool { return hasTag(cur, token) })
 	if err != nil {
+		var ue *UnsettledError
+		if errors.As(err, &ue) {
+			ue.Token = impl.Token
+		}
 		return Implementation{}, classify(s.nameTaken(ctx, impl.Name(), err))
 	}
 	return fromKong(out), nil
@@ -110,25 +117,36 @@ func (s *Implementations) Create(ctx context.Context, impl Implementation) (Impl
 
 // Update replaces the implementation's Gateway Service with impl in full,
 // so whatever impl leaves unset is cleared in Kong. created_at is sent back
-// as it was, since Kong resets it on every PUT that omits it.
+// as it was, since Kong resets it on every PUT that omits it, and so is the
+// create's token (owner.go).
 //
-// It first reads the Gateway Service: changed in Kong since prior was read
-// (another run, a person), it writes nothing and returns a *ChangedError
-// rather than overwrite what it has not seen. That narrows the window for
-// a silent overwrite to one round trip; it cannot close it, as Kong has no
-// conditional write.
+// It first reads the Gateway Service: one that mark does not own (another
+// create's, at the same id) is a *NotOwnedError; one changed in Kong since
+// prior was read (another run, a person) is a *ChangedError. Either way
+// nothing is written rather than overwrite what this run has not seen.
+// That narrows the window for a silent overwrite to one round trip; it
+// cannot close it, as Kong has no conditional write. A mark that is not
+// Known (a state from before marks, not refreshed since) owns whatever is
+// at the id, as before.
 //
 // Changing the service or version moves the implementation: it claims the
 // new version (see slots.go) before the write, and releases its claims on
 // others after it. A duplicate made behind our back does not block updates
 // that leave the version alone.
-func (s *Implementations) Update(ctx context.Context, prior, impl Implementation) (Implementation, error) {
+func (s *Implementations) Update(ctx context.Context, prior, impl Implementation, mark Mark) (Implementation, error) {
 	impl.Gateway.ID, impl.Gateway.CreatedAt, impl.Gateway.UpdatedAt = prior.Gateway.ID, prior.Gateway.CreatedAt, nil
 	if impl.ID() == "" {
 		return Implementation{}, fmt.Errorf("update of implementation %q without an id", impl.Name())
 	}
-	if err := s.unchanged(ctx, prior); err != nil {
+	cur, err := s.unchanged(ctx, prior, mark)
+	if err != nil {
 		return Implementation{}, err
+	}
+	// The token stays: the one recorded, or the one Kong holds when the
+	// state has none yet.
+	impl.Token = mark.Token
+	if impl.Token == "" {
+		impl.Token = cur.Token
 	}
 	moves := (prior.Service != impl.Service || prior.Version != impl.Version) && impl.Service != "" && impl.Version != "" && !impl.Linked
 	var held *kong.Service
@@ -175,32 +193,59 @@ func (s *Implementations) Get(ctx context.Context, idOrName string) (Implementat
 }
 
 // Delete removes the implementation's Gateway Service (prior, as last
-// read); gone already is fine. Routes still attached give a
-// *RoutesRemainError naming them. Its claims on versions go after it.
+// read) if mark owns what its id holds; gone already is fine. Routes still
+// attached give a *RoutesRemainError naming them. Its claims on versions go
+// after it. What another create made at the id (owner.go) is left alone:
+// a *NotOwnedError, which is a warning, not a failure, to the caller.
 //
-// It is one DELETE: routes are only listed, to name them, once Kong has
-// refused, and claims are looked up in the run's listing. The DELETE is
-// never retried blindly (see deleteExactly). A prior without created_at is
-// a create that was never confirmed (recorded tainted): what its id holds
-// is deleted only if it has the name the create sent, since another run
-// may have created it instead.
-func (s *Implementations) Delete(ctx context.Context, prior Implementation) error {
-	id := prior.ID()
-	if prior.Gateway.CreatedAt == nil {
-		cur, err := s.kong.GetService(ctx, id)
-		switch {
-		case IsNotFound(err):
-			return nil
-		case err != nil:
-			return classify(err)
-		case str(cur.Name) != prior.Name():
-			return nil
-		}
+// It reads the id (from the run's listing when there is one), then sends
+// one DELETE: routes are only listed, to name them, once Kong has refused,
+// and claims are looked up in the run's listing. The DELETE is never
+// retried blindly (see deleteExactly).
+func (s *Implementations) Delete(ctx context.Context, prior Implementation, mark Mark) error {
+	if err := s.checkOwned(ctx, prior, mark); err != nil {
+		return err
 	}
+	return s.deleteOwned(ctx, prior, mark)
+}
+
+// checkOwned reads the Gateway Service at prior's id: nil when mark owns
+// it or it is gone, a *NotOwnedError when another create made it.
+//
+// A mark that is not Known comes from a state written before marks and not
+// refreshed since (destroy -refresh=false), or is that of a tainted object,
+// whose delete Terraform hands no private state. With created_at (the
+// refresh read it, or the state is from before marks) what the id holds
+// is taken as before, by name and created_at (deleteOwned). Without, the
+// create was never confirmed and nothing tells whose the entity is: an
+// *UnknownOwnerError, and nothing is deleted.
+func (s *Implementations) checkOwned(ctx context.Context, prior Implementation, mark Mark) error {
+	if !mark.Known() && prior.Gateway.CreatedAt != nil {
+		return nil // deleteOwned compares name and created_at on its own
+	}
+	cur, err := s.kong.GetService(ctx, prior.ID())
+	switch {
+	case IsNotFound(err):
+		return nil
+	case err != nil:
+		return classify(err)
+	case !mark.Known():
+		return &UnknownOwnerError{Noun: "Gateway Service", ID: prior.ID(), Name: prior.Name(), Other: str(cur.Name)}
+	case mark.owns(cur):
+		return nil
+	}
+	return &NotOwnedError{Noun: "Gateway Service", ID: prior.ID(), Name: prior.Name(), Other: str(cur.Name)}
+}
+
+// deleteOwned is Delete once checkOwned has passed.
+func (s *Implementations) deleteOwned(ctx context.Context, prior Implementation, mark Mark) error {
+	id := prior.ID()
 	err := s.deleteExactly(ctx, id, func(cur *kong.Service) bool {
+		if mark.Known() {
+			return mark.owns(cur)
+		}
 		// Ours while name and creation are prior's; else another run's new
-		// holder of the slot, which is not ours to delete (were it ours,
-		// renamed behind our back, it is left for the next plan to see).
+		// holder of the slot, which is not ours to delete.
 		created := prior.Gateway.CreatedAt == nil || cur.CreatedAt == nil || *cur.CreatedAt == *prior.Gateway.CreatedAt
 		return str(cur.Name) == prior.Name() && created
 	})

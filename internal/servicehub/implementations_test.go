@@ -27,6 +27,9 @@ type fakeKong struct {
 	mu       sync.Mutex
 	services map[string]map[string]any
 	hidden   map[string]bool // ids taken where this client cannot see them
+	// konnect answers a taken name as Konnect's control planes do (400
+	// "data constraint error" on field name), not as Kong (409, code 5).
+	konnect  bool
 	requests []string
 	now      int64
 }
@@ -107,7 +110,13 @@ func (f *fakeKong) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fallthrough
 	case r.Method == http.MethodPut:
 		body["id"] = key
-		if other := f.find(fmt.Sprint(body["name"])); other != nil && other["id"] != key {
+		if other := f.find(fmt.Sprint(body["name"])); other != nil && other["id"] != key && f.konnect {
+			reply(400, map[string]any{"code": 3, "message": "data constraint error", "details": []any{map[string]any{
+				"@type": "type.googleapis.com/kong.admin.model.v1.ErrorDetail", "type": "ERROR_TYPE_REFERENCE", "field": "name",
+				"messages": []any{fmt.Sprintf("name (type: unique) constraint failed for value '%v': ", body["name"])},
+			}}})
+			return
+		} else if other != nil && other["id"] != key {
 			reply(409, map[string]any{"code": 5, "name": "unique constraint violation",
 				"message": fmt.Sprintf("UNIQUE violation detected on '{name=%q}'", body["name"]),
 				"fields":  map[string]any{"name": body["name"]}})
@@ -165,7 +174,7 @@ func TestCreateGetUpdateDelete(t *testing.T) {
 	upd.Gateway.Path = nil
 	upd.Gateway.Tags = nil
 	upd.Gateway.ID, upd.Gateway.CreatedAt = kong.String("ignored"), kong.Int(1)
-	updated, err := impls.Update(ctx, created, upd)
+	updated, err := impls.Update(ctx, created, upd, MarkOf(created))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,14 +192,14 @@ func TestCreateGetUpdateDelete(t *testing.T) {
 	if found, _ := impls.FindByVersion(ctx, "payments", "v1"); len(found) != 1 {
 		t.Fatalf("FindByVersion after update = %v", found)
 	}
-	if _, err := impls.Update(ctx, Implementation{}, upd); err == nil {
+	if _, err := impls.Update(ctx, Implementation{}, upd, MarkOf(Implementation{})); err == nil {
 		t.Fatal("Update without a prior id succeeded")
 	}
 
-	if err := impls.Delete(ctx, updated); err != nil {
+	if err := impls.Delete(ctx, updated, MarkOf(updated)); err != nil {
 		t.Fatal(err)
 	}
-	if err := impls.Delete(ctx, updated); err != nil {
+	if err := impls.Delete(ctx, updated, MarkOf(updated)); err != nil {
 		t.Fatalf("second delete: %v", err)
 	}
 	if _, err := impls.Get(ctx, created.ID()); !IsNotFound(err) {
@@ -231,7 +240,7 @@ func TestCreateSecondImplementationOfVersion(t *testing.T) {
 	}
 	moved := second
 	moved.Version = "v1"
-	if _, err := impls.Update(ctx, second, moved); !errors.As(err, &taken) {
+	if _, err := impls.Update(ctx, second, moved, MarkOf(second)); !errors.As(err, &taken) {
 		t.Fatalf("update onto taken version: %v", err)
 	}
 	// A duplicate made behind our back does not block the first one's
@@ -244,25 +253,42 @@ func TestCreateSecondImplementationOfVersion(t *testing.T) {
 	}
 	renamed := first
 	renamed.Gateway.Name = kong.String("payments-v1-new")
-	if _, err := impls.Update(ctx, first, renamed); err != nil {
+	if _, err := impls.Update(ctx, first, renamed, MarkOf(first)); err != nil {
 		t.Fatalf("update blocked by a rogue duplicate: %v", err)
 	}
 }
 
+// A name taken is a *NameTakenError naming the other, as Kong says it (409,
+// code 5) and as Konnect's control planes do (400 "data constraint error"
+// on name), on a create and on an update.
 func TestCreateDuplicateName(t *testing.T) {
-	_, api := newFakeKong(t)
-	impls := NewImplementations(api)
-	ctx := context.Background()
-	first, err := impls.Create(ctx, sample("shared-name"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dup := sample("shared-name")
-	dup.Version = "v2"
-	_, err = impls.Create(ctx, dup)
-	var taken *NameTakenError
-	if !errors.As(err, &taken) || taken.ID != first.ID() || !kongapi.IsUniqueViolation(err) {
-		t.Fatalf("err = %v, want NameTakenError with id %s", err, first.ID())
+	for _, konnect := range []bool{false, true} {
+		f, api := newFakeKong(t)
+		f.konnect = konnect
+		impls := NewImplementations(api)
+		ctx := context.Background()
+		first, err := impls.Create(ctx, sample("shared-name"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dup := sample("shared-name")
+		dup.Version = "v2"
+		_, err = impls.Create(ctx, dup)
+		var taken *NameTakenError
+		if !errors.As(err, &taken) || taken.ID != first.ID() || !kongapi.IsUniqueViolation(err) {
+			t.Fatalf("konnect %v: create: %v, want NameTakenError with id %s", konnect, err, first.ID())
+		}
+		otherImpl := sample("other-name")
+		otherImpl.Version = "v3"
+		other, err := impls.Create(ctx, otherImpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		renamed := other
+		renamed.Gateway.Name = kong.String("shared-name")
+		if _, err := impls.Update(ctx, other, renamed, MarkOf(other)); !errors.As(err, &taken) || taken.ID != first.ID() {
+			t.Fatalf("konnect %v: rename: %v, want NameTakenError with id %s", konnect, err, first.ID())
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/konnectapi"
 )
@@ -104,8 +105,11 @@ func (e *UnimplementableError) Error() string {
 // written before it was deleted again (Undone), or could not be (UndoErr).
 type UndoneError struct {
 	ServiceID string
-	Err       error // why the link was refused
-	UndoErr   error // nil when the Gateway Service was deleted
+	// Mark is the Gateway Service's (owner.go), for the state to record
+	// when it could not be deleted.
+	Mark    Mark
+	Err     error // why the link was refused
+	UndoErr error // nil when the Gateway Service was deleted
 }
 
 func (e *UndoneError) Error() string {
@@ -175,7 +179,7 @@ func (c *Catalog) CheckImplementable(ctx context.Context, versionID, serviceID s
 	if err != nil {
 		return v, err
 	}
-	if by != nil && (by.ServiceID != serviceID || by.ControlPlaneID != c.api.ControlPlaneID) {
+	if by != nil && !(strings.EqualFold(by.ServiceID, serviceID) && strings.EqualFold(by.ControlPlaneID, c.api.ControlPlaneID)) {
 		return v, c.implemented(ctx, v, *by, nil)
 	}
 	return v, nil
@@ -183,7 +187,7 @@ func (c *Catalog) CheckImplementable(ctx context.Context, versionID, serviceID s
 
 func (c *Catalog) implemented(ctx context.Context, v ServiceVersion, by Link, err error) error {
 	e := &VersionImplementedError{Version: v, By: by, Err: err}
-	if by.ControlPlaneID == c.api.ControlPlaneID {
+	if strings.EqualFold(by.ControlPlaneID, c.api.ControlPlaneID) {
 		if other, gerr := c.impls.Get(ctx, by.ServiceID); gerr == nil {
 			e.ByName = other.Name()
 		}
@@ -216,7 +220,7 @@ func (c *Catalog) Link(ctx context.Context, v ServiceVersion, serviceID string) 
 	case ke.Status == http.StatusConflict:
 		// "An implementation already exists for this API", or a 409
 		// whose detail is not the document's: find out which.
-		if by, ierr := c.Implementer(ctx, v.ID); ierr == nil && by != nil && by.ServiceID != serviceID {
+		if by, ierr := c.Implementer(ctx, v.ID); ierr == nil && by != nil && !strings.EqualFold(by.ServiceID, serviceID) {
 			return Link{}, c.implemented(ctx, v, *by, err)
 		}
 		return Link{}, c.linkedElsewhere(ctx, serviceID, err)
@@ -273,7 +277,7 @@ func (c *Catalog) CreateImplementation(ctx context.Context, impl Implementation,
 		if errors.As(err, &unsettled) {
 			return created, err
 		}
-		return Implementation{}, &UndoneError{ServiceID: created.ID(), Err: err, UndoErr: c.impls.Delete(ctx, created)}
+		return Implementation{}, &UndoneError{ServiceID: created.ID(), Mark: MarkOf(created), Err: err, UndoErr: c.impls.Delete(ctx, created, MarkOf(created))}
 	}
 	return created, nil
 }
@@ -310,10 +314,15 @@ func (c *Catalog) MoveLink(ctx context.Context, serviceID, versionID string) err
 }
 
 // DeleteImplementation removes the Gateway Service's link, then the
-// Gateway Service (prior, as last read; see Implementations.Delete).
-func (c *Catalog) DeleteImplementation(ctx context.Context, prior Implementation) error {
+// Gateway Service (prior, as last read; see Implementations.Delete). What
+// another create made at prior's id is left alone, link included: a
+// *NotOwnedError.
+func (c *Catalog) DeleteImplementation(ctx context.Context, prior Implementation, mark Mark) error {
+	if err := c.impls.checkOwned(ctx, prior, mark); err != nil {
+		return err
+	}
 	if err := c.Unlink(ctx, prior.ID()); err != nil {
 		return err
 	}
-	return c.impls.Delete(ctx, prior)
+	return c.impls.deleteOwned(ctx, prior, mark)
 }

@@ -218,7 +218,7 @@ func TestDeleteImplementationWithRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	err = NewImplementations(api).Delete(ctx, impl)
+	err = NewImplementations(api).Delete(ctx, impl, MarkOf(impl))
 	var remain *RoutesRemainError
 	if !errors.As(err, &remain) || len(remain.Routes) != 3 {
 		t.Fatalf("Delete = %v, want a RoutesRemainError with 3 routes", err)
@@ -239,7 +239,7 @@ func TestDeleteImplementationWithRoutes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := NewImplementations(api).Delete(ctx, impl); err != nil {
+	if err := NewImplementations(api).Delete(ctx, impl, MarkOf(impl)); err != nil {
 		t.Fatalf("Delete once the routes are gone: %v", err)
 	}
 }

@@ -244,7 +244,7 @@ func TestRaceMoveAgainstCreate(t *testing.T) {
 			x := mustCreate(t, a, "race", "v1", "race-x")
 			moved := x
 			moved.Version = "v2"
-			move := func() error { _, err := a.impls.Update(ctx, x, moved); return err }
+			move := func() error { _, err := a.impls.Update(ctx, x, moved, MarkOf(x)); return err }
 			create := func() error { _, err := b.impls.Create(ctx, implOf("race", "v2", "race-y")); return err }
 			if first == "create" {
 				// a's claim waits until b's create has finished.
@@ -285,8 +285,8 @@ func TestRaceTwoMoves(t *testing.T) {
 	to3 := func(i Implementation) Implementation { i.Version = "v3"; return i }
 	// b's claim is committed but answered only after a has tried.
 	errB, errA := interleave(t, srv.Pause(localkong.AfterHandling, b.its(http.MethodPost, "/services")),
-		func() error { _, err := b.impls.Update(ctx, y, to3(y)); return err },
-		func() error { _, err := a.impls.Update(ctx, x, to3(x)); return err })
+		func() error { _, err := b.impls.Update(ctx, y, to3(y), MarkOf(y)); return err },
+		func() error { _, err := a.impls.Update(ctx, x, to3(x), MarkOf(x)); return err })
 	if errB != nil {
 		t.Fatal(errB)
 	}
@@ -303,7 +303,7 @@ func TestRaceTwoMoves(t *testing.T) {
 		t.Fatalf("claims %v, want only y's", c)
 	}
 	// Now that y has moved, a is told v3 is taken, by y.
-	_, err := a.impls.Update(ctx, x, to3(x))
+	_, err := a.impls.Update(ctx, x, to3(x), MarkOf(x))
 	wantTaken(t, err, "race-y")
 }
 
@@ -318,7 +318,7 @@ func TestMovedAwaySlots(t *testing.T) {
 	x := mustCreate(t, a, "walk", "v1", "walk-x")
 	away := x
 	away.Version = "v2"
-	away, err := a.impls.Update(ctx, x, away)
+	away, err := a.impls.Update(ctx, x, away, MarkOf(x))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,15 +328,15 @@ func TestMovedAwaySlots(t *testing.T) {
 	}
 	back := away
 	back.Version = "v1"
-	if _, err := a.impls.Update(ctx, away, back); err == nil {
+	if _, err := a.impls.Update(ctx, away, back, MarkOf(away)); err == nil {
 		t.Fatal("x moved back onto v1, which z implements")
 	} else {
 		wantTaken(t, err, "walk-z")
 	}
-	if err := a.impls.Delete(ctx, z); err != nil {
+	if err := a.impls.Delete(ctx, z, MarkOf(z)); err != nil {
 		t.Fatal(err)
 	}
-	back, err = a.impls.Update(ctx, away, back)
+	back, err = a.impls.Update(ctx, away, back, MarkOf(away))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +347,7 @@ func TestMovedAwaySlots(t *testing.T) {
 		t.Fatalf("x at %s, claims %v", back.ID(), c)
 	}
 	// Its claim on v2 went when it left v2; deleting it takes the last.
-	if err := a.impls.Delete(ctx, back); err != nil {
+	if err := a.impls.Delete(ctx, back, MarkOf(back)); err != nil {
 		t.Fatal(err)
 	}
 	if c := claimsIn(t, srv); len(c) != 0 {
@@ -380,7 +380,7 @@ func TestLeftoverClaims(t *testing.T) {
 	// x's own run applies again: it adopts the claim and moves.
 	moved := x
 	moved.Version = "v2"
-	if _, err := a.impls.Update(ctx, x, moved); err != nil {
+	if _, err := a.impls.Update(ctx, x, moved, MarkOf(x)); err != nil {
 		t.Fatal(err)
 	}
 	wantOne(t, srv, "left", "v2", "left-x")
@@ -404,14 +404,15 @@ func TestDeleteNotRetriedOntoNewHolder(t *testing.T) {
 	ctx := context.Background()
 	x := mustCreate(t, a, "del", "v1", "del-x")
 	// a's DELETE is applied and its response lost; a's look at the slot
-	// waits until b has created v1 there again.
+	// (its second: the first, before the DELETE, found x its own) waits
+	// until b has created v1 there again.
 	if err := srv.SetFaults(&localkong.Faults{Rate: 1, Kinds: []localkong.FaultKind{localkong.FaultDropAfter}, MaxConsecutive: 1,
 		Match: a.its(http.MethodDelete, "/services/")}); err != nil {
 		t.Fatal(err)
 	}
 	var y Implementation
-	errA, errB := interleave(t, srv.Pause(localkong.BeforeHandling, a.its(http.MethodGet, "/services/"+x.ID())),
-		func() error { return a.impls.Delete(ctx, x) },
+	errA, errB := interleave(t, srv.Pause(localkong.BeforeHandling, nth(2, a.its(http.MethodGet, "/services/"+x.ID()))),
+		func() error { return a.impls.Delete(ctx, x, MarkOf(x)) },
 		func() (err error) { y, err = b.impls.Create(ctx, implOf("del", "v1", "del-y")); return err })
 	if errA != nil || errB != nil || y.ID() != x.ID() {
 		t.Fatalf("a's delete: %v; b's create: %v at %s, want the slot %s", errA, errB, y.ID(), x.ID())
@@ -448,17 +449,17 @@ func TestUpdateRefusesWhatChanged(t *testing.T) {
 	// The same within one second (updated_at alike): the name tells.
 	renamed := x
 	renamed.Gateway.Name = kong.String("chg-x2")
-	if _, err := a.impls.Update(ctx, x, renamed); err != nil {
+	if _, err := a.impls.Update(ctx, x, renamed, MarkOf(x)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.impls.Update(ctx, x, x); !errors.As(err, &ce) {
+	if _, err := b.impls.Update(ctx, x, x, MarkOf(x)); !errors.As(err, &ce) {
 		t.Fatalf("b's update of a renamed implementation: %v", err)
 	}
 	// Deleted since: not written again.
-	if err := a.impls.Delete(ctx, z); err != nil {
+	if err := a.impls.Delete(ctx, z, MarkOf(z)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.impls.Update(ctx, z, z); !errors.As(err, &ce) || !ce.Deleted {
+	if _, err := b.impls.Update(ctx, z, z, MarkOf(z)); !errors.As(err, &ce) || !ce.Deleted {
 		t.Fatalf("b's update of a deleted implementation: %v", err)
 	}
 	if got := implementationsOf(t, srv, "chg", "v3"); len(got) != 0 {
@@ -494,7 +495,7 @@ func TestRaceDeleteAgainstRoute(t *testing.T) {
 			a, b := newRun(t, srv, "a", 0), newRun(t, srv, "b", 0)
 			ctx := context.Background()
 			x := mustCreate(t, a, "dr", "v1", "dr-x")
-			del := func() error { return a.impls.Delete(ctx, x) }
+			del := func() error { return a.impls.Delete(ctx, x, MarkOf(x)) }
 			add := func() error { _, err := b.routes.Create(ctx, pathRoute("dr-r", x.ID())); return err }
 			var errDel, errAdd error
 			if first == "delete" {
@@ -527,24 +528,37 @@ func TestRaceDeleteAgainstRoute(t *testing.T) {
 }
 
 // A create recorded as tainted (never confirmed) is deleted on the next
-// apply only if the slot holds what it sent: another run may have won it.
+// apply only if the slot holds what it made, known by its token: another
+// run may have won the slot, with the same configuration (the same name).
+// Without the token (Terraform hands the delete of a tainted object no
+// private state unless a refresh read it first; a state from before marks)
+// the name proves nothing, and nothing is deleted.
 func TestDeleteOfUnconfirmedCreate(t *testing.T) {
 	srv := startLocalKong(t, localkong.Options{})
 	a, b := newRun(t, srv, "a", 0), newRun(t, srv, "b", 0)
 	ctx := context.Background()
-	y := mustCreate(t, b, "tnt", "v1", "tnt-b")
+	y := mustCreate(t, b, "tnt", "v1", "tnt-a") // b's create, with a's name
 	tainted := implOf("tnt", "v1", "tnt-a")
 	tainted.Gateway.ID = y.Gateway.ID
-	if err := a.impls.Delete(ctx, tainted); err != nil {
-		t.Fatal(err)
+	var notOwned *NotOwnedError
+	if err := a.impls.Delete(ctx, tainted, Mark{Token: kongapi.NewID()}); !errors.As(err, &notOwned) || notOwned.Other != "tnt-a" {
+		t.Fatalf("another create's token: %v, want it left alone as another's", err)
 	}
-	wantOne(t, srv, "tnt", "v1", "tnt-b")
-	tainted.Gateway.Name = kong.String("tnt-b")
-	if err := a.impls.Delete(ctx, tainted); err != nil {
+	wantOne(t, srv, "tnt", "v1", "tnt-a")
+	var unknown *UnknownOwnerError
+	if err := a.impls.Delete(ctx, tainted, Mark{}); !errors.As(err, &unknown) || unknown.Other != "tnt-a" {
+		t.Fatalf("no mark, the same name: %v, want it left alone, as whose it is is unknown", err)
+	}
+	wantOne(t, srv, "tnt", "v1", "tnt-a")
+	if err := a.impls.Delete(ctx, tainted, Mark{Token: y.Token}); err != nil {
 		t.Fatal(err)
 	}
 	if got := implementationsOf(t, srv, "tnt", "v1"); len(got) != 0 {
 		t.Fatal("the create's own entity was not deleted")
+	}
+	// Gone already, with or without a mark: nothing to do.
+	if err := a.impls.Delete(ctx, tainted, Mark{}); err != nil {
+		t.Fatalf("a tainted create that is gone: %v", err)
 	}
 }
 
@@ -610,12 +624,12 @@ func TestImportedImplementation(t *testing.T) {
 
 	renamed := x
 	renamed.Gateway.Name = kong.String("imp-renamed")
-	if renamed, err = a.impls.Update(ctx, x, renamed); err != nil || len(claimsIn(t, srv)) != 0 {
+	if renamed, err = a.impls.Update(ctx, x, renamed, MarkOf(x)); err != nil || len(claimsIn(t, srv)) != 0 {
 		t.Fatalf("rename: %v, claims %v", err, claimsIn(t, srv))
 	}
 	moved := renamed
 	moved.Version = "v2"
-	if moved, err = a.impls.Update(ctx, renamed, moved); err != nil || moved.ID() != x.ID() {
+	if moved, err = a.impls.Update(ctx, renamed, moved, MarkOf(renamed)); err != nil || moved.ID() != x.ID() {
 		t.Fatalf("move: %v, id %s", err, moved.ID())
 	}
 	if c := claimsIn(t, srv); len(c) != 1 || !isClaimOf(c[0], x.ID()) {
@@ -629,10 +643,43 @@ func TestImportedImplementation(t *testing.T) {
 	if v1, err := d.impls.Create(ctx, implOf("imp", "v1", "imp-d")); err != nil || v1.ID() != slotID(d.api.Group(), "imp", "v1", 0) {
 		t.Fatalf("create of v1: %v at %s", err, v1.ID())
 	}
-	if err := a.impls.Delete(ctx, moved); err != nil {
+	if err := a.impls.Delete(ctx, moved, MarkOf(moved)); err != nil {
 		t.Fatal(err)
 	}
 	if c := claimsIn(t, srv); len(c) != 0 {
 		t.Fatalf("claims after the delete: %v", c)
+	}
+}
+
+// Slot ids are what lets "one implementation per version" hold between
+// runs, and between provider releases: a release deriving them otherwise
+// would create a version again beside what an older one made. So they are
+// pinned here, literally, from admin_url and workspace to the UUID. A
+// control plane id is a UUID, which Konnect takes in either case: both
+// cases give the same slots.
+func TestSlotIDsPinned(t *testing.T) {
+	const cp = "https://eu.api.konghq.com/v2/control-planes/9b1f6c84-1d36-4c6f-9c43-3f6a1b2b3c4d/core-entities"
+	for _, tc := range []struct {
+		adminURL, workspace, service, version string
+		k                                     int
+		want                                  string
+	}{
+		{"http://kong:8001", "", "payments", "v1", 0, "26dcce59-94d4-59fe-8d3c-a1ea448d2ffd"},
+		{"http://kong:8001/", "default", "payments", "v1", 0, "26dcce59-94d4-59fe-8d3c-a1ea448d2ffd"},
+		{"http://kong:8001", "", "payments", "v1", 1, "3a954e2b-57b0-5982-af6b-1e0460821e3a"},
+		{"http://kong:8001", "", "payments", "v2", 0, "4ce39189-3876-50d9-b024-40cc919fc62a"},
+		{"http://kong:8001", "team-a", "payments", "v1", 0, "ea4b2321-9d58-511d-81eb-b06735b0cf40"},
+		{cp, "", "payments", "v1", 0, "0d088141-2346-5d12-8569-09f01659d1d7"},
+		{"https://eu.api.konghq.com/v2/control-planes/9B1F6C84-1D36-4C6F-9C43-3F6A1B2B3C4D/core-entities", "", "payments", "v1", 0, "0d088141-2346-5d12-8569-09f01659d1d7"},
+		{strings.Replace(cp, "9b1f6c84-1d36-4c6f", "9B1F6C84-1d36-4C6F", 1), "", "payments", "v1", 0, "0d088141-2346-5d12-8569-09f01659d1d7"},
+		{cp, "", "payments", "v1", maxSlots - 1, "b6424996-21ff-5479-b2e9-10bd158b29ea"},
+	} {
+		api, err := kongapi.New(kongapi.Config{AdminURL: tc.adminURL, Workspace: tc.workspace})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slotID(api.Group(), tc.service, tc.version, tc.k); got != tc.want {
+			t.Errorf("%s (workspace %q) %s %s slot %d: %s, want %s", tc.adminURL, tc.workspace, tc.service, tc.version, tc.k, got, tc.want)
+		}
 	}
 }

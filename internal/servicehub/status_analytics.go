@@ -106,7 +106,7 @@ func (a *Analytics) Version(ctx context.Context, q StatusQuery) (VersionStatus, 
 		if err != nil {
 			return VersionStatus{}, v, fmt.Errorf("reading the implementation of service version %s: %w", v.ID, err)
 		}
-		if link != nil && link.ControlPlaneID == a.api.ControlPlaneID {
+		if link != nil && strings.EqualFold(link.ControlPlaneID, a.api.ControlPlaneID) {
 			found, err := a.statuses.impls.Get(ctx, link.ServiceID)
 			switch {
 			case err == nil:
@@ -137,9 +137,13 @@ func (a *Analytics) Version(ctx context.Context, q StatusQuery) (VersionStatus, 
 		st.MetricsErr = &AnalyticsUnavailableError{Status: konnectapi.StatusOf(err), Err: err}
 		return st, v, nil
 	}
-	for code, n := range codes {
+	for code, n := range codes.Codes {
 		st.Traffic.StatusCodes[code] = n
 		st.Traffic.Total += n
+	}
+	st.Traffic.Total += codes.Other
+	if codes.Truncated {
+		st.Traffic.Incomplete = &TruncatedError{Limit: codes.Limit, Other: codes.Other}
 	}
 	return st, v, nil
 }

@@ -37,6 +37,21 @@ func (e *MetricsFormatError) Unwrap() error { return e.Err }
 type Traffic struct {
 	StatusCodes map[string]int64 // e.g. "200" → 42
 	Total       int64
+	// Incomplete, when not nil, says why StatusCodes lacks some status
+	// codes (Konnect analytics truncated its answer); Total counts them.
+	Incomplete *TruncatedError
+}
+
+// TruncatedError: Konnect analytics cut its answer at its cardinality
+// limit, so some status codes are missing from the counts.
+type TruncatedError struct {
+	Limit int   // the limit applied
+	Other int64 // requests the answer grouped as other status codes
+}
+
+func (e *TruncatedError) Error() string {
+	return fmt.Sprintf("Konnect analytics truncated its answer at its limit of %d status codes (meta.truncated); "+
+		"%d requests with other status codes are counted in total_requests only", e.Limit, e.Other)
 }
 
 // countStatusCodes sums kong_http_requests_total over every series of one

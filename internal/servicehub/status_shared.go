@@ -69,17 +69,22 @@ func (a *Analytics) serviceCounts(ctx context.Context, within string) (konnectap
 
 // statusCodes is the Gateway Service's requests by status code over the
 // time range: from the run's shared answer, or, when that was cut before
-// reaching the service, from a query of its own.
-func (a *Analytics) statusCodes(ctx context.Context, serviceID, within string) (map[string]int64, error) {
+// reaching the service, from a query of its own. Its status codes cut at
+// the limit (as ____OTHER____) make the counts truncated, as the
+// service's own query would say.
+func (a *Analytics) statusCodes(ctx context.Context, serviceID, within string) (konnectapi.StatusCodeCounts, error) {
 	all, err := a.serviceCounts(ctx, within)
 	if err != nil {
-		return nil, err
+		return konnectapi.StatusCodeCounts{}, err
 	}
-	if codes, ok := all.ByService[strings.ToLower(serviceID)]; ok || !all.Truncated {
-		if codes == nil {
-			codes = map[string]int64{}
-		}
-		return codes, nil
+	id := strings.ToLower(serviceID)
+	codes, ok := all.ByService[id]
+	if !ok && all.Truncated {
+		return a.api.StatusCodes(ctx, konnectapi.StatusCodeQuery{ServiceID: serviceID, TimeRange: within})
 	}
-	return a.api.StatusCodes(ctx, konnectapi.StatusCodeQuery{ServiceID: serviceID, TimeRange: within})
+	if codes == nil {
+		codes = map[string]int64{}
+	}
+	other := all.Other[id]
+	return konnectapi.StatusCodeCounts{Codes: codes, Truncated: other > 0, Limit: all.Limit, Other: other}, nil
 }

@@ -81,6 +81,34 @@ func TestWorkflowTest(t *testing.T) {
 		t.Error("test does not run on pull requests")
 	}
 	runs(t, w, "test", "make test")
+	// Before make test: Kong's Konnect OpenAPI documents, downloaded from
+	// Kong/developer.konghq.com at a pinned commit, checked, and named by
+	// SERVICEHUB_OPENAPI_DIR, with which localkong's contract tests fail
+	// rather than skip when one is missing.
+	var fetched, ranTests bool
+	for _, s := range w.Jobs["test"].Steps {
+		if strings.TrimSpace(s.Run) == "make test" {
+			ranTests = true
+			if !fetched {
+				t.Error("make test runs before the Konnect OpenAPI documents are downloaded")
+			}
+		}
+		if !strings.Contains(s.Run, `SERVICEHUB_OPENAPI_DIR=`) || !strings.Contains(s.Run, "GITHUB_ENV") {
+			continue
+		}
+		fetched = true
+		if !regexp.MustCompile(`raw\.githubusercontent\.com/Kong/developer\.konghq\.com/[0-9a-f]{40}/`).MatchString(s.Env["SPECS"]) {
+			t.Errorf("the documents come from %q, not a pinned commit of Kong/developer.konghq.com", s.Env["SPECS"])
+		}
+		for _, doc := range []string{"konnect-api-catalog-v3.openapi.yaml", "konnect-analytics-metrics-v2.openapi.yaml", "konnect-control-planes-v2.openapi.yaml"} {
+			if !strings.Contains(s.Run, `-o "$dir/`+doc+`"`) || !regexp.MustCompile(`[0-9a-f]{64}  `+regexp.QuoteMeta(doc)).MatchString(s.Run) {
+				t.Errorf("%s is not downloaded and checked", doc)
+			}
+		}
+	}
+	if !fetched || !ranTests {
+		t.Errorf("the test job downloads the documents: %v; runs make test: %v", fetched, ranTests)
+	}
 }
 
 func TestWorkflowAcceptanceKong(t *testing.T) {

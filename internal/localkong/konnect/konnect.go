@@ -24,6 +24,7 @@ type Platform struct {
 	token       string
 	limiter     *rateLimiter
 	unavailable atomic.Int32 // SetUnavailable's status
+	limitCap    atomic.Int32 // SetLimit's cap on a query's limit; 0: none
 	planes      *controlPlanes
 	counts      apiCounts
 }

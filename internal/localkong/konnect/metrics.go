@@ -56,6 +56,17 @@ func (pl *Platform) SetUnavailable(status int) error {
 	return nil
 }
 
+// SetLimit caps the cardinality limit analytics applies: a query asking
+// for more groups is answered with at most n, truncated (meta.truncated,
+// meta.limit n), as Konnect may apply a limit below the query's. 0 applies
+// the query's own.
+func (pl *Platform) SetLimit(n int) { pl.limitCap.Store(int32(n)) }
+
+// otherGroup is the dimension value a truncated answer groups the rest of
+// the requests under (MET MetricsResponseMeta.truncated: "2 status codes +
+// ____OTHER____").
+const otherGroup = "____OTHER____"
+
 // rateLimiter allows n queries per sliding minute per token.
 type rateLimiter struct {
 	n    int
@@ -124,6 +135,9 @@ func (p *platformRequest) metrics() {
 	if pl.unavailable.Load() == AnalyticsTimeout {
 		p.fail(newProblem(408, "The query did not complete within 10 seconds"))
 		return
+	}
+	if c := int(pl.limitCap.Load()); c > 0 && c < q.limit {
+		q.limit = c
 	}
 	counts := pl.traffic.matching(func(k trafficKey) bool {
 		return k.second >= q.from.Unix() && k.second <= q.to.Unix()
@@ -226,9 +240,13 @@ func (q *metricsQuery) run(c *catalog, counts map[trafficKey]int64) map[string]a
 	}
 	byCount(keys, func(k string) int64 { return groups[k].n })
 	var truncated bool
+	var other int64
 	if len(q.dimensions) == 2 {
 		keys, truncated = q.limitTwo(keys, groups, byCount)
 	} else if truncated = len(keys) > q.limit; truncated {
+		for _, k := range keys[q.limit:] {
+			other += groups[k].n
+		}
 		keys = keys[:q.limit]
 	}
 	start := q.from.UTC()
@@ -253,6 +271,12 @@ func (q *metricsQuery) run(c *catalog, counts map[trafficKey]int64) map[string]a
 			}
 			display[dim].(map[string]any)[*v] = displayEntry(c, dim, *v)
 		}
+		data = append(data, map[string]any{"timestamp": start.Format(time.RFC3339), "event": event})
+	}
+	// With one dimension, what the limit cut is one group of its own (with
+	// two, limitTwo grouped each first value's rest).
+	if truncated && len(q.dimensions) == 1 {
+		event := map[string]any{"request_count": other, q.dimensions[0]: otherGroup}
 		data = append(data, map[string]any{"timestamp": start.Format(time.RFC3339), "event": event})
 	}
 	return map[string]any{
@@ -299,10 +323,6 @@ func displayEntry(c *catalog, dim, id string) map[string]any {
 	}
 	return e
 }
-
-// otherGroup is the second dimension's value for what a truncated answer
-// groups together (MetricsDisplayBlob, MetricsResponseMeta.truncated).
-const otherGroup = "____OTHER____"
 
 // limitTwo truncates a two-dimension answer as MetricsResponseMeta.truncated
 // says: the limit keeps the first dimension's busiest values, and for each

@@ -56,8 +56,10 @@ const DefaultWorkspace = "default"
 // WorkspaceNS is the namespace key of a Kong workspace.
 func WorkspaceNS(name string) string { return "ws:" + name }
 
-// ControlPlaneNS is the namespace key of a Konnect control plane.
-func ControlPlaneNS(id string) string { return "cp:" + id }
+// ControlPlaneNS is the namespace key of a Konnect control plane. Its id
+// is a UUID, which Konnect takes in either case: one control plane,
+// whatever the case of the URL naming it.
+func ControlPlaneNS(id string) string { return "cp:" + lowerID(id) }
 
 // New returns a store holding the default workspace, checking entities
 // with the rules of the Kong version localkong plays.
