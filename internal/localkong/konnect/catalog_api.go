@@ -270,18 +270,17 @@ func optSlug(body map[string]any, bad *[]invalidParam) *string {
 }
 
 // applyLabels checks a Labels (or, for PATCH, LabelsUpdate) object into
-// dst and returns the keys given as null (PATCH only), which dst leaves out.
-func applyLabels(dst map[string]string, v any, update bool, bad *[]invalidParam) []string {
+// dst; keys given as null (PATCH only) are left out.
+func applyLabels(dst map[string]string, v any, update bool, bad *[]invalidParam) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		*bad = append(*bad, ruleParam("labels", "is_object", "labels must be an object"))
-		return nil
+		return
 	}
 	if len(m) > 50 {
 		*bad = append(*bad, maxParam("labels", "max_items", 50, "labels must have at most 50 entries"))
-		return nil
+		return
 	}
-	var drop []string
 	for k, raw := range m {
 		field := "labels." + k
 		if why := labelKeyProblem(k); why != "" {
@@ -289,7 +288,6 @@ func applyLabels(dst map[string]string, v any, update bool, bad *[]invalidParam)
 			continue
 		}
 		if raw == nil && update {
-			drop = append(drop, k)
 			continue
 		}
 		s, ok := raw.(string)
@@ -300,7 +298,6 @@ func applyLabels(dst map[string]string, v any, update bool, bad *[]invalidParam)
 		}
 		dst[k] = s
 	}
-	return drop
 }
 
 func labelKeyProblem(k string) string {

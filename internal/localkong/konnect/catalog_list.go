@@ -111,7 +111,7 @@ func pageParam(q url.Values, name string, def, maxV int) (int, *problem) {
 	case err != nil:
 		return 0, badRequest(ruleParam(name, "is_integer", name+" must be an integer"))
 	case n < 1:
-		return 0, badRequest(minParam(name, "min", 1, name+" must not be less than 1"))
+		return 0, badRequest(minParam(name, "min", name+" must not be less than 1"))
 	case maxV > 0 && n > maxV:
 		return 0, badRequest(maxParam(name, "max", maxV, fmt.Sprintf("%s must not be greater than %d", name, maxV)))
 	}

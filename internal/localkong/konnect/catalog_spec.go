@@ -43,7 +43,7 @@ func parseDocument(field string, v any, bad *[]invalidParam) *catSpec {
 		return nil
 	case content == "":
 		// ApiSpecContentBadRequestExample, for content.
-		*bad = append(*bad, minParam(field, "min_length", 1, field+" must be longer than or equal to 1 characters"))
+		*bad = append(*bad, minParam(field, "min_length", field+" must be longer than or equal to 1 characters"))
 		return nil
 	}
 	var doc map[string]any

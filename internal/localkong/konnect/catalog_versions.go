@@ -64,7 +64,7 @@ func (p *platformRequest) readDocBody(as docView, create bool) (docBody, bool) {
 		case given && v == nil:
 			bad = append(bad, ruleParam("version", "is_string", "version must be a string"))
 		case b.version != nil && *b.version == "":
-			bad = append(bad, minParam("version", "min_length", 1, "version must be longer than or equal to 1 characters"))
+			bad = append(bad, minParam("version", "min_length", "version must be longer than or equal to 1 characters"))
 		}
 		switch spec, given := body["spec"]; {
 		case !given && create:
@@ -210,7 +210,7 @@ func (p *platformRequest) patchDocument(apiID, docID string, as docView) {
 	})
 }
 
-func (p *platformRequest) deleteDocument(apiID, docID string, as docView) {
+func (p *platformRequest) deleteDocument(apiID, docID string) {
 	p.locked(true, func(c *catalog) (int, any, *problem) {
 		a, pr := c.document(apiID, docID)
 		if pr != nil {

@@ -192,7 +192,7 @@ func (pl *Platform) route(w http.ResponseWriter, r *http.Request, segs []string)
 		ep = map[string]func(){
 			http.MethodGet:    func() { p.readDocument(id, doc, as) },
 			http.MethodPatch:  func() { p.patchDocument(id, doc, as) },
-			http.MethodDelete: func() { p.deleteDocument(id, doc, as) },
+			http.MethodDelete: func() { p.deleteDocument(id, doc) },
 		}
 	}
 	if ep == nil {
