@@ -10,6 +10,8 @@ go test -v "$@" >"$log" 2>&1
 rc=$?
 # Package verdicts, failures with their output, and panics/build errors.
 grep -E '^(ok |FAIL|--- FAIL|panic:|# |.*\.go:[0-9]+:[0-9]+: )|^\s+--- FAIL' "$log" || true
+# A timeout's panic names the tests still running: the ones to look at.
+grep -A 20 '^panic: test timed out' "$log" | sed -n '/running tests:/,/^$/p' || true
 if [ $rc -ne 0 ]; then
 	echo "---- failing output (last 200 lines) ----"
 	tail -n 200 "$log"

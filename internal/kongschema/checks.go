@@ -31,7 +31,7 @@ func (c *vctx) runCheck(ch *Check, lookup func(string) *Field, input map[string]
 	var missing []string
 	allNil, allOK := true, true
 	for _, name := range ch.fields {
-		v, present := input[name]
+		v, present := getPath(input, name)
 		if !present {
 			if !ch.checkerMissing && !ch.argMissing && ch.required[name] {
 				missing = append(missing, name)
@@ -40,6 +40,8 @@ func (c *vctx) runCheck(ch *Check, lookup func(string) *Field, input map[string]
 			allNil = false
 			in[name] = v
 		}
+		// Kong looks the error up by the check's name as is, so an error
+		// inside a record ("config.x") never holds a check back.
 		if errs[name] != nil {
 			allOK = false
 		}
@@ -56,7 +58,7 @@ func (c *vctx) runCheck(ch *Check, lookup func(string) *Field, input map[string]
 			msg += updatingSuffix
 		}
 		for _, m := range missing {
-			errs[m] = msg
+			setPath(errs, m, msg)
 		}
 		return
 	}
@@ -93,7 +95,7 @@ func conditional(ifField string, ifMatch *Field, thenField string, thenMatch *Fi
 			} else if err = c.validateField(lookup(thenField).with(thenMatch), thenValue); err == nil {
 				return ""
 			}
-			errs[thenField] = err
+			setPath(errs, thenField, err)
 			if c.hints != nil && c.depth == 1 {
 				// Kong's own then_err says it best where the check has one.
 				c.hints[thenField] = or(thenErr, conditionalHint(ifField, ifMatch, in[ifField], thenField, thenMatch, err))

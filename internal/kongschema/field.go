@@ -6,7 +6,7 @@ import "regexp"
 // nil means "not set", so a conditional check can overlay a partial
 // definition onto a field the way Kong's metatable __index does.
 type Field struct {
-	Type        string // string, integer, number, boolean, array, set, map, record, foreign
+	Type        string // string, integer, number, boolean, array, set, map, record, foreign, json
 	Required    bool
 	Default     any
 	HasDefault  bool // Default is meaningful even when nil (JSON null)
@@ -41,6 +41,29 @@ type Field struct {
 	Transient   bool
 	Indexed     bool
 	OnDelete    string
+
+	// Attributes of plugin schemas (see schemajson.go).
+	Eq       any      // eq = value other than null (EqNull is eq = null)
+	Gt       *float64 // gt
+	NotMatch *Pattern // not_match
+	IsRegex  bool     // is_regex: a PCRE the router could compile
+	// Referenceable fields may hold a vault reference ({vault://…});
+	// encrypted ones are stored encrypted by Kong. Both mark secrets.
+	Referenceable bool
+	Encrypted     bool
+	// Shorthands are a record's shorthand_fields: deprecated names whose
+	// value Kong moves elsewhere before validating.
+	Shorthands []Shorthand
+}
+
+// Shorthand is a deprecated field of a record that Kong accepts and moves:
+// its value goes to each of ReplacedWith (paths within the record). Kong
+// does the move with a Lua function its schema documents leave out; the
+// paths come from the field's deprecation.replaced_with.
+type Shorthand struct {
+	Name         string
+	Field        *Field
+	ReplacedWith [][]string
 }
 
 // NamedField is one entry of a schema's ordered field list.
@@ -133,6 +156,36 @@ func (f *Field) with(o *Field) *Field {
 	}
 	if o.Match != nil {
 		c.Match = o.Match
+	}
+	if o.Eq != nil {
+		c.Eq = o.Eq
+	}
+	if o.Gt != nil {
+		c.Gt = o.Gt
+	}
+	if o.NotMatch != nil {
+		c.NotMatch = o.NotMatch
+	}
+	if o.LenMax != nil {
+		c.LenMax = o.LenMax
+	}
+	if o.StartsWith != nil {
+		c.StartsWith = o.StartsWith
+	}
+	if o.MatchAll != nil {
+		c.MatchAll = o.MatchAll
+	}
+	if o.MatchNone != nil {
+		c.MatchNone = o.MatchNone
+	}
+	if o.MatchAny != nil {
+		c.MatchAny = o.MatchAny
+	}
+	if o.IsRegex {
+		c.IsRegex = true
+	}
+	if o.Custom != nil { // a then_match's custom_validator (jwt's rsa_public_key)
+		c.Custom = o.Custom
 	}
 	return c
 }

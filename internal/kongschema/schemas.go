@@ -85,7 +85,17 @@ func fieldJSON(f *Field) map[string]any {
 	set("on_delete", f.OnDelete != "", f.OnDelete)
 	set("err", f.Err != "", f.Err)
 	set("eq", f.EqNull, nil)
+	set("eq", f.Eq != nil, f.Eq)
 	set("ne", f.Ne != nil, f.Ne)
+	if f.Gt != nil {
+		out["gt"] = *f.Gt
+	}
+	if f.NotMatch != nil {
+		out["not_match"] = f.NotMatch.Lua
+	}
+	set("is_regex", f.IsRegex, true)
+	set("referenceable", f.Referenceable, true)
+	set("encrypted", f.Encrypted, true)
 	set("one_of", f.OneOf != nil, f.OneOf)
 	set("not_one_of", f.NotOneOf != nil, f.NotOneOf)
 	if f.Between != nil {
@@ -136,6 +146,9 @@ func fieldJSON(f *Field) map[string]any {
 		out["fields"] = fieldsJSON(f.Fields)
 		if len(f.Checks) > 0 {
 			out["entity_checks"] = checksJSON(f.Checks)
+		}
+		if len(f.Shorthands) > 0 {
+			out["shorthand_fields"] = shorthandsJSON(f.Shorthands)
 		}
 	}
 	return out

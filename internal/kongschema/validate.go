@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -48,26 +49,48 @@ var uuidRe = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 // while validating an update) and, for PlanCheck, what is not known yet.
 type vctx struct {
 	updating bool
-	// unknown names top-level fields whose values are not known yet: they
-	// are never "required field missing", and no entity check or subschema
-	// that reads one runs.
+	// unknown names fields whose values are not known yet, by dotted path
+	// ("url", "config.redis.host"): they are never "required field
+	// missing", and no entity check or subschema that reads one runs.
 	unknown map[string]bool
 	// hints, when not nil, collects a sentence per top-level field that a
 	// conditional entity check failed on (see conditionalHint).
 	hints map[string]string
 	// depth is 1 while the entity itself is validated, more inside its
-	// records and foreign keys, whose fields unknown and hints do not name.
+	// records and foreign keys, whose fields hints do not name.
 	depth int
+	// at is the path of the field being validated (names and element
+	// indexes), so that unknown can name nested fields: "config.redis.host".
+	at []string
 }
 
-// skips reports whether a check reads a field that is not known yet.
+// unknownAt reports whether the field name of the record being validated
+// is not known yet.
+func (c *vctx) unknownAt(name string) bool {
+	return len(c.unknown) > 0 && c.unknown[c.pathOf(name)]
+}
+
+// pathOf is the dotted path of name (itself possibly dotted, as entity
+// checks name nested fields) in the record being validated.
+func (c *vctx) pathOf(name string) string {
+	if len(c.at) == 0 {
+		return name
+	}
+	return strings.Join(c.at, ".") + "." + name
+}
+
+// skips reports whether a check reads a field that is not known yet, or a
+// record holding one, or a field inside one.
 func (c *vctx) skips(ch *Check) bool {
-	if c.depth != 1 {
+	if len(c.unknown) == 0 {
 		return false
 	}
 	for _, f := range ch.fields {
-		if c.unknown[f] {
-			return true
+		full := c.pathOf(f)
+		for u := range c.unknown {
+			if u == full || strings.HasPrefix(u, full+".") || strings.HasPrefix(full, u+".") {
+				return true
+			}
 		}
 	}
 	return false
@@ -134,6 +157,9 @@ func (c *vctx) validateField(f *Field, v any) any {
 		if _, ok := v.(string); !ok {
 			return typeErrors["string"]
 		}
+	case "json":
+		// Any JSON value; its json_schema, when it has one, is not modelled.
+		return nil
 	}
 	if msg := runValidators(f, v); msg != "" {
 		return or(f.Err, msg)
@@ -158,7 +184,10 @@ func (c *vctx) validateElements(el *Field, seq []any) any {
 	req.Required = true
 	var errs []any
 	for i, e := range seq {
-		if err := c.validateField(req, e); err != nil {
+		c.at = append(c.at, strconv.Itoa(i))
+		err := c.validateField(req, e)
+		c.at = c.at[:len(c.at)-1]
+		if err != nil {
 			for len(errs) < i {
 				errs = append(errs, nil)
 			}
@@ -253,6 +282,9 @@ func (c *vctx) validatePrimaryKey(fs *schema, v any) map[string]any {
 // runValidators applies the value validators in Kong's order and returns
 // the first failure's default message.
 func runValidators(f *Field, v any) string {
+	if f.Eq != nil && !isTable(v) && v != f.Eq {
+		return "value must be " + luaString(f.Eq)
+	}
 	if f.Ne != nil && v == f.Ne {
 		return "value must not be " + luaString(v)
 	}
@@ -275,6 +307,11 @@ func runValidators(f *Field, v any) string {
 			return "expected one of: " + joinLua(f.OneOf)
 		}
 	}
+	if f.Gt != nil {
+		if n, ok := v.(float64); ok && n <= *f.Gt {
+			return "value must be greater than " + luaNumString(*f.Gt)
+		}
+	}
 	if f.Timestamp {
 		if n, ok := v.(float64); ok && n <= 0 {
 			return msgTimestamp
@@ -283,6 +320,11 @@ func runValidators(f *Field, v any) string {
 	if f.UUID {
 		if s, ok := v.(string); ok && !uuidRe.MatchString(s) {
 			return msgUUID
+		}
+	}
+	if f.IsRegex {
+		if s, ok := v.(string); ok && !isPCRE(s) {
+			return "not a valid regex: " + s
 		}
 	}
 	if f.Between != nil {
@@ -310,6 +352,9 @@ func runValidators(f *Field, v any) string {
 		if f.StartsWith != nil && !strings.HasPrefix(s, *f.StartsWith) {
 			return "should start with: " + *f.StartsWith
 		}
+		if f.NotMatch != nil && f.NotMatch.Re.MatchString(s) {
+			return "invalid value: " + s
+		}
 		for _, p := range f.MatchNone {
 			if p.Re.MatchString(s) {
 				return p.Err
@@ -331,8 +376,8 @@ func runValidators(f *Field, v any) string {
 					break
 				}
 			}
-			if !ok {
-				return f.MatchAny.Err
+			if !ok { // Kong's MATCH_ANY text when the field gives none
+				return or(f.MatchAny.Err, "invalid value: "+s)
 			}
 		}
 	}
@@ -446,12 +491,15 @@ func (c *vctx) validate(s *schema, input map[string]any, full bool) map[string]a
 			errs[k] = msgUnknown
 			continue
 		}
-		if err := c.validateField(f, v); err != nil {
+		c.at = append(c.at, k)
+		err := c.validateField(f, v)
+		c.at = c.at[:len(c.at)-1]
+		if err != nil {
 			errs[k] = err
 		}
 	}
 	for _, nf := range s.fields {
-		if !nf.Field.Required || (top && c.unknown[nf.Name]) {
+		if !nf.Field.Required || c.unknownAt(nf.Name) {
 			continue
 		}
 		v, present := input[nf.Name]
@@ -459,19 +507,14 @@ func (c *vctx) validate(s *schema, input map[string]any, full bool) map[string]a
 			errs[nf.Name] = msgRequired
 		}
 	}
-	lookup := func(name string) *Field { return s.byName[name] }
+	lookup := func(name string) *Field { return s.fieldPath(name, nil) }
 	for i := range s.checks {
 		if !c.skips(&s.checks[i]) {
 			c.runCheck(&s.checks[i], lookup, input, full, errs)
 		}
 	}
 	if ss != nil {
-		sublookup := func(name string) *Field {
-			if f := ss.fields[name]; f != nil {
-				return f
-			}
-			return s.byName[name]
-		}
+		sublookup := func(name string) *Field { return s.fieldPath(name, ss) }
 		for i := range ss.checks {
 			if !c.skips(&ss.checks[i]) {
 				c.runCheck(&ss.checks[i], sublookup, input, full, errs)

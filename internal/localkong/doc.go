@@ -13,9 +13,13 @@
 //	         (kong/router, kong/runloop)
 //	konnect  Konnect's platform APIs: Control Planes, API Catalog v3, Analytics
 //	faults   fault injection and pauses in front of the Admin API
-//	plugins  one folder per plugin (kong/plugins/<name>)
+//	plugins  one folder per plugin (kong/plugins/<name>) and the registry
+//	         listing them; plugins/pdk is what a plugin is made of and is
+//	         given at the proxy (Kong's plugin interface and PDK)
 //	httpx    small HTTP pieces the APIs share
 //
 // Sub-packages never import this one; admin, proxy and konnect import store
-// (and httpx), not each other. The command is cmd/localkong.
+// (and httpx), not each other. The store knows plugins only through
+// plugins/pdk (and the Plugins it is given); admin and proxy read the
+// registry. The command is cmd/localkong.
 package localkong

@@ -18,6 +18,8 @@ import (
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/admin"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/faults"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/konnect"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins/pdk"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/proxy"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/store"
 )
@@ -119,13 +121,16 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	}
 	opts.Version = version.String()
 	rules := kongschema.For(version)
+	gateway := pdk.Gateway{Version: version}
 	if opts.Konnect {
 		rules = kongschema.For(kongschema.KonnectVersion)
+		gateway = pdk.Gateway{Version: kongschema.KonnectVersion, ControlPlane: true}
 	}
+	pluginSet := plugins.For(gateway)
 	// One node: / and /metrics report the same node_id.
 	nodeID := uuid.NewString()
 	s := &Server{
-		opts: opts, store: store.New(rules),
+		opts: opts, store: store.New(rules, pluginSet),
 		metrics: proxy.NewMetrics(nodeID, version), traffic: konnect.NewTraffic(),
 	}
 	if opts.Konnect {
@@ -160,7 +165,7 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	}
 
 	cfg := admin.Config{
-		Store: s.store, Rules: rules, Version: version, NodeID: nodeID,
+		Store: s.store, Rules: rules, Plugins: pluginSet, Version: version, NodeID: nodeID,
 		AdminAddr: adminAt, ProxyAddr: proxyAt,
 		Token: opts.AdminToken, Konnect: opts.Konnect, Latency: opts.AdminLatency,
 		Metrics: s.metrics,

@@ -19,6 +19,7 @@ import (
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/httpx"
+	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/plugins"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/store"
 )
 
@@ -27,6 +28,9 @@ type Config struct {
 	Store *store.Store
 	// Rules are the Kong version's, for form bodies and /schemas.
 	Rules *kongschema.Rules
+	// Plugins are the plugins served (GET /, /plugins/enabled,
+	// /schemas/plugins/{name}).
+	Plugins *plugins.Set
 	// Version is the Kong version played (GET /, the Server header).
 	Version kongschema.Version
 	// NodeID is the node's id in GET / (the same as /metrics').
@@ -161,7 +165,7 @@ func (a *API) serve(rq *request, ep endpoint) {
 	rq.query = q
 	switch method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:
-		body, err := parseBody(rq.r, a.cfg.Rules, formEntity(rq.segs))
+		body, err := parseBody(rq.r, a.formTyper(rq.segs))
 		if err != nil {
 			rq.fail(err)
 			return

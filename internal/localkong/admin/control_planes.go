@@ -15,7 +15,8 @@ import (
 
 // matchKonnect routes Konnect's control-plane API (§11): the entities under
 // /v2/control-planes/{id}/core-entities/…, each control plane its own
-// namespace, without PATCH. Nothing else is served.
+// namespace, without PATCH, and the plugins' schemas
+// (/schemas/plugins/{name}). Nothing else is served.
 func (a *API) matchKonnect(rq *request) endpoint {
 	segs := rq.segs
 	if len(segs) < 5 || segs[0] != "v2" || segs[1] != "control-planes" || segs[3] != "core-entities" || segs[2] == "" {
@@ -24,6 +25,10 @@ func (a *API) matchKonnect(rq *request) endpoint {
 	rq.konnect = true
 	rq.ns = store.ControlPlaneNS(segs[2])
 	rq.segs, rq.raw = segs[4:], rq.raw[4:]
+	if len(rq.segs) == 3 && rq.segs[0] == "schemas" && rq.segs[1] == "plugins" && rq.segs[2] != "validate" {
+		// A plugin's schema, as the runtime group's Kong has it.
+		return a.matchSchemas(rq.segs)
+	}
 	ep := matchEntities(rq)
 	if ep == nil {
 		return nil

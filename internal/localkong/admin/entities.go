@@ -11,6 +11,22 @@ import (
 var topLevel = map[string]bool{
 	"services": true, "routes": true, "certificates": true, "ca_certificates": true,
 	"schemas": true, "status": true, "tags": true, "metrics": true, "workspaces": true,
+	"plugins": true, "consumers": true,
+}
+
+// isTopLevel reports whether a first path segment is one of the API's
+// rather than a workspace name: the paths above and the plugins'
+// entities' (/key-auths, …).
+func (a *API) isTopLevel(seg string) bool {
+	if topLevel[seg] {
+		return true
+	}
+	for _, d := range a.store.DAOs() {
+		if d.Path == seg {
+			return true
+		}
+	}
+	return false
 }
 
 // matchKong routes a self-hosted Admin API path, with an optional
@@ -18,7 +34,7 @@ var topLevel = map[string]bool{
 // the root info).
 func (a *API) matchKong(rq *request) endpoint {
 	rq.ns = store.WorkspaceNS(store.DefaultWorkspace)
-	if len(rq.segs) > 0 && !topLevel[rq.segs[0]] {
+	if len(rq.segs) > 0 && !a.isTopLevel(rq.segs[0]) {
 		if !a.store.HasWorkspace(rq.segs[0]) {
 			return nil
 		}
@@ -50,6 +66,10 @@ func (a *API) matchKong(rq *request) endpoint {
 		return a.matchTags(segs)
 	case "workspaces":
 		return a.matchWorkspaces(segs)
+	case "plugins":
+		if ep := a.matchPluginsInfo(segs); ep != nil {
+			return ep
+		}
 	}
 	return matchEntities(rq)
 }
@@ -68,6 +88,10 @@ func matchEntities(rq *request) endpoint {
 			return serviceRoutes(segs[1], rq.raw[1])
 		case n == 4 && segs[2] == "routes":
 			return serviceRoute(segs[1], segs[3])
+		case n == 3 && segs[2] == "plugins":
+			return nestedCollection(store.Services, segs[1], rq.raw[1], store.PluginsKind, "service", "plugins")
+		case n == 4 && segs[2] == "plugins":
+			return nestedEntity(store.Services, segs[1], store.PluginsKind, segs[3], "service")
 		}
 	case "routes":
 		switch {
@@ -77,6 +101,10 @@ func matchEntities(rq *request) endpoint {
 			return entity(store.Routes, segs[1])
 		case n == 3 && segs[2] == "service":
 			return routeService(segs[1])
+		case n == 3 && segs[2] == "plugins":
+			return nestedCollection(store.Routes, segs[1], rq.raw[1], store.PluginsKind, "route", "plugins")
+		case n == 4 && segs[2] == "plugins":
+			return nestedEntity(store.Routes, segs[1], store.PluginsKind, segs[3], "route")
 		}
 	case "certificates":
 		switch n {
@@ -92,13 +120,28 @@ func matchEntities(rq *request) endpoint {
 		case 2:
 			return entity(store.CACertificates, segs[1])
 		}
+	case "plugins":
+		switch n {
+		case 1:
+			return collection(store.PluginsKind)
+		case 2:
+			return entity(store.PluginsKind, segs[1])
+		case 3:
+			return pluginScope(segs[1], segs[2])
+		}
+	case "consumers":
+		return matchConsumers(rq)
 	}
-	return nil
+	return matchDAOs(rq)
 }
 
-func collection(k *store.Kind) endpoint {
+func collection(k *store.Kind) endpoint { return collectionAt(k, k.Name()) }
+
+// collectionAt is a collection served at path (a plugin's entities are
+// served under their admin_api_name: /key-auths).
+func collectionAt(k *store.Kind, path string) endpoint {
 	return endpoint{
-		http.MethodGet:  func(rq *request) { rq.list(k) },
+		http.MethodGet:  func(rq *request) { rq.list(k, path) },
 		http.MethodPost: func(rq *request) { rq.create(k) },
 	}
 }
@@ -112,7 +155,7 @@ func entity(k *store.Kind, key string) endpoint {
 	}
 }
 
-func (rq *request) list(k *store.Kind) {
+func (rq *request) list(k *store.Kind, path string) {
 	lq, err := store.ParseListQuery(rq.query)
 	if err != nil {
 		rq.fail(err)
@@ -121,7 +164,7 @@ func (rq *request) list(k *store.Kind) {
 	keep := rq.nameFilter()
 	rq.tx(false, func(sp *store.Space) (int, any, *store.Error) {
 		page, off := lq.Page(sp.Rows(k), true, keep)
-		return http.StatusOK, listBody(page, off, lq.NextLink(rq.prefix()+"/"+k.Name(), off)), nil
+		return http.StatusOK, listBody(rq.presentAll(sp, k, page), off, lq.NextLink(rq.prefix()+"/"+path, off)), nil
 	})
 }
 
@@ -143,10 +186,19 @@ func (rq *request) read(k *store.Kind, key string) {
 	}
 	rq.tx(false, func(sp *store.Space) (int, any, *store.Error) {
 		if e := sp.Find(k, sel); e != nil {
-			return http.StatusOK, e, nil
+			return http.StatusOK, rq.a.store.Present(sp, k, e), nil
 		}
 		return 0, nil, store.ErrNotFound()
 	})
+}
+
+// presentAll is a page of stored entities as the Admin API returns them.
+func (rq *request) presentAll(sp *store.Space, k *store.Kind, rows []map[string]any) []map[string]any {
+	out := make([]map[string]any, len(rows))
+	for i, e := range rows {
+		out[i] = rq.a.store.Present(sp, k, e)
+	}
+	return out
 }
 
 func (rq *request) put(k *store.Kind, key string) {

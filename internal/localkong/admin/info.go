@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -13,44 +12,32 @@ import (
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong/store"
 )
 
-// bundledPlugins are Kong 3.10's bundled plugins and their priorities, as
-// GET / lists them under plugins.available_on_server.
-var bundledPlugins = map[string]int{
-	"pre-function": 1000000, "correlation-id": 100001, "zipkin": 100000,
-	"bot-detection": 2500, "cors": 2000, "session": 1900, "acme": 1705,
-	"jwt": 1450, "oauth2": 1400, "key-auth": 1250, "ldap-auth": 1200,
-	"basic-auth": 1100, "hmac-auth": 1030, "grpc-gateway": 998,
-	"ip-restriction": 990, "request-size-limiting": 951, "acl": 950,
-	"rate-limiting": 910, "response-ratelimiting": 900,
-	"request-transformer": 801, "response-transformer": 800, "redirect": 779,
-	"ai-request-transformer": 777, "ai-prompt-template": 773,
-	"ai-prompt-decorator": 772, "ai-prompt-guard": 771, "ai-proxy": 770,
-	"ai-response-transformer": 769, "standard-webhooks": 760,
-	"aws-lambda": 750, "azure-functions": 749, "proxy-cache": 100,
-	"opentelemetry": 14, "prometheus": 13, "http-log": 12, "statsd": 11,
-	"datadog": 10, "file-log": 9, "udp-log": 8, "tcp-log": 7, "loggly": 6,
-	"syslog": 4, "grpc-web": 3, "request-termination": 2, "post-function": -1000,
-}
-
 func (a *API) rootEndpoint() endpoint {
-	return endpoint{http.MethodGet: func(rq *request) { rq.send(http.StatusOK, a.RootInfo()) }}
+	return endpoint{http.MethodGet: func(rq *request) { rq.send(http.StatusOK, a.rootInfo(rq.ns)) }}
 }
 
-// RootInfo is GET / (spec §9.1): what go-kong reads is version,
-// configuration.database and configuration.router_flavor.
+// RootInfo is GET / of the default workspace.
 func (a *API) RootInfo() map[string]any {
+	return a.rootInfo(store.WorkspaceNS(store.DefaultWorkspace))
+}
+
+// rootInfo is GET / (spec §9.1): what go-kong reads is version,
+// configuration.database and configuration.router_flavor. localkong plays
+// a Kong whose "plugins" setting lists the plugins it serves (the
+// registry), so that is what it reports as available and loaded, as Kong
+// reports its loaded_plugins; enabled_in_cluster are the names configured
+// in the workspace.
+func (a *API) rootInfo(ns string) map[string]any {
 	s := &a.cfg
 	available := map[string]any{}
-	names := make([]string, 0, len(bundledPlugins))
-	for name, prio := range bundledPlugins {
-		available[name] = map[string]any{"version": s.Version.String(), "priority": prio}
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	loaded := map[string]any{}
-	for _, n := range names {
-		loaded[n] = true
+	names := s.Plugins.Names()
+	for _, name := range names {
+		// Bundled plugins' VERSION is Kong's own (kong.meta).
+		available[name] = map[string]any{"version": s.Version.String(), "priority": s.Plugins.Get(name).Priority}
+		loaded[name] = true
 	}
+	inCluster := anyList(a.store.PluginNames(ns))
 	hostname, _ := os.Hostname()
 	pid := os.Getpid()
 	conf := map[string]any{
@@ -64,7 +51,7 @@ func (a *API) RootInfo() map[string]any {
 		"status_listen":                 []any{"off"},
 		"stream_listen":                 []any{"off"},
 		"admin_gui_listen":              []any{"off"},
-		"plugins":                       []any{"bundled"},
+		"plugins":                       anyList(names),
 		"loaded_plugins":                loaded,
 		"pg_host":                       "127.0.0.1",
 		"pg_port":                       5432,
@@ -93,7 +80,7 @@ func (a *API) RootInfo() map[string]any {
 		"timers":      map[string]any{"running": 0, "pending": 1},
 		"plugins": map[string]any{
 			"available_on_server": available,
-			"enabled_in_cluster":  []any{},
+			"enabled_in_cluster":  inCluster,
 		},
 		"configuration": conf,
 		"pids":          map[string]any{"master": pid, "workers": []any{pid}},

@@ -25,7 +25,7 @@ func listTags(rq *request, tag, rawTag string) {
 		return
 	}
 	rq.tx(false, func(sp *store.Space) (int, any, *store.Error) {
-		data, off := sp.Tags(lq, tag)
+		data, off := rq.a.store.Tags(sp, lq, tag)
 		next := ""
 		switch {
 		case off == "":

@@ -51,7 +51,7 @@ func (a *API) createWorkspace(rq *request) {
 	case !ok:
 		rq.fail(store.ErrFieldViolation("name", "expected a string"))
 		return
-	case topLevel[name] || name == "kong":
+	case a.isTopLevel(name) || name == "kong":
 		rq.fail(store.ErrFieldViolation("name", "must not be one of: "+name))
 		return
 	}

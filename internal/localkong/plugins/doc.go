@@ -1,10 +1,9 @@
-// Package plugins will hold the plugins localkong runs, one sub-package per
-// plugin as Kong's kong/plugins/<name>/{schema,handler}.lua: plugins/<name>
-// with the plugin's schema (through kongschema) and its handler (the proxy
-// phases it runs in), and one registration line per plugin in a registry
-// here that the Admin API (/plugins, /schemas/plugins/{name},
-// /plugins/enabled) and the proxy's plugin run loop read. Adding a plugin
-// touches its own folder and that line. No plugin is served yet: GET
-// /schemas/plugins/{name} answers a bare schema for Kong's bundled names
-// (../admin/schemas.go).
+// Package plugins lists the plugins localkong serves, one sub-package per
+// plugin as Kong's kong/plugins/<name>/{schema,handler,daos}.lua:
+// plugins/<name> declares the plugin (pdk.Plugin: its name, priority,
+// schema through kongschema, entities and phase handlers) and registry.go
+// has one line for it. The store validates plugins with their schemas and
+// keeps their entities; the Admin API serves /plugins, /plugins/enabled,
+// /schemas/plugins/{name} and the entities; the proxy runs the handlers.
+// Adding a plugin touches its own folder and that line.
 package plugins

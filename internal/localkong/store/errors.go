@@ -89,6 +89,12 @@ func errUnique(field, value string) *Error {
 		map[string]any{field: value})
 }
 
+// errUniqueFields is code 5 for fields unique together (a cache key).
+func errUniqueFields(fields map[string]any) *Error {
+	return daoError(409, 5, "unique constraint violation",
+		fmt.Sprintf("UNIQUE violation detected on '%s'", pretty(fields)), fields)
+}
+
 // ErrNotFoundKey is the full code-6 object only DAO updates report.
 func ErrNotFoundKey(field, value string) *Error {
 	var msg string

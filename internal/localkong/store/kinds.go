@@ -13,11 +13,18 @@ import (
 // (kong/db/schema/entities).
 type Kind struct {
 	name string
-	// process validates a body under the Kong version's rules.
-	process func(r *kongschema.Rules, op kongschema.Op, body, existing map[string]any) (map[string]any, *kongschema.Violation)
-	byName  bool     // endpoint_key "name": paths take an id or a name
+	// process validates a body under the rules of the Kong played.
+	process func(s *Store, op kongschema.Op, body, existing map[string]any) (map[string]any, *kongschema.Violation)
+	// key is the endpoint_key: paths take an id or its value ("" when
+	// they take only an id); keyRule, when set, checks such a value.
+	key     string
+	keyRule func(string) error
 	unique  []string // per-namespace unique fields besides id
-	routing bool     // writes change what the proxy routes
+	// cacheKey lists fields unique together (Kong's cache_key, a
+	// unique column in Postgres): plugins' name and scope, acls'
+	// consumer and group.
+	cacheKey []string
+	routing  bool // writes change what the proxy routes
 
 	// foreign lists the foreign-key fields: resolved by name before
 	// validation, their ids lowercased and checked (code 4) on save.
@@ -28,10 +35,29 @@ type Kind struct {
 	refs func(sp *Space, e map[string]any) *Error
 	// inUse reports why e may not be deleted (or change its id).
 	inUse func(s *Store, sp *Space, e map[string]any) *Error
+	// precheck checks what a write sends before anything else (the
+	// plugins DAO's protocols check); old is the stored entity, if any.
+	precheck func(s *Store, sp *Space, op kongschema.Op, body, old map[string]any) *Error
+	// ttl marks entities that may expire (schema ttl = true).
+	ttl bool
+	// onWrite transforms an entity about to be saved, given the fields
+	// the write sent (a DAO's on_write transformation).
+	onWrite func(e, sent map[string]any)
+	// present renders a stored entity as the Admin API returns it, when
+	// that differs from what is stored.
+	present func(s *Store, sp *Space, k *Kind, e map[string]any) map[string]any
+	// schema is the entity's GET /schemas/{name} document and
+	// /schemas/{name}/validate, for kinds kongschema's Rules do not know.
+	schema *kongschema.EntitySchema
 }
 
-// foreignKey is a field referencing another collection.
-type foreignKey struct{ field, reference string }
+// foreignKey is a field referencing another collection; cascade deletes
+// the referencing entity with the one it references (on_delete =
+// "cascade").
+type foreignKey struct {
+	field, reference string
+	cascade          bool
+}
 
 // Entity collection names.
 const (
@@ -44,15 +70,19 @@ const (
 // The collections localkong stores.
 var (
 	Services = &Kind{
-		name: entServices, process: (*kongschema.Rules).ProcessService,
-		byName: true, unique: []string{"name"}, routing: true,
-		foreign: []foreignKey{{"client_certificate", entCertificates}},
+		name: entServices, process: func(s *Store, op kongschema.Op, body, existing map[string]any) (map[string]any, *kongschema.Violation) {
+			return s.rules.ProcessService(op, body, existing)
+		},
+		key: "name", keyRule: kongschema.ValidateName, unique: []string{"name"}, routing: true,
+		foreign: []foreignKey{{field: "client_certificate", reference: entCertificates}},
 		refs:    caCertificateRefs, inUse: serviceInUse,
 	}
 	Routes = &Kind{
-		name: entRoutes, process: (*kongschema.Rules).ProcessRoute,
-		byName: true, unique: []string{"name"}, routing: true,
-		foreign: []foreignKey{{"service", entServices}},
+		name: entRoutes, process: func(s *Store, op kongschema.Op, body, existing map[string]any) (map[string]any, *kongschema.Violation) {
+			return s.rules.ProcessRoute(op, body, existing)
+		},
+		key: "name", keyRule: kongschema.ValidateName, unique: []string{"name"}, routing: true,
+		foreign: []foreignKey{{field: "service", reference: entServices}},
 	}
 	Certificates = &Kind{
 		name: entCertificates, process: anyVersion(kongschema.ProcessCertificate),
@@ -70,8 +100,8 @@ func (k *Kind) Name() string { return k.name }
 // anyVersion adapts the processing of an entity whose rules are the same
 // in every Kong version localkong plays.
 func anyVersion(fn func(kongschema.Op, map[string]any, map[string]any) (map[string]any, *kongschema.Violation)) func(
-	*kongschema.Rules, kongschema.Op, map[string]any, map[string]any) (map[string]any, *kongschema.Violation) {
-	return func(_ *kongschema.Rules, op kongschema.Op, body, existing map[string]any) (map[string]any, *kongschema.Violation) {
+	*Store, kongschema.Op, map[string]any, map[string]any) (map[string]any, *kongschema.Violation) {
+	return func(_ *Store, op kongschema.Op, body, existing map[string]any) (map[string]any, *kongschema.Violation) {
 		return fn(op, body, existing)
 	}
 }

@@ -31,31 +31,21 @@ func ParseKey(k *Kind, key string) (Selector, *Error) {
 	if IsUUID(key) {
 		return ByID(lowerID(key)), nil
 	}
-	if !k.byName {
+	if k.key == "" {
 		return Selector{}, errInvalidPrimaryKey("id", "expected a valid UUID")
 	}
-	if err := kongschema.ValidateName(key); err != nil {
-		return Selector{}, errInvalidUnique(err.Error())
+	if k.keyRule != nil {
+		if err := k.keyRule(key); err != nil {
+			return Selector{}, errInvalidUnique(err.Error())
+		}
 	}
-	return Selector{Field: "name", Value: key}, nil
+	return Selector{Field: k.key, Value: key}, nil
 }
 
 // Insert is POST: a new entity, defaults filled in, under a fresh id
 // unless the body gives one.
 func (s *Store) Insert(sp *Space, k *Kind, body map[string]any) (map[string]any, *Error) {
-	if err := sp.resolveForeign(k, body); err != nil {
-		return nil, err
-	}
-	e, v := k.process(s.rules, kongschema.Insert, body, nil)
-	if !v.Empty() {
-		return nil, ErrSchema(v)
-	}
-	setID(e, "")
-	stamp(e, nil)
-	if err := s.save(sp, k, e, nil); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return s.write(sp, k, kongschema.Insert, Selector{}, nil, body)
 }
 
 // Upsert is PUT: a full replacement (defaults for anything missing, and
@@ -63,62 +53,100 @@ func (s *Store) Insert(sp *Space, k *Kind, body map[string]any) (map[string]any,
 // creation. The key in the URL wins over the body.
 func (s *Store) Upsert(sp *Space, k *Kind, sel Selector, body map[string]any) (map[string]any, *Error) {
 	body[sel.Field] = sel.Value
-	if err := sp.resolveForeign(k, body); err != nil {
-		return nil, err
-	}
-	e, v := k.process(s.rules, kongschema.Upsert, body, nil)
-	if !v.Empty() {
-		return nil, ErrSchema(v)
-	}
-	old := sp.Find(k, sel)
-	if sel.Field == "id" {
-		e["id"] = sel.Value
-	} else {
-		e[sel.Field] = sel.Value
-	}
-	fallback := ""
-	if old != nil {
-		fallback = old["id"].(string)
-	}
-	setID(e, fallback)
-	stamp(e, nil)
-	if err := s.save(sp, k, e, old); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return s.write(sp, k, kongschema.Upsert, sel, sp.Find(k, sel), body)
 }
 
-// Update is PATCH: a top-level merge into old, validated as a whole. The
-// primary key never changes; created_at may.
+// Update is PATCH: a merge into old, validated as a whole. The primary key
+// never changes; created_at may.
 func (s *Store) Update(sp *Space, k *Kind, old, body map[string]any) (map[string]any, *Error) {
+	return s.write(sp, k, kongschema.Update, Selector{}, old, body)
+}
+
+// write is the DAO's insert, upsert and update: options out of the body,
+// the kind's own checks of what was sent, foreign keys by name, Kong's
+// write path, then the database's checks and the save. It returns the
+// entity as the Admin API shows it.
+func (s *Store) write(sp *Space, k *Kind, op kongschema.Op, sel Selector, old, body map[string]any) (map[string]any, *Error) {
+	ttl, err := takeTTL(k, body)
+	if err != nil {
+		return nil, err
+	}
+	if k.precheck != nil {
+		if err := k.precheck(s, sp, op, body, old); err != nil {
+			return nil, err
+		}
+	}
 	if err := sp.resolveForeign(k, body); err != nil {
 		return nil, err
 	}
-	e, v := k.process(s.rules, kongschema.Update, body, clone(old))
+	var existing map[string]any
+	if op == kongschema.Update {
+		existing = clone(old)
+	}
+	e, v := k.process(s, op, body, existing)
 	if !v.Empty() {
 		return nil, ErrSchema(v)
 	}
-	e["id"] = old["id"]
-	stamp(e, old)
-	if err := s.save(sp, k, e, old); err != nil {
+	switch op {
+	case kongschema.Insert:
+		setID(e, "")
+		stamp(e, nil)
+	case kongschema.Upsert:
+		if sel.Field == "id" {
+			e["id"] = sel.Value
+		} else {
+			e[sel.Field] = sel.Value
+		}
+		fallback := ""
+		if old != nil {
+			fallback = old["id"].(string)
+		}
+		setID(e, fallback)
+		stamp(e, nil)
+	case kongschema.Update:
+		e["id"] = old["id"]
+		stamp(e, old)
+	}
+	if k.onWrite != nil {
+		k.onWrite(e, body)
+	}
+	if err := s.save(sp, k, e, old, ttl); err != nil {
 		return nil, err
 	}
-	return e, nil
+	return s.Present(sp, k, e), nil
 }
 
-// Remove is DELETE of e, unless something still references it.
+// Remove is DELETE of e, unless something still references it. What
+// references it with on_delete = "cascade" (plugins on a service, a
+// consumer's credentials) goes with it.
 func (s *Store) Remove(sp *Space, k *Kind, e map[string]any) *Error {
 	if k.inUse != nil {
 		if err := k.inUse(s, sp, e); err != nil {
 			return err
 		}
 	}
+	s.removeCascading(sp, k, e)
+	return nil
+}
+
+func (s *Store) removeCascading(sp *Space, k *Kind, e map[string]any) {
 	sp.remove(k, e)
 	s.touched(k)
 	for _, fn := range s.removed {
 		fn(sp, k, e)
 	}
-	return nil
+	for _, ck := range s.kinds {
+		for _, fk := range ck.foreign {
+			if fk.reference != k.name || !fk.cascade {
+				continue
+			}
+			for _, row := range sp.sorted(ck.name) {
+				if RefID(row[fk.field]) == e["id"] {
+					s.removeCascading(sp, ck, row)
+				}
+			}
+		}
+	}
 }
 
 // resolveForeign replaces foreign keys given by a unique field
@@ -143,7 +171,7 @@ func (sp *Space) resolveForeign(k *Kind, body map[string]any) *Error {
 
 // save runs the database-side checks in Postgres order (primary key,
 // unique indexes, foreign keys) and stores e in place of old.
-func (s *Store) save(sp *Space, k *Kind, e, old map[string]any) *Error {
+func (s *Store) save(sp *Space, k *Kind, e, old map[string]any, ttl float64) *Error {
 	// Postgres returns uuids lowercased; go-kong sends whole entities as
 	// references, of which only the id is kept.
 	for _, fk := range k.foreign {
@@ -161,6 +189,9 @@ func (s *Store) save(sp *Space, k *Kind, e, old map[string]any) *Error {
 	if old != nil {
 		oldID = old["id"].(string)
 	}
+	if k.ttl {
+		sp.purgeExpired(k)
+	}
 	if other := sp.get(k.name, id); other != nil && id != oldID {
 		return errPrimaryKey(id)
 	}
@@ -171,6 +202,11 @@ func (s *Store) save(sp *Space, k *Kind, e, old map[string]any) *Error {
 		}
 		if other := sp.byField(k.name, f, v); other != nil && other["id"] != id && other["id"] != oldID {
 			return errUnique(f, v)
+		}
+	}
+	if len(k.cacheKey) > 0 {
+		if err := sp.checkCacheKey(k, e, oldID); err != nil {
+			return err
 		}
 	}
 	for _, fk := range k.foreign {
@@ -191,6 +227,9 @@ func (s *Store) save(sp *Space, k *Kind, e, old map[string]any) *Error {
 		}
 	}
 	sp.put(k, e, old)
+	if k.ttl {
+		sp.setExpiry(k, id, ttl)
+	}
 	s.touched(k)
 	return nil
 }
@@ -208,18 +247,20 @@ func setID(e map[string]any, fallback string) {
 	e["id"] = fallback
 }
 
-// stamp sets the timestamps: created_at stays as sent, else comes from old
-// (PATCH) or now; updated_at is always now.
+// stamp sets the timestamps of an entity that has them: created_at stays
+// as sent, else comes from old (PATCH) or now; updated_at is always now.
 func stamp(e, old map[string]any) {
 	ts := now()
-	if e["created_at"] == nil {
+	if v, has := e["created_at"]; has && v == nil {
 		if old != nil && old["created_at"] != nil {
 			e["created_at"] = old["created_at"]
 		} else {
 			e["created_at"] = ts
 		}
 	}
-	e["updated_at"] = ts
+	if _, has := e["updated_at"]; has {
+		e["updated_at"] = ts
+	}
 }
 
 func clone(m map[string]any) map[string]any {

@@ -20,7 +20,12 @@ import (
 // once saved (writes replace them), so readers may encode them after
 // releasing the lock and the proxy may keep them.
 type Store struct {
-	rules  *kongschema.Rules // of the Kong version localkong plays
+	rules   *kongschema.Rules // of the Kong version localkong plays
+	plugins Plugins
+	// kinds are every collection kept, the plugins' entities (daos)
+	// included.
+	kinds  []*Kind
+	daos   []DAOKind
 	mu     sync.RWMutex
 	spaces map[string]*Space // by namespace key, see WorkspaceNS / ControlPlaneNS
 	gen    uint64            // bumped on every service or route write
@@ -46,8 +51,9 @@ type Space struct {
 
 // table is one entity collection of a space.
 type table struct {
-	rows  map[string]map[string]any    // by id
-	index map[string]map[string]string // unique field → value → id
+	rows    map[string]map[string]any    // by id
+	index   map[string]map[string]string // unique field → value → id
+	expires map[string]float64           // by id: when it expires (ttl kinds)
 }
 
 // DefaultWorkspace is the workspace every Kong node has.
@@ -61,10 +67,24 @@ func WorkspaceNS(name string) string { return "ws:" + name }
 // whatever the case of the URL naming it.
 func ControlPlaneNS(id string) string { return "cp:" + lowerID(id) }
 
+// coreKinds are the collections every store keeps, in the order GET /tags
+// walks them.
+var coreKinds = []*Kind{Services, Routes, Certificates, CACertificates, Consumers, PluginsKind}
+
 // New returns a store holding the default workspace, checking entities
-// with the rules of the Kong version localkong plays.
-func New(rules *kongschema.Rules) *Store {
-	s := &Store{rules: rules, spaces: map[string]*Space{}}
+// with the rules of the Kong version localkong plays and its plugins (nil
+// for none).
+func New(rules *kongschema.Rules, plugins Plugins) *Store {
+	if plugins == nil {
+		plugins = noPlugins{}
+	}
+	s := &Store{rules: rules, plugins: plugins, spaces: map[string]*Space{}}
+	s.kinds = append(s.kinds, coreKinds...)
+	for _, d := range plugins.DAOs() {
+		k := daoKind(d)
+		s.kinds = append(s.kinds, k)
+		s.daos = append(s.daos, DAOKind{Kind: k, Path: d.Path(), Nested: d.Nested(), NestedKey: d.NestedKey})
+	}
 	s.addSpace(WorkspaceNS(DefaultWorkspace), DefaultWorkspace, "kong", WorkspaceEntity(uuid.NewString(), DefaultWorkspace))
 	return s
 }
@@ -148,7 +168,7 @@ func (sp *Space) Get(k *Kind, id string) map[string]any { return sp.get(k.name, 
 func (sp *Space) Rows(k *Kind) []map[string]any { return sp.sorted(k.name) }
 
 func (sp *Space) get(kind, id string) map[string]any {
-	if t, ok := sp.tabs[kind]; ok {
+	if t, ok := sp.tabs[kind]; ok && !t.expired(id) {
 		return t.rows[id]
 	}
 	return nil
@@ -159,7 +179,7 @@ func (sp *Space) byField(kind, field, value string) map[string]any {
 	if !ok {
 		return nil
 	}
-	if id, ok := t.index[field][value]; ok {
+	if id, ok := t.index[field][value]; ok && !t.expired(id) {
 		return t.rows[id]
 	}
 	return nil
@@ -188,6 +208,7 @@ func (sp *Space) remove(k *Kind, e map[string]any) {
 	t := sp.table(k.name)
 	id, _ := e["id"].(string)
 	delete(t.rows, id)
+	delete(t.expires, id)
 	for _, f := range k.unique {
 		if v, ok := e[f].(string); ok && t.index[f][v] == id {
 			delete(t.index[f], v)
@@ -202,8 +223,10 @@ func (sp *Space) sorted(kind string) []map[string]any {
 		return nil
 	}
 	out := make([]map[string]any, 0, len(t.rows))
-	for _, e := range t.rows {
-		out = append(out, e)
+	for id, e := range t.rows {
+		if !t.expired(id) {
+			out = append(out, e)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i]["id"].(string) < out[j]["id"].(string) })
 	return out
@@ -229,8 +252,10 @@ func (s *Store) touched(k *Kind) {
 // the Admin API returns them (JSON form: float64 numbers, []any, nil for null).
 type RouteEntry struct {
 	Workspace string
-	Route     map[string]any
-	Service   map[string]any // nil when the route has no service
+	// NS is the route's namespace key, for EnabledPlugins and Lookups.
+	NS      string
+	Route   map[string]any
+	Service map[string]any // nil when the route has no service
 }
 
 // RouteSource hands the proxy every route of every namespace joined with its
@@ -264,7 +289,7 @@ func (s *Store) RouteSource() (uint64, []RouteEntry) {
 			if id := RefID(r["service"]); id != "" {
 				svc = sp.get(entServices, id)
 			}
-			entries = append(entries, RouteEntry{Workspace: sp.label, Route: r, Service: svc})
+			entries = append(entries, RouteEntry{Workspace: sp.label, NS: key, Route: r, Service: svc})
 		}
 	}
 	s.mu.RUnlock()
@@ -273,6 +298,15 @@ func (s *Store) RouteSource() (uint64, []RouteEntry) {
 	s.cache, s.cacheGen, s.cached = entries, gen, true
 	s.cacheMu.Unlock()
 	return gen, entries
+}
+
+// Present is e, a stored entity of kind k, as the Admin API returns it.
+// Caller holds the lock.
+func (s *Store) Present(sp *Space, k *Kind, e map[string]any) map[string]any {
+	if k.present == nil || e == nil {
+		return e
+	}
+	return k.present(s, sp, k, e)
 }
 
 // RefID returns the id of a foreign reference ({"id":…}) or "".

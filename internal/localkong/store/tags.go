@@ -12,14 +12,11 @@ func (t tagRow) json() map[string]any {
 	return map[string]any{"entity_name": t.entity, "entity_id": t.id, "tag": t.tag}
 }
 
-// kindsWithTags lists the collections GET /tags walks.
-var kindsWithTags = []*Kind{Services, Routes, Certificates, CACertificates}
-
 // Tags is one page of GET /tags (tag "") or GET /tags/{tag}, paged by
 // entity id (and tag position for /tags) as Kong's tags strategy does, and
 // the offset of the next page ("" when none). Caller holds the lock.
-func (sp *Space) Tags(lq *ListQuery, tag string) ([]map[string]any, string) {
-	rows := tagRows(sp, tag)
+func (s *Store) Tags(sp *Space, lq *ListQuery, tag string) ([]map[string]any, string) {
+	rows := tagRows(sp, s.kinds, tag)
 	afterID := firstString(lq.offset)
 	afterOrd := 0
 	if len(lq.offset) > 1 {
@@ -47,9 +44,9 @@ func (sp *Space) Tags(lq *ListQuery, tag string) ([]map[string]any, string) {
 
 // tagRows lists the space's tags ordered by entity id and tag position,
 // only those equal to tag when it is set.
-func tagRows(sp *Space, tag string) []tagRow {
+func tagRows(sp *Space, kinds []*Kind, tag string) []tagRow {
 	var rows []tagRow
-	for _, k := range kindsWithTags {
+	for _, k := range kinds {
 		for _, e := range sp.sorted(k.name) {
 			for i, t := range stringList(e["tags"]) {
 				if tag == "" || t == tag {
