@@ -113,6 +113,9 @@ expect_verify_an_implementation=('HTTP/1.1 200 OK' '"200" = 1' 'Destroy complete
 
 expect_testing_modules_against_localkong=('Success! 3 passed, 0 failed.')
 
+expect_plugins_without_perpetual_diffs=('No changes.' '- fault_tolerant = false' 'Plan: 0 to add, 1 to change, 0 to destroy.'
+	'Apply complete! Resources: 0 added, 1 changed, 0 destroyed.' '"fault_tolerant":true')
+
 # expectations NAME prints expect_NAME's strings, one a line.
 expectations() {
 	declare -p "expect_$1" >/dev/null 2>&1 || return 0

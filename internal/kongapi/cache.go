@@ -8,8 +8,8 @@ import (
 )
 
 // Cache is the refresh cache: it sends a run's first few reads of Gateway
-// Services and Routes to Kong one by one and, once the run has read more
-// than that, answers the rest from one listing of each kind.
+// Services, Routes and Plugins to Kong one by one and, once the run has
+// read more than that, answers the rest from one listing of each kind.
 //
 // Terraform starts a provider process per command and configures the
 // provider anew for each graph walk, then reads every resource of the state
@@ -34,10 +34,11 @@ type Cache struct {
 	api      *Client
 	services *snapshot[kong.Service]
 	routes   *snapshot[kong.Route]
+	plugins  *snapshot[kong.Plugin] // see cache_plugins.go
 }
 
 // DirectReads is how many reads a Cache sends to Kong one by one (by id or
-// name, or by tags; services and routes together) before it lists the kind
+// name, or by tags; services, routes and plugins together) before it lists the kind
 // read next. The budget is shared and spent atomically: however
 // Terraform's parallel reads interleave, a run sends at most DirectReads
 // of them, so a configuration of one implementation and one route never
@@ -57,9 +58,10 @@ func newCache(api *Client, direct int) *Cache {
 		api:      api,
 		services: newSnapshot(logListing(api, "services", api.ListServices), serviceKey, (*kong.Service).DeepCopy),
 		routes:   newSnapshot(logListing(api, "routes", api.ListRoutes), routeKey, (*kong.Route).DeepCopy),
+		plugins:  newSnapshot(logListing(api, "plugins", api.ListPlugins), pluginKey, (*kong.Plugin).DeepCopy),
 	}
 	b := newBudget(direct)
-	c.services.direct, c.routes.direct = b, b
+	c.services.direct, c.routes.direct, c.plugins.direct = b, b, b
 	return c
 }
 

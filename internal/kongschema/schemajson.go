@@ -1,9 +1,6 @@
 package kongschema
 
-import (
-	"fmt"
-	"sort"
-)
+import "fmt"
 
 // Kong serves a schema as JSON (GET /schemas/plugins/{name}, kong/api/
 // routes/kong.lua, through api_helpers.schema_to_jsonable): the Lua
@@ -343,14 +340,4 @@ func shorthandsJSON(shs []Shorthand) []any {
 		out[i] = map[string]any{sh.Name: def}
 	}
 	return out
-}
-
-// sortedKeys lists a map's keys in order, for stable walks.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -462,6 +462,62 @@ func addLeftAloneWarning(diags *diag.Diagnostics, e kongEntity, err error) bool 
 	return true
 }
 
+// Plugins (servicehub_plugin).
+
+// addPluginTaken: Kong's one plugin of a name per implementation or route.
+func addPluginTaken(diags *diag.Diagnostics, err *servicehub.PluginTakenError) {
+	on, attr := "implementation", "implementation_id"
+	if err.ScopeKind == "routes" {
+		on, attr = "route", "route_id"
+	}
+	detail := fmt.Sprintf("%s. Kong allows one plugin of a name on an %s (one per consumer besides), so nothing was written.", capitalize(err.Error()), on)
+	if err.Existing != nil {
+		detail += fmt.Sprintf(" To manage the existing one from this configuration, import it:\n\n  terraform import servicehub_plugin.<name> %s\n\n"+
+			"or delete it, or configure that plugin here instead of adding a second.", stringOf(err.Existing.ID))
+	}
+	diags.AddAttributeError(path.Root(attr), fmt.Sprintf("The %s already has a %q plugin", on, err.Name), detail)
+}
+
+// addUnknownPlugin: no plugin of that name in the runtime group.
+func addUnknownPlugin(diags *diag.Diagnostics, err *servicehub.UnknownPluginError) {
+	detail := capitalize(err.Error()) + "."
+	if len(err.Closest) == 0 {
+		detail += " Check the name against the plugins the runtime group has enabled (Kong's plugins setting, or Konnect's plugin list)."
+	} else {
+		detail += fmt.Sprintf(" Did you mean name = %q?", err.Closest[0])
+	}
+	diags.AddAttributeError(path.Root("name"), "Unknown plugin", detail)
+}
+
+// addPluginEntityError reports what else can go wrong with a plugin.
+func addPluginEntityError(diags *diag.Diagnostics, op string, err error) {
+	summary := "Unable to " + op + " plugin"
+	var (
+		access    *servicehub.AccessError
+		missing   *servicehub.MissingReferenceError
+		rejected  *servicehub.RejectedError
+		unsettled *servicehub.UnsettledError
+	)
+	switch {
+	case errors.As(err, &access):
+		addAccessError(diags, summary, "Plugins", access)
+	case errors.As(err, &missing) && (missing.Field == "service" || missing.Field == "route"):
+		attr, noun, ref := "implementation_id", "Gateway Service", "servicehub_implementation.<name>.id"
+		if missing.Field == "route" {
+			attr, noun, ref = "route_id", "Route", "servicehub_route.<name>.id"
+		}
+		diags.AddAttributeError(path.Root(attr), noun+" not found",
+			fmt.Sprintf("There is no %s with this id in the runtime group: %s. Refer to an existing one, e.g. %s = %s.",
+				noun, strings.TrimSuffix(missing.Message, "."), attr, ref))
+	case errors.As(err, &rejected) && rejected.ReferencedBy != "":
+		diags.AddError(summary, err.Error())
+	case errors.As(err, &unsettled):
+		diags.AddError(summary+": outcome unknown", err.Error())
+	default:
+		diags.AddError(summary, err.Error())
+	}
+}
+
 // addReadOnlyError refuses a plan that would write to a Konnect control
 // plane whose core entities are read only (a *ReadOnlyControlPlaneError),
 // before anything is written.

@@ -304,6 +304,7 @@ func (p *servicehubProvider) Resources(_ context.Context) []func() resource.Reso
 		NewImplementationResource,
 		NewRouteResource,
 		NewServiceVersionResource,
+		NewPluginResource,
 	}
 }
 

@@ -29,19 +29,20 @@ type versionStatusDataSource struct {
 }
 
 type versionStatusModel struct {
-	Service            types.String        `tfsdk:"service"`
-	Version            types.String        `tfsdk:"version"`
-	ServiceVersionID   types.String        `tfsdk:"service_version_id"`
-	TimeRange          types.String        `tfsdk:"time_range"`
-	StatusSource       types.String        `tfsdk:"status_source"`
-	Implemented        types.Bool          `tfsdk:"implemented"`
-	ImplementationID   types.String        `tfsdk:"implementation_id"`
-	ImplementationName types.String        `tfsdk:"implementation_name"`
-	Enabled            types.Bool          `tfsdk:"enabled"`
-	UpstreamURL        types.String        `tfsdk:"upstream_url"`
-	Routes             []versionRouteModel `tfsdk:"routes"`
-	StatusCodes        map[string]int64    `tfsdk:"status_codes"`
-	TotalRequests      types.Int64         `tfsdk:"total_requests"`
+	Service            types.String         `tfsdk:"service"`
+	Version            types.String         `tfsdk:"version"`
+	ServiceVersionID   types.String         `tfsdk:"service_version_id"`
+	TimeRange          types.String         `tfsdk:"time_range"`
+	StatusSource       types.String         `tfsdk:"status_source"`
+	Implemented        types.Bool           `tfsdk:"implemented"`
+	ImplementationID   types.String         `tfsdk:"implementation_id"`
+	ImplementationName types.String         `tfsdk:"implementation_name"`
+	Enabled            types.Bool           `tfsdk:"enabled"`
+	UpstreamURL        types.String         `tfsdk:"upstream_url"`
+	Routes             []versionRouteModel  `tfsdk:"routes"`
+	Plugins            []versionPluginModel `tfsdk:"plugins"`
+	StatusCodes        map[string]int64     `tfsdk:"status_codes"`
+	TotalRequests      types.Int64          `tfsdk:"total_requests"`
 }
 
 type versionRouteModel struct {
@@ -51,6 +52,15 @@ type versionRouteModel struct {
 	Paths   []string     `tfsdk:"paths"`
 	Hosts   []string     `tfsdk:"hosts"`
 	URLs    []string     `tfsdk:"urls"`
+}
+
+type versionPluginModel struct {
+	ID        types.String `tfsdk:"id"`
+	Name      types.String `tfsdk:"name"`
+	Enabled   types.Bool   `tfsdk:"enabled"`
+	Scope     types.String `tfsdk:"scope"`
+	RouteID   types.String `tfsdk:"route_id"`
+	RouteName types.String `tfsdk:"route_name"`
 }
 
 func (d *versionStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -113,6 +123,24 @@ func (d *versionStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 						"hosts":   strs("Hosts the route matches; empty for any."),
 						"urls": strs("URLs a client calls to reach the route: the provider's `proxy_url` joined with each path, on each host. " +
 							"Regex paths and wildcard hosts name no single URL and are left out, as is a route that does not accept `proxy_url`'s scheme."),
+					},
+				},
+			},
+			"plugins": schema.ListNestedAttribute{
+				Description: "The plugins on the implementation, then those on each of its routes (by route name), each by name; " +
+					"plugins limited to one consumer are left out.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":      schema.StringAttribute{Description: "Plugin id.", Computed: true},
+						"name":    schema.StringAttribute{Description: "Kong's name of the plugin, e.g. `rate-limiting`.", Computed: true},
+						"enabled": schema.BoolAttribute{Description: "Whether the plugin runs.", Computed: true},
+						"scope": schema.StringAttribute{
+							Description: "What the plugin is on: `implementation` (every route of the implementation) or `route` (one route).",
+							Computed:    true,
+						},
+						"route_id":   schema.StringAttribute{Description: "The route's id, for a plugin on a route; null otherwise.", Computed: true},
+						"route_name": schema.StringAttribute{Description: "The route's name, for a plugin on a route; null otherwise.", Computed: true},
 					},
 				},
 			},
@@ -190,6 +218,17 @@ func flattenVersionStatus(m versionStatusModel, st servicehub.VersionStatus) ver
 			Hosts:   nonNil(r.Hosts),
 			URLs:    nonNil(r.URLs),
 		})
+	}
+	m.Plugins = make([]versionPluginModel, 0, len(st.Plugins))
+	for _, p := range st.Plugins {
+		pm := versionPluginModel{
+			ID: types.StringValue(p.ID), Name: types.StringValue(p.Name), Enabled: types.BoolValue(p.Enabled),
+			Scope: types.StringValue(p.Scope), RouteID: types.StringNull(), RouteName: types.StringNull(),
+		}
+		if p.Scope == servicehub.ScopeRoute {
+			pm.RouteID, pm.RouteName = types.StringValue(p.RouteID), types.StringValue(p.RouteName)
+		}
+		m.Plugins = append(m.Plugins, pm)
 	}
 	m.StatusCodes = map[string]int64{}
 	for code, n := range st.Traffic.StatusCodes {

@@ -27,6 +27,7 @@ const (
 type Client struct {
 	Implementations *Implementations
 	Routes          *Routes
+	Plugins         *Plugins
 	Statuses        *Statuses
 	// Catalog is Konnect's API catalog; off Konnect its methods say
 	// there is none. Analytics is set on Konnect unless Prometheus was
@@ -37,7 +38,7 @@ type Client struct {
 }
 
 // New connects to the runtime group cfg describes; it sends nothing yet.
-// Reads of implementations and routes go through one refresh cache per
+// Reads of implementations, routes and plugins go through one refresh cache per
 // Client, so give each Terraform run (each provider configuration) its own.
 func New(cfg Config) (*Client, error) {
 	api, err := kongapi.New(cfg.Config)
@@ -56,6 +57,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		Implementations: impls,
 		Routes:          routes,
+		Plugins:         NewCachedPlugins(cache),
 		Statuses:        statuses,
 	}
 	if err := c.connectKonnect(api, cfg); err != nil {

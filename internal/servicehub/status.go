@@ -21,6 +21,7 @@ type StatusConfig struct {
 type Statuses struct {
 	impls      *Implementations
 	routes     *Routes
+	plugins    *Plugins
 	api        *kongapi.Client
 	metricsURL *url.URL
 	proxy      *url.URL
@@ -43,6 +44,7 @@ func NewStatuses(api *kongapi.Client, cfg StatusConfig) (*Statuses, error) {
 	return &Statuses{
 		impls:      NewImplementations(api),
 		routes:     NewRoutes(api),
+		plugins:    NewPlugins(api),
 		api:        api,
 		metricsURL: metrics,
 		proxy:      proxy,
@@ -58,7 +60,10 @@ func (s *Statuses) MetricsURL() string { return s.metricsURL.Redacted() }
 type VersionStatus struct {
 	Implementation *Implementation
 	Routes         []RouteStatus // by name, then id
-	Traffic        Traffic       // summed over the implementation's routes
+	// Plugins are those on the implementation, then those on its routes
+	// (by route name), each by name.
+	Plugins []PluginStatus
+	Traffic Traffic // summed over the implementation's routes
 	// MetricsErr says why Traffic could not be read (no metrics endpoint,
 	// refused, denied); everything else is still valid. Nil when read.
 	MetricsErr error
@@ -111,7 +116,7 @@ func serviceLabel(impl Implementation) string {
 }
 
 func emptyStatus() VersionStatus {
-	return VersionStatus{Routes: []RouteStatus{}, Traffic: Traffic{StatusCodes: map[string]int64{}}}
+	return VersionStatus{Routes: []RouteStatus{}, Plugins: []PluginStatus{}, Traffic: Traffic{StatusCodes: map[string]int64{}}}
 }
 
 // implementation finds the version's implementation by its tags; nil when
@@ -153,5 +158,8 @@ func (s *Statuses) withRoutes(ctx context.Context, impl Implementation) (Version
 		}
 		return st.Routes[i].ID < st.Routes[j].ID
 	})
+	if st.Plugins, err = s.pluginsOf(ctx, impl, st.Routes); err != nil {
+		return VersionStatus{}, err
+	}
 	return st, nil
 }
