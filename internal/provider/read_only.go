@@ -8,9 +8,9 @@ import (
 
 // Konnect keeps the core entities of some control planes read only: a
 // Kong Ingress Controller's (CLUSTER_TYPE_K8S_INGRESS_CONTROLLER) and a
-// control plane group's. Implementations and routes are Gateway Services
-// and Routes, so a plan that would create, change or delete one there is
-// refused, before anything is written. The control plane is read once per
+// control plane group's. Implementations, routes and plugins are Gateway
+// Services, Routes and Plugins, so a plan that would create, change or
+// delete one there is refused, before anything is written. The control plane is read once per
 // run, on Konnect only (servicehub.Client.CheckWritable), and only by a
 // plan with something to write: a no-op plan reads nothing.
 

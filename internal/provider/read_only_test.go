@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -52,6 +54,11 @@ resource "servicehub_route" "ingress" {
   name              = "ingress"
   paths             = ["/ingress"]
 }
+
+resource "servicehub_plugin" "ingress" {
+  implementation_id = "` + *ingress.ID + `"
+  name              = "cors"
+}
 `
 	// The Ingress Controller's service, imported.
 	imported := version + `
@@ -72,7 +79,7 @@ resource "servicehub_implementation" "ingress" {
 			{
 				PreConfig:   srv.ResetRequestCount,
 				Config:      p + linked,
-				ExpectError: errorRE(refused("implementation") + `.*` + refused("route")),
+				ExpectError: anyOrder(refused("implementation"), refused("plugin"), refused("route")),
 			},
 			{
 				PreConfig: func() {
@@ -118,4 +125,23 @@ resource "servicehub_implementation" "ingress" {
 			},
 		},
 	})
+}
+
+// anyOrder matches an error holding every one of the patterns, in any
+// order (Terraform reports parallel resources' errors as they come).
+func anyOrder(patterns ...string) *regexp.Regexp {
+	var orders []string
+	var permute func(done []string, rest []string)
+	permute = func(done, rest []string) {
+		if len(rest) == 0 {
+			orders = append(orders, strings.Join(done, ".*"))
+			return
+		}
+		for i := range rest {
+			next := append(append([]string(nil), rest[:i]...), rest[i+1:]...)
+			permute(append(append([]string(nil), done...), rest[i]), next)
+		}
+	}
+	permute(nil, patterns)
+	return errorRE("(?:" + strings.Join(orders, "|") + ")")
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // ReadOnlyControlPlaneError: the Konnect control plane's core entities
-// are read only, so Gateway Services and Routes cannot be written there.
+// are read only, so Gateway Services, Routes and plugins cannot be written
+// there.
 type ReadOnlyControlPlaneError struct {
 	ID, Name, ClusterType string
 }
@@ -22,8 +23,8 @@ func (e *ReadOnlyControlPlaneError) Error() string {
 	switch e.ClusterType {
 	case konnectapi.ClusterTypeIngressController:
 		return fmt.Sprintf("%s is managed by the Kong Ingress Controller (cluster type %s): Konnect keeps its core entities "+
-			"read only, and only the Ingress Controller writes them, from Kubernetes resources. Manage these Gateway Services and Routes "+
-			"through the Ingress Controller (Ingress, HTTPRoute, KongPlugin, …), or set admin_url to a control plane of type "+
+			"read only, and only the Ingress Controller writes them, from Kubernetes resources. Manage its Gateway Services, Routes and "+
+			"plugins through the Ingress Controller (Ingress, HTTPRoute, KongPlugin, …), or set admin_url to a control plane of type "+
 			"CLUSTER_TYPE_CONTROL_PLANE", cp, e.ClusterType)
 	default:
 		return fmt.Sprintf("%s is a control plane group (cluster type %s): Konnect keeps its core entities read only, as its "+
@@ -40,8 +41,8 @@ type planeCheck struct {
 	err  error
 }
 
-// CheckWritable is nil when the runtime group's Gateway Services and
-// Routes can be written, and a *ReadOnlyControlPlaneError when it is a
+// CheckWritable is nil when the runtime group's Gateway Services, Routes
+// and plugins can be written, and a *ReadOnlyControlPlaneError when it is a
 // Konnect control plane whose core entities are read only (the Kong
 // Ingress Controller's, or a control plane group). Only Konnect control
 // planes are read (GET /v2/control-planes/{id}), at most once per Client:
