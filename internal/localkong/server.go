@@ -59,6 +59,12 @@ type Options struct {
 	// AnalyticsRateLimit, when > 0, allows that many POST /v2/metrics a
 	// minute per token, then 429 with Retry-After (Konnect allows 10).
 	AnalyticsRateLimit int
+	// ControlPlaneClusterType is, with Konnect, the cluster type every
+	// control plane reports (GET /v2/control-planes/{id}'s
+	// config.cluster_type): ClusterTypeControlPlane when empty;
+	// ClusterTypeIngressController plays a control plane the Kong
+	// Ingress Controller manages.
+	ControlPlaneClusterType string
 }
 
 // DefaultVersion is the Kong version localkong presents itself as.
@@ -106,6 +112,9 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	if err := konnect.CheckUnavailable(opts.AnalyticsUnavailable); err != nil {
 		return nil, err
 	}
+	if err := konnect.CheckClusterType(opts.ControlPlaneClusterType); err != nil {
+		return nil, err
+	}
 	version, err := playedVersion(opts.Version)
 	if err != nil {
 		return nil, err
@@ -129,7 +138,8 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 			return nil, err
 		}
 		s.platform = konnect.New(s.store, s.traffic, opts.AdminToken, opts.AnalyticsRateLimit)
-		_ = s.platform.SetUnavailable(opts.AnalyticsUnavailable) // checked above
+		_ = s.platform.SetUnavailable(opts.AnalyticsUnavailable)    // checked above
+		_ = s.platform.SetClusterType(opts.ControlPlaneClusterType) // checked above
 	}
 	var adminTLS *tls.Config
 	if opts.AdminTLS != nil {
@@ -162,6 +172,7 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	}
 	if s.platform != nil { // a nil *konnect.Platform would be a non-nil Platform
 		cfg.Platform = s.platform
+		s.platform.SetServed(s.ControlPlaneID, s.ProxyURL)
 	}
 	s.admin = admin.New(cfg)
 	// Pauses see a request first, then faults, then the Admin API (which
@@ -271,5 +282,11 @@ func (s *Server) Close() error {
 // RequestCount is the number of Admin API requests served so far.
 func (s *Server) RequestCount() int64 { return s.admin.RequestCount() }
 
-// ResetRequestCount sets the Admin API request count back to zero.
-func (s *Server) ResetRequestCount() { s.admin.ResetRequestCount() }
+// ResetRequestCount sets the Admin API request count back to zero, and
+// KonnectRequestCounts' too.
+func (s *Server) ResetRequestCount() {
+	s.admin.ResetRequestCount()
+	if s.platform != nil {
+		s.platform.ResetRequestCounts()
+	}
+}
