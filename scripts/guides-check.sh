@@ -132,8 +132,8 @@ expect_adopt_existing_implementations=('orders-v1 (orders v1)' 'orders-v2 (order
 	'Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.' 'Apply complete! Resources: 3 imported, 0 added, 0 changed, 0 destroyed.'
 	'No changes.')
 
-expect_verify_an_implementation=('HTTP/1.1 200 OK' '"200" = 1' 'Destroy complete! Resources: 2 destroyed.'
-	'Apply complete! Resources: 2 added' '{"200":1}')
+expect_verify_an_implementation=('HTTP/1.1 200 OK' 'X-RateLimit-Remaining-Minute: 2' '"200" = 1' 'Destroy complete! Resources: 3 destroyed.'
+	'Apply complete! Resources: 3 added' '{"200":1}')
 
 expect_testing_modules_against_localkong=('Success! 3 passed, 0 failed.')
 

@@ -518,6 +518,21 @@ func addPluginEntityError(diags *diag.Diagnostics, op string, err error) {
 	}
 }
 
+// addReadOnlyError refuses a plan that would write to a Konnect control
+// plane whose core entities are read only (a *ReadOnlyControlPlaneError),
+// before anything is written.
+func addReadOnlyError(diags *diag.Diagnostics, noun string, destroy bool, err error) {
+	var ro *servicehub.ReadOnlyControlPlaneError
+	if !errors.As(err, &ro) {
+		return
+	}
+	detail := capitalize(err.Error()) + ". Nothing was written."
+	if destroy {
+		detail += fmt.Sprintf(" To stop managing this %s with Terraform without deleting it, remove it from the state (terraform state rm).", noun)
+	}
+	diags.AddError(fmt.Sprintf("The %s cannot be changed: the control plane is read only", noun), detail)
+}
+
 // addListError reports a list resource's failed listing (what: "routes",
 // …): an implementation_id that is no implementation on that attribute,
 // the catalog's and access errors as elsewhere.

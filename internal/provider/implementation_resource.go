@@ -35,8 +35,9 @@ var (
 func NewImplementationResource() resource.Resource { return &implementationResource{} }
 
 type implementationResource struct {
-	impls   *servicehub.Implementations
-	catalog *servicehub.Catalog // for service_version_id (implementation_link.go)
+	impls    *servicehub.Implementations
+	catalog  *servicehub.Catalog // for service_version_id (implementation_link.go)
+	writable writableCheck       // read_only.go
 }
 
 // implementationCodec reads and writes implementationModel.
@@ -209,6 +210,7 @@ func (r *implementationResource) Configure(_ context.Context, req resource.Confi
 	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
 		r.impls = client.Implementations
 		r.catalog = client.Catalog
+		r.writable = client.CheckWritable
 	}
 }
 

@@ -33,7 +33,8 @@ var (
 func NewPluginResource() resource.Resource { return &pluginResource{} }
 
 type pluginResource struct {
-	plugins *servicehub.Plugins
+	plugins  *servicehub.Plugins
+	writable writableCheck // read_only.go
 }
 
 // pluginCodec reads and writes pluginModel.
@@ -122,6 +123,7 @@ func pluginSchema() schema.Schema {
 func (r *pluginResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
 		r.plugins = client.Plugins
+		r.writable = client.CheckWritable
 	}
 }
 

@@ -37,7 +37,8 @@ var (
 func NewRouteResource() resource.Resource { return &routeResource{} }
 
 type routeResource struct {
-	routes *servicehub.Routes
+	routes   *servicehub.Routes
+	writable writableCheck // read_only.go
 }
 
 // routeCodec reads and writes routeModel.
@@ -211,6 +212,7 @@ func routeSchema() schema.Schema {
 func (r *routeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if client := configuredClient(req.ProviderData, &resp.Diagnostics); client != nil {
 		r.routes = client.Routes
+		r.writable = client.CheckWritable
 	}
 }
 

@@ -34,6 +34,7 @@ type Client struct {
 	// asked for (see konnect.go).
 	Catalog   *Catalog
 	Analytics *Analytics
+	plane     *planeCheck // on Konnect: is the control plane writable (controlplane.go)
 }
 
 // New connects to the runtime group cfg describes; it sends nothing yet.
