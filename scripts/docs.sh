@@ -2,7 +2,7 @@
 # `docs.sh generate` regenerates docs/ with tfplugindocs from the schema
 # descriptions, examples/ and templates/; `docs.sh check` does it in a scratch
 # copy and fails when the committed docs/ differ. Offline: tfplugindocs finds
-# terraform on PATH (ours first) and never downloads one.
+# terraform on PATH (Terraform 1.14, ours first) and never downloads one.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-generate}
@@ -11,8 +11,14 @@ if [ ! -x "$tools/tfplugindocs" ]; then
 	"$root/scripts/quiet.sh" "installing tfplugindocs into .tools/bin" \
 		env GOBIN="$tools" go install github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.24.0
 fi
-tf=$("$root/scripts/terraform.sh")
-export PATH="$(dirname "$tf"):$PATH" CHECKPOINT_DISABLE=1
+# Terraform 1.14: the schema of the list resources (and the resources'
+# identity) only reaches tfplugindocs through it. tfplugindocs runs the
+# "terraform" on PATH, so that name is linked to it in a scratch directory.
+tf=$("$root/scripts/terraform-1.14.sh")
+shim=$(mktemp -d)
+trap 'rm -rf "$shim" ${scratch:+"$scratch"}' EXIT
+ln -s "$tf" "$shim/terraform"
+export PATH="$shim:$PATH" CHECKPOINT_DISABLE=1
 
 run() { (cd "$1" && "$tools/tfplugindocs" generate --provider-name servicehub --rendered-provider-name "Service Hub" >/dev/null); }
 
@@ -22,7 +28,6 @@ generate)
 	;;
 check)
 	scratch=$(mktemp -d)
-	trap 'rm -rf "$scratch"' EXIT
 	(cd "$root" && git ls-files -co --exclude-standard | grep -v '^docs/' | tar -cf - -T -) | tar -xf - -C "$scratch"
 	mkdir -p "$scratch/docs"
 	run "$scratch"

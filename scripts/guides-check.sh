@@ -90,7 +90,8 @@ script() {
 	' "docs/guides/$1.md"
 }
 
-# What a guide needs before it runs (setup_*), and what its reader is told
+# What a guide needs before it runs (setup_*; one that sets tf_dir runs
+# the guide with the terraform found there), and what its reader is told
 # they will see (expect_*: strings its output must contain).
 setup_service_hub_on_konnect() {
 	start_localkong "$work/bin/localkong" "$1/localkong.log" -upstream-listen 127.0.0.1:0 -konnect -admin-token "$konnect_token"
@@ -111,8 +112,31 @@ setup_migrating_from_terraform_provider_kong() {
 expect_migrating_from_terraform_provider_kong=('Plan: 2 to import, 0 to add, 1 to change, 0 to destroy.'
 	'Apply complete! Resources: 2 imported, 0 added, 1 changed, 0 destroyed.' 'No changes.')
 
-expect_verify_an_implementation=('HTTP/1.1 200 OK' '"200" = 1' 'Destroy complete! Resources: 2 destroyed.'
-	'Apply complete! Resources: 2 added' '{"200":1}')
+setup_adopt_existing_implementations() {
+	default_setup "$1"
+	# terraform query needs Terraform 1.14: it runs this guide.
+	mkdir -p "$1/tf"
+	ln -s "$("$root/scripts/terraform-1.14.sh")" "$1/tf/terraform"
+	tf_dir=$1/tf
+	# What the Konnect UI, decK or the Admin API made: two implementations
+	# of orders (tagged), a route of one, and an untagged Gateway Service
+	# with a route, which is not listed.
+	local admin=$localkong_admin
+	curl -fsS -o /dev/null "$admin/services" -H 'Content-Type: application/json' \
+		-d '{"name":"orders-v1","host":"orders-v1.internal","tags":["servicehub:service=orders","servicehub:version=v1"]}'
+	curl -fsS -o /dev/null "$admin/services" -H 'Content-Type: application/json' \
+		-d '{"name":"orders-v2","url":"https://orders.internal:8443/api","tags":["servicehub:service=orders","servicehub:version=v2","team-a"]}'
+	curl -fsS -o /dev/null "$admin/services/orders-v2/routes" -H 'Content-Type: application/json' \
+		-d '{"name":"orders","paths":["/orders"]}'
+	curl -fsS -o /dev/null "$admin/services" -H 'Content-Type: application/json' -d '{"name":"legacy","host":"legacy.internal"}'
+	curl -fsS -o /dev/null "$admin/services/legacy/routes" -H 'Content-Type: application/json' -d '{"name":"legacy","paths":["/legacy"]}'
+}
+expect_adopt_existing_implementations=('orders-v1 (orders v1)' 'orders-v2 (orders v2)' 'orders (route of orders-v2)'
+	'Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.' 'Apply complete! Resources: 3 imported, 0 added, 0 changed, 0 destroyed.'
+	'No changes.')
+
+expect_verify_an_implementation=('HTTP/1.1 200 OK' 'X-RateLimit-Remaining-Minute: 2' '"200" = 1' 'Destroy complete! Resources: 3 destroyed.'
+	'Apply complete! Resources: 3 added' '{"200":1}')
 
 expect_testing_modules_against_localkong=('Success! 3 passed, 0 failed.')
 
@@ -159,7 +183,7 @@ for g in "${guides[@]}"; do
 		upstream=$(sed -n 's/^localkong upstream=\(.*\)$/\1/p' "$dir/localkong.log")
 		sed -i -e "s|http://localhost:8000|$localkong_proxy|g" -e "s|http://localhost:8001|$localkong_admin|g" "$dir/script.sh"
 		export KONG_ADMIN_URL=${KONG_ADMIN_URL:-$localkong_admin} KONG_PROXY_URL=$localkong_proxy TF_VAR_upstream_url=$upstream \
-			TF_CLI_CONFIG_FILE=$work/tfrc CHECKPOINT_DISABLE=1 PATH="$(dirname "$tf"):$work/bin:$PATH"
+			TF_CLI_CONFIG_FILE=$work/tfrc CHECKPOINT_DISABLE=1 PATH="${tf_dir:-$(dirname "$tf")}:$work/bin:$PATH"
 		cd "$dir/run"
 		bash -euo pipefail -x "$dir/script.sh" < <(yes yes)
 	) >"$dir/out.log" 2>&1 || rc=$?

@@ -51,8 +51,8 @@ echo "$readme" | sed "s|http://localhost:8000|$localkong_proxy|g" >"$work/steps.
 ) >"$work/out.log" 2>&1 || { echo "local-build: the steps failed:" >&2; cat "$work/out.log" >&2; exit 1; }
 
 for want in "Provider development overrides are in effect" "servicehub/servicehub in $work/repo/bin" \
-	"Apply complete! Resources: 2 added, 0 changed, 0 destroyed." "HTTP/1.1 200 OK" '"method":"GET","path":"/"' \
-	"Destroy complete! Resources: 2 destroyed."; do
+	"Apply complete! Resources: 3 added, 0 changed, 0 destroyed." "HTTP/1.1 200 OK" '"method":"GET","path":"/"' \
+	"Destroy complete! Resources: 3 destroyed."; do
 	if ! grep -qF "$want" "$work/out.log"; then
 		echo "local-build: the output lacks \"$want\":" >&2
 		cat "$work/out.log" >&2

@@ -1,5 +1,6 @@
 # Quickstart: implement version v1 of the "payments" Service Hub service with a
-# Gateway Service and one route, then read the version's status.
+# Gateway Service and one route, limit it to three requests a minute, then read
+# the version's status.
 terraform {
   required_providers {
     servicehub = {
@@ -32,13 +33,25 @@ resource "servicehub_route" "foo" {
   paths             = ["/foo"]
 }
 
+# Three requests a minute on every route of the version: a fourth within the
+# minute gets 429 from Kong. Only what differs from the plugin's defaults is
+# written; the rest comes from the runtime group's schema.
+resource "servicehub_plugin" "rate_limit" {
+  implementation_id = servicehub_implementation.payments_v1.id
+  name              = "rate-limiting"
+  config = {
+    minute = 3
+    policy = "local"
+  }
+}
+
 # Verify the implementation: read the version's status after the route
 # exists. Status codes come from the runtime group's Prometheus metrics.
 data "servicehub_version_status" "payments_v1" {
   service = servicehub_implementation.payments_v1.service
   version = servicehub_implementation.payments_v1.version
 
-  depends_on = [servicehub_route.foo]
+  depends_on = [servicehub_route.foo, servicehub_plugin.rate_limit]
 }
 
 output "implemented" {
@@ -49,6 +62,10 @@ output "routes" {
   value = {
     for r in data.servicehub_version_status.payments_v1.routes : r.name => r.urls
   }
+}
+
+output "plugins" {
+  value = [for p in data.servicehub_version_status.payments_v1.plugins : "${p.name} on the ${p.scope}"]
 }
 
 output "status_codes" {

@@ -118,6 +118,16 @@ func (c *Cache) GetRoute(ctx context.Context, idOrName string) (*kong.Route, err
 	return c.api.GetRoute(ctx, idOrName)
 }
 
+// ListRoutes returns every Route: the run's listing, taken now if the run
+// has none yet (one listing shared with the reads that follow), or from
+// Kong when listing failed.
+func (c *Cache) ListRoutes(ctx context.Context) ([]*kong.Route, error) {
+	if rs, ok := c.routes.tagged(ctx, nil); ok {
+		return rs, nil
+	}
+	return c.api.ListRoutes(ctx)
+}
+
 // PutRoute is Client.PutRoute, recording the response.
 func (c *Cache) PutRoute(ctx context.Context, r *kong.Route) (*kong.Route, error) {
 	out, err := c.api.PutRoute(ctx, r)

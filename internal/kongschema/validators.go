@@ -35,6 +35,11 @@ func ValidateHeaderName(s string) error {
 	return check(schemaByName("routes").byName["headers"].Keys, s)
 }
 
+// ValidateHTTPHeaderName is kong.tools.http.validate_header_name: the
+// characters of a header name, "host" included (plugins such as
+// request-transformer may set it).
+func ValidateHTTPHeaderName(s string) error { return check(headerNameField(), s) }
+
 // ValidateSNI checks one route sni.
 func ValidateSNI(s string) error { return check(wildcardHostField(), s) }
 

@@ -31,6 +31,8 @@ func TestSingleFieldValidators(t *testing.T) {
 		{"route host", ValidateRouteHost, "a.*.com", "invalid wildcard: must be placed at leftmost or rightmost label"},
 		{"header", ValidateHeaderName, "X-Foo_1", ""},
 		{"header", ValidateHeaderName, "Host", "cannot contain 'host' header, which must be specified in the 'hosts' attribute"},
+		{"http header", ValidateHTTPHeaderName, "Host", ""},
+		{"http header", ValidateHTTPHeaderName, "x:y", "bad header name 'x:y', allowed characters are A-Z, a-z, 0-9, '_', and '-'"},
 		{"header", ValidateHeaderName, "x:y", "bad header name 'x:y', allowed characters are A-Z, a-z, 0-9, '_', and '-'"},
 		{"sni", ValidateSNI, "*.example.com", ""},
 		{"sni", ValidateSNI, "10.0.0.1", "must not be an IP"},

@@ -114,6 +114,27 @@ func (c *Client) FindAPI(ctx context.Context, name, version string) (api API, fo
 	return API{}, false, nil
 }
 
+// ListAPIs lists the catalog's APIs, or only those named name when it is
+// not "", every page.
+func (c *Client) ListAPIs(ctx context.Context, name string) ([]API, error) {
+	q := url.Values{}
+	if name != "" {
+		q.Set("filter[name][eq]", name)
+	}
+	all, err := list[API](ctx, c, "/v3/apis", q)
+	if err != nil || name == "" {
+		return all, err
+	}
+	// Filtered here too, in case the filter was ignored.
+	out := all[:0]
+	for _, a := range all {
+		if a.Name == name {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
 // createAttempts bounds the POSTs of one create whose earlier attempts
 // had unknown outcomes and were found not to have landed.
 const createAttempts = 5

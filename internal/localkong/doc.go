@@ -11,7 +11,7 @@
 //	         schemas, workspaces (kong/api)
 //	proxy    router, forwarding, Kong's own responses, prometheus counters
 //	         (kong/router, kong/runloop)
-//	konnect  Konnect's platform APIs: API Catalog v3, Analytics
+//	konnect  Konnect's platform APIs: Control Planes, API Catalog v3, Analytics
 //	faults   fault injection and pauses in front of the Admin API
 //	plugins  one folder per plugin (kong/plugins/<name>) and the registry
 //	         listing them; plugins/pdk is what a plugin is made of and is

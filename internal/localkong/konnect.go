@@ -22,6 +22,42 @@ const DefaultControlPlaneID = "5ca1ab1e-0000-4000-8000-00000000c0de"
 // control plane's routes together.
 const AllControlPlanes = "*"
 
+// Cluster types of Konnect control planes (Options.ControlPlaneClusterType).
+const (
+	ClusterTypeControlPlane      = konnect.ClusterTypeControlPlane
+	ClusterTypeIngressController = konnect.ClusterTypeIngressController // read-only core entities
+	ClusterTypeGroup             = konnect.ClusterTypeGroup
+)
+
+// Konnect's platform APIs, as KonnectRequestCounts names them.
+const (
+	KonnectCatalog       = konnect.APICatalog
+	KonnectAnalytics     = konnect.APIAnalytics
+	KonnectControlPlanes = konnect.APIControlPlanes
+)
+
+// KonnectRequestCounts is the number of requests (authenticated) served
+// so far per Konnect platform API: KonnectCatalog (/v3/...),
+// KonnectAnalytics (POST /v2/metrics) and KonnectControlPlanes
+// (/v2/control-planes[/{id}]). RequestCount counts them too, with the core
+// entities; ResetRequestCount resets both. Nil off Konnect.
+func (s *Server) KonnectRequestCounts() map[string]int64 {
+	if s.platform == nil {
+		return nil
+	}
+	return s.platform.RequestCounts()
+}
+
+// SetControlPlaneClusterType makes every control plane report cluster type
+// t from now on ("" for ClusterTypeControlPlane): a test can turn one into
+// the Kong Ingress Controller's, and back.
+func (s *Server) SetControlPlaneClusterType(t string) error {
+	if s.platform == nil {
+		return fmt.Errorf("control planes have a cluster type in Konnect mode only")
+	}
+	return s.platform.SetClusterType(t)
+}
+
 // Analytics unavailable, as Konnect can be (Options.AnalyticsUnavailable,
 // SetAnalyticsUnavailable).
 const (

@@ -18,8 +18,8 @@ import (
 // checks every response against Konnect's OpenAPI documents.
 type konnectClient struct {
 	*client
-	srv      *Server
-	cat, met *openapi3.T
+	srv           *Server
+	cat, met, cps *openapi3.T
 }
 
 func newKonnect(t *testing.T, opts Options) *konnectClient {
@@ -31,12 +31,15 @@ func newKonnect(t *testing.T, opts Options) *konnectClient {
 	srv := startServer(t, opts)
 	c := &client{t: t, base: srv.AdminURL, header: http.Header{}}
 	c.header.Set("Authorization", "Bearer "+opts.AdminToken)
-	return &konnectClient{client: c, srv: srv, cat: loadSpec(t, catalogDoc), met: loadSpec(t, metricsDoc)}
+	return &konnectClient{client: c, srv: srv, cat: loadSpec(t, catalogDoc), met: loadSpec(t, metricsDoc), cps: loadSpec(t, controlPlanesDoc)}
 }
 
 func (k *konnectClient) doc(path string) *openapi3.T {
-	if strings.HasPrefix(path, "/v3/") {
+	switch {
+	case strings.HasPrefix(path, "/v3/"):
 		return k.cat
+	case strings.HasPrefix(path, "/v2/control-planes"):
+		return k.cps
 	}
 	return k.met
 }
@@ -230,10 +233,20 @@ func TestKonnectAPIReadPatchDelete(t *testing.T) {
 	if got["version"] != "v2" || got["slug"] != "my-api-v2" || got["created_at"] != api["created_at"] || got["updated_at"] == api["updated_at"] {
 		t.Errorf("PATCH version: %v", got)
 	}
-	// Labels merge; null removes one, and labels: null all.
+	// Labels sent replace the API's: env, left out, goes; a null value
+	// is one left out; labels: null removes them all.
 	got = k.call("PATCH", path, obj{"labels": obj{"team": nil, "tier": "gold"}, "description": "d"}, 200)
-	if !reflect.DeepEqual(got["labels"], obj{"env": "test", "tier": "gold"}) || got["description"] != "d" {
+	if !reflect.DeepEqual(got["labels"], obj{"tier": "gold"}) || got["description"] != "d" {
 		t.Errorf("PATCH labels: %v", got)
+	}
+	// A PATCH without labels leaves them.
+	if got = k.call("PATCH", path, obj{"description": "e"}, 200); !reflect.DeepEqual(got["labels"], obj{"tier": "gold"}) {
+		t.Errorf("PATCH without labels: %v", got["labels"])
+	}
+	// So do attributes: the map sent is the API's.
+	k.call("PATCH", path, obj{"attributes": obj{"domains": []any{"web"}, "env": []any{"prod"}}}, 200)
+	if got = k.call("PATCH", path, obj{"attributes": obj{"env": []any{"dev"}, "gone": nil}}, 200); !reflect.DeepEqual(got["attributes"], obj{"env": []any{"dev"}}) {
+		t.Errorf("PATCH attributes: %v", got["attributes"])
 	}
 	if got = k.call("PATCH", path, obj{"labels": nil}, 200); !reflect.DeepEqual(got["labels"], obj{}) {
 		t.Errorf("labels null: %v", got["labels"])

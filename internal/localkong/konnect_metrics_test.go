@@ -326,3 +326,32 @@ func TestKonnectProxyControlPlane(t *testing.T) {
 		t.Errorf("ControlPlaneURL = %s", s.ControlPlaneURL(""))
 	}
 }
+
+// Two dimensions over the limit, as MetricsResponseMeta.truncated says:
+// the first dimension's busiest values, and for each the second's busiest,
+// the rest as ____OTHER____ (is_other_group in display).
+func TestKonnectMetricsTwoDimensionLimit(t *testing.T) {
+	p := newProxyStack(t, Options{})
+	cp := p.cp
+	svc := func(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
+	// Service 1: 200×5, 404×3, 500×1 (9); service 2: 200×4 (4); service 3: 503×1 (1).
+	for _, r := range []struct{ svc, status, n int }{{1, 200, 5}, {1, 404, 3}, {1, 500, 1}, {2, 200, 4}, {3, 503, 1}} {
+		p.srv.AddTraffic(TrafficRecord{ControlPlaneID: cp, ServiceID: svc(r.svc), Status: r.status, Count: int64(r.n)})
+	}
+	gs := func(i int) string { return "gateway_service=" + cp + ":" + svc(i) }
+	q := obj{"dimensions": []any{"gateway_service", "status_code"}, "limit": 2}
+	meta := p.expectEvents(q,
+		gs(1)+",status_code=200:5", gs(1)+",status_code=404:3", gs(1)+",status_code=____OTHER____:1",
+		gs(2)+",status_code=200:4")
+	if meta["truncated"] != true {
+		t.Errorf("meta %v", meta)
+	}
+	if d := meta["display"].(map[string]any)["status_code"].(map[string]any)["____OTHER____"]; !reflect.DeepEqual(d, obj{"id": "____OTHER____", "name": "____OTHER____", "is_other_group": true}) {
+		t.Errorf("display of the other group: %v", d)
+	}
+	q["limit"] = 3
+	if meta = p.expectEvents(q, gs(1)+",status_code=200:5", gs(1)+",status_code=404:3", gs(1)+",status_code=500:1",
+		gs(2)+",status_code=200:4", gs(3)+",status_code=503:1"); meta["truncated"] != false {
+		t.Errorf("limit 3: %v", meta)
+	}
+}

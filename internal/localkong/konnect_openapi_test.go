@@ -25,8 +25,9 @@ import (
 // handlers' own tests still check status codes and bodies.
 
 const (
-	catalogDoc = "konnect-api-catalog-v3.openapi.yaml"
-	metricsDoc = "konnect-analytics-metrics-v2.openapi.yaml"
+	catalogDoc       = "konnect-api-catalog-v3.openapi.yaml"
+	metricsDoc       = "konnect-analytics-metrics-v2.openapi.yaml"
+	controlPlanesDoc = "konnect-control-planes-v2.openapi.yaml"
 )
 
 // openAPIDirEnv names the folder holding the documents.
@@ -97,7 +98,7 @@ func must[T any](v T, _ error) T { return v }
 // TestKonnectReferenceDocuments makes the absence of the documents
 // visible: a skip without SERVICEHUB_OPENAPI_DIR, a failure with it.
 func TestKonnectReferenceDocuments(t *testing.T) {
-	for _, name := range []string{catalogDoc, metricsDoc} {
+	for _, name := range []string{catalogDoc, metricsDoc, controlPlanesDoc} {
 		path, err := findReference(name)
 		switch {
 		case err != nil:
@@ -117,7 +118,7 @@ func TestKonnectReferenceDocuments(t *testing.T) {
 func TestKonnectReferenceDocumentsRequired(t *testing.T) {
 	empty := t.TempDir()
 	t.Setenv(openAPIDirEnv, empty)
-	for _, name := range []string{catalogDoc, metricsDoc} {
+	for _, name := range []string{catalogDoc, metricsDoc, controlPlanesDoc} {
 		if p, err := findReference(name); err == nil || p != "" || !strings.Contains(err.Error(), openAPIDirEnv) {
 			t.Errorf("%s missing from %s: %q, %v; want an error naming %s", name, empty, p, err, openAPIDirEnv)
 		}
@@ -133,8 +134,8 @@ func TestKonnectReferenceDocumentsRequired(t *testing.T) {
 }
 
 // pathTemplate turns a request path into the document's path: the
-// catalog's are relative to /v3, the metrics document's to /v2; ids
-// become the parameters they stand for.
+// catalog's are relative to /v3, the metrics and control planes
+// documents' to /v2; ids become the parameters they stand for.
 var uuidSeg = regexp.MustCompile(`^[0-9a-fA-F-]{36}$`)
 
 func pathTemplate(path string) string {
@@ -147,6 +148,12 @@ func pathTemplate(path string) string {
 				segs[i] = "{apiId}"
 			case "implementations":
 				segs[i] = "{implementationId}"
+			case "versions":
+				segs[i] = "{versionId}"
+			case "specifications":
+				segs[i] = "{specId}"
+			case "control-planes":
+				segs[i] = "{id}"
 			}
 		}
 	}

@@ -71,7 +71,7 @@ func TestKonnectEntities(t *testing.T) {
 	c.must(204, "DELETE", cpA+"/services/svc", nil)
 
 	// Kong's paths are not served, nor /metrics.
-	for _, p := range []string{"/", "/services", "/status", "/metrics", "/v2/control-planes/x", cpA + "/schemas/services"} {
+	for _, p := range []string{"/", "/services", "/status", "/metrics", "/v2/control-planes/x/nodes", cpA + "/schemas/services"} {
 		c.expect("GET", p, nil, 404, obj{"message": "Not found"})
 	}
 }

@@ -59,6 +59,12 @@ type Options struct {
 	// AnalyticsRateLimit, when > 0, allows that many POST /v2/metrics a
 	// minute per token, then 429 with Retry-After (Konnect allows 10).
 	AnalyticsRateLimit int
+	// ControlPlaneClusterType is, with Konnect, the cluster type every
+	// control plane reports (GET /v2/control-planes/{id}'s
+	// config.cluster_type): ClusterTypeControlPlane when empty;
+	// ClusterTypeIngressController plays a control plane the Kong
+	// Ingress Controller manages.
+	ControlPlaneClusterType string
 }
 
 // DefaultVersion is the Kong version localkong presents itself as.
@@ -106,6 +112,9 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	if err := konnect.CheckUnavailable(opts.AnalyticsUnavailable); err != nil {
 		return nil, err
 	}
+	if err := konnect.CheckClusterType(opts.ControlPlaneClusterType); err != nil {
+		return nil, err
+	}
 	version, err := playedVersion(opts.Version)
 	if err != nil {
 		return nil, err
@@ -129,7 +138,8 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 			return nil, err
 		}
 		s.platform = konnect.New(s.store, s.traffic, opts.AdminToken, opts.AnalyticsRateLimit)
-		_ = s.platform.SetUnavailable(opts.AnalyticsUnavailable) // checked above
+		_ = s.platform.SetUnavailable(opts.AnalyticsUnavailable)    // checked above
+		_ = s.platform.SetClusterType(opts.ControlPlaneClusterType) // checked above
 	}
 	var adminTLS *tls.Config
 	if opts.AdminTLS != nil {
@@ -162,6 +172,7 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	}
 	if s.platform != nil { // a nil *konnect.Platform would be a non-nil Platform
 		cfg.Platform = s.platform
+		s.platform.SetServed(s.ControlPlaneID, s.ProxyURL)
 	}
 	s.admin = admin.New(cfg)
 	// Pauses see a request first, then faults, then the Admin API (which
@@ -169,8 +180,20 @@ func Start(opts Options, adminAddr, proxyAddr string) (*Server, error) {
 	s.faults = faults.NewInjector(s.admin, opts.Faults)
 	s.pauses = faults.NewPauser(s.faults)
 	s.serve(adminLn, s.pauses, adminTLS)
-	s.serve(proxyLn, proxy.New(s.store.RouteSource, s.metrics), nil)
+	s.serve(proxyLn, proxy.New(s.store.RouteSource, s.metrics, proxy.StorePlugins(pluginSet, s.store, s.globalNS())), nil)
 	return s, nil
+}
+
+// globalNS is the namespace whose global plugins see the requests no
+// route matched: the default workspace, or the control plane proxied.
+func (s *Server) globalNS() string {
+	switch {
+	case !s.opts.Konnect:
+		return store.WorkspaceNS(store.DefaultWorkspace)
+	case s.ControlPlaneID != AllControlPlanes:
+		return store.ControlPlaneNS(s.ControlPlaneID)
+	}
+	return ""
 }
 
 // playedVersion checks a version localkong can play: Kong 3.4.0 to 3.10.x,
@@ -259,5 +282,11 @@ func (s *Server) Close() error {
 // RequestCount is the number of Admin API requests served so far.
 func (s *Server) RequestCount() int64 { return s.admin.RequestCount() }
 
-// ResetRequestCount sets the Admin API request count back to zero.
-func (s *Server) ResetRequestCount() { s.admin.ResetRequestCount() }
+// ResetRequestCount sets the Admin API request count back to zero, and
+// KonnectRequestCounts' too.
+func (s *Server) ResetRequestCount() {
+	s.admin.ResetRequestCount()
+	if s.platform != nil {
+		s.platform.ResetRequestCounts()
+	}
+}

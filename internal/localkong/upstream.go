@@ -2,6 +2,7 @@ package localkong
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,7 +10,8 @@ import (
 
 // NewUpstream returns a small upstream service for demos and tests, standing in
 // for the httpbin-style backends Kong's own examples proxy to: it answers 200
-// with a JSON echo of the request, and /status/<code> answers with that code.
+// with a JSON echo of the request (its body included), and /status/<code>
+// answers with that code.
 func NewUpstream() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		code := http.StatusOK
@@ -18,6 +20,7 @@ func NewUpstream() http.Handler {
 				code = c
 			}
 		}
+		body, _ := io.ReadAll(r.Body)
 		headers := map[string]string{}
 		for k := range r.Header {
 			headers[strings.ToLower(k)] = r.Header.Get(k)
@@ -31,6 +34,7 @@ func NewUpstream() http.Handler {
 			"query":   r.URL.RawQuery,
 			"headers": headers,
 			"status":  code,
+			"body":    string(body),
 		})
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/servicehub/terraform-provider-servicehub/internal/konnectapi"
 	"github.com/servicehub/terraform-provider-servicehub/internal/localkong"
 )
 
@@ -155,10 +156,9 @@ func TestAccCatalogFaults(t *testing.T) {
 }
 
 // TestAccCatalogRequestBudget counts the catalog requests of a no-op plan
-// over 2n versions and n implementations linked to n of them: each
-// version's read (GET /v3/apis/{id}), and per implementation its version's
-// check at plan time (GET /v3/apis/{id}) and its link's read (one
-// filtered list). Nothing else, and no write.
+// over 2n versions and n implementations linked to n of them, through the
+// run's catalog cache (konnectapi.Cache): its direct reads, then one
+// listing of each kind read. Nothing else, and no write.
 func TestAccCatalogRequestBudget(t *testing.T) {
 	t.Parallel()
 	srv := startKonnect(t, localkong.Options{})
@@ -204,10 +204,13 @@ func TestAccCatalogRequestBudget(t *testing.T) {
 	})
 	mu.Lock()
 	defer mu.Unlock()
-	// A PlanOnly step runs two plans: without refresh (n implementations
-	// check their version) and with it (2n versions read, n links read, n
-	// versions checked). One refreshing plan is therefore 3n + n.
-	want := map[string]int{"GET /v3/apis/{id}": n + 3*n, "GET /v3/api-implementations": n}
+	// A PlanOnly step runs two plans, each a run of its own: without
+	// refresh (n implementations check their version: two direct reads,
+	// then the listing of APIs) and with it (2n versions read, then n
+	// links and n versions checked: two direct reads of versions, the
+	// listing of APIs, the listing of links). Per version, it was three.
+	direct := konnectapi.DirectReads
+	want := map[string]int{"GET /v3/apis/{id}": 2 * direct, "GET /v3/apis": 2, "GET /v3/api-implementations": 1}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Fatalf("catalog requests of a no-op plan: %v, want %v", counts, want)
 	}

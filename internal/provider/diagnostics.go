@@ -537,3 +537,43 @@ func addPluginEntityError(diags *diag.Diagnostics, op string, err error) {
 		diags.AddError(summary, err.Error())
 	}
 }
+
+// addReadOnlyError refuses a plan that would write to a Konnect control
+// plane whose core entities are read only (a *ReadOnlyControlPlaneError),
+// before anything is written.
+func addReadOnlyError(diags *diag.Diagnostics, noun string, destroy bool, err error) {
+	var ro *servicehub.ReadOnlyControlPlaneError
+	if !errors.As(err, &ro) {
+		return
+	}
+	detail := capitalize(err.Error()) + ". Nothing was written."
+	if destroy {
+		detail += fmt.Sprintf(" To stop managing this %s with Terraform without deleting it, remove it from the state (terraform state rm).", noun)
+	}
+	diags.AddError(fmt.Sprintf("The %s cannot be changed: the control plane is read only", noun), detail)
+}
+
+// addListError reports a list resource's failed listing (what: "routes",
+// …): an implementation_id that is no implementation on that attribute,
+// the catalog's and access errors as elsewhere.
+func addListError(diags *diag.Diagnostics, what string, err error) {
+	summary := "Unable to list " + what
+	var (
+		notImpl *servicehub.NotImplementationError
+		access  *servicehub.AccessError
+	)
+	switch {
+	case errors.As(err, &notImpl):
+		diags.AddAttributeError(path.Root("implementation_id"), "Not an implementation",
+			capitalize(err.Error())+". Give the id of an implementation; the servicehub_implementation list finds them.")
+	case servicehub.IsNotFound(err):
+		diags.AddAttributeError(path.Root("implementation_id"), "Implementation not found",
+			"There is no Gateway Service with this id in the runtime group. The servicehub_implementation list finds the implementations; "+
+				"the provider's admin_url and workspace say which runtime group that is.")
+	case errors.As(err, &access):
+		addAccessError(diags, summary, what, access)
+	case catalogError(diags, summary, path.Empty(), err):
+	default:
+		diags.AddError(summary, err.Error())
+	}
+}

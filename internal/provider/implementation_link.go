@@ -133,10 +133,12 @@ func (r *implementationResource) createLinked(ctx context.Context, impl serviceh
 
 // readLink sets service_version_id to the version the catalog links the
 // Gateway Service to: null when the link was removed out of band, another
-// id when it was moved, so the plan shows it and apply restores it.
-func (r *implementationResource) readLink(ctx context.Context, serviceID string, prior implementationModel, state *implementationModel, diags *diag.Diagnostics) {
+// id when it was moved, so the plan shows it and apply restores it. Right
+// after an import it records whatever link there is (on Konnect), so that
+// a configuration naming that link imports with no change.
+func (r *implementationResource) readLink(ctx context.Context, serviceID string, prior implementationModel, afterImport bool, state *implementationModel, diags *diag.Diagnostics) {
 	state.ServiceVersionID = prior.ServiceVersionID
-	if prior.ServiceVersionID.IsNull() {
+	if prior.ServiceVersionID.IsNull() && (!afterImport || r.catalog == nil || r.catalog.Available() != nil) {
 		return
 	}
 	link, err := r.catalog.LinkOf(ctx, serviceID)

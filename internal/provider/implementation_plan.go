@@ -80,6 +80,7 @@ func checkURLAgrees(config implementationModel, diags *diag.Diagnostics) {
 //     80, no path) rather than their prior values, so removing one from the
 //     configuration clears it, and url is rendered from them.
 func (r *implementationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer refuseReadOnly(ctx, r.writable, "implementation", req, resp)
 	config, plan, ok := plannedBy(ctx, implementationCodec, req, resp)
 	if !ok {
 		return

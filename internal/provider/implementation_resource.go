@@ -28,16 +28,18 @@ var (
 	_ resource.ResourceWithModifyPlan       = (*implementationResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*implementationResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*implementationResource)(nil)
+	_ resource.ResourceWithIdentity         = (*implementationResource)(nil)
 )
 
 // NewImplementationResource is the servicehub_implementation resource.
 func NewImplementationResource() resource.Resource { return &implementationResource{} }
 
 type implementationResource struct {
-	impls   *servicehub.Implementations
-	catalog *servicehub.Catalog // for service_version_id (implementation_link.go)
-	plugins *servicehub.Plugins // what a destroy would take down (implementation_destroy.go)
-	tags    tagging
+	impls    *servicehub.Implementations
+	catalog  *servicehub.Catalog // for service_version_id (implementation_link.go)
+	writable writableCheck       // read_only.go
+	plugins  *servicehub.Plugins // what a destroy would take down (servicehub/guard.go)
+	tags     tagging
 }
 
 // implementationCodec reads and writes implementationModel.
@@ -69,6 +71,10 @@ const (
 
 func (r *implementationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = implementationSchema()
+}
+
+func (r *implementationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("Gateway Service id.")
 }
 
 // implementationSchema describes the attributes; Kong's rules on their
@@ -217,12 +223,14 @@ func (r *implementationResource) Configure(_ context.Context, req resource.Confi
 	if client != nil {
 		r.impls = client.Implementations
 		r.catalog = client.Catalog
+		r.writable = client.CheckWritable
 		r.plugins = client.Plugins
 	}
 	r.tags = taggingOf(client)
 }
 
 func (r *implementationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	plan, diags := implementationCodec.get(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -254,6 +262,7 @@ func (r *implementationResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identify(resp.Identity, &resp.State, &req.State)
 	prior, diags := implementationCodec.get(ctx, req.State.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -289,12 +298,13 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 	writeMark(ctx, resp.Private, mark.Adopt(impl), &resp.Diagnostics)
 	state, diags := flatten(ctx, impl, prior, r.tags)
 	resp.Diagnostics.Append(diags...)
-	r.readLink(ctx, impl.ID(), prior, &state, &resp.Diagnostics)
+	r.readLink(ctx, impl.ID(), prior, imported(ctx, req.Private, resp.Private, &resp.Diagnostics), &state, &resp.Diagnostics)
 	resp.State.Raw, diags = implementationCodec.set(ctx, state)
 	resp.Diagnostics.Append(diags...)
 }
 
 func (r *implementationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	// force_destroy alone is the provider's, not Kong's: nothing to write.
 	if sameExcept(req.Plan.Raw, req.State.Raw, "force_destroy") {
 		resp.State.Raw = req.Plan.Raw
@@ -369,13 +379,17 @@ func (r *implementationResource) Delete(ctx context.Context, req resource.Delete
 	}
 }
 
-// ImportState accepts the Gateway Service's id or its name; Read resolves
-// either and records the id, and the mark (ownership.go) of what it
-// imported: from then on the Gateway Service is this state's.
+// ImportState accepts the Gateway Service's id or its name, or an identity
+// (its id); Read resolves a name and records the id, and the mark
+// (ownership.go) of what it imported: from then on the Gateway Service is
+// this state's. On Konnect that first read also records the Gateway
+// Service's catalog link, which only an import has no other way to learn.
 func (r *implementationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" {
-		resp.Diagnostics.AddError("Missing import id", "Import with the Gateway Service's id or name, e.g.: terraform import servicehub_implementation.payments_v1 payments-v1")
+	id := importID(ctx, req, resp, "  terraform import servicehub_implementation.payments_v1 payments-v1\n\n"+
+		"with the Gateway Service's id or name, or an import block with identity = { id = \"<Gateway Service id>\" }.")
+	if id == "" {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }

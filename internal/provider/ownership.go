@@ -39,6 +39,11 @@ func readMark(ctx context.Context, p privateGetter, diags *diag.Diagnostics) ser
 	return m
 }
 
+// privateSetter is the private state of a create, read or update.
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
 // writeMark records m in private state.
 func writeMark(ctx context.Context, p privateSetter, m servicehub.Mark, diags *diag.Diagnostics) {
 	b, err := json.Marshal(m)

@@ -95,9 +95,10 @@ var (
 // refresh leaves it alone, saying so.
 func TestAccOwnership_deletedThenCreatedElsewhere(t *testing.T) {
 	t.Parallel()
+	skipExternal(t, "two workspaces share fixed names and reach localkong's server")
 	ws := newCLIs(t, 2)
 	a, b := ws[0], ws[1]
-	srv := startKong(t, localkong.Options{}).Server // localkong only: startKong skips elsewhere
+	srv := startKong(t, localkong.Options{}).Server
 	kc := kongClient(t, srv.AdminURL, "", "")
 	ctx := context.Background()
 	a.write("main.tf", ownConfig(srv.AdminURL, "a", "v1"))
@@ -165,7 +166,8 @@ func TestAccOwnership_deletedThenCreatedElsewhere(t *testing.T) {
 // command.
 func TestAccOwnership_taintedDeleteAgainstOtherCreate(t *testing.T) {
 	t.Parallel()
-	srv := startKong(t, localkong.Options{}).Server // localkong only (faults): startKong skips elsewhere
+	skipExternal(t, "injects faults through localkong's server, and two workspaces share fixed names")
+	srv := startKong(t, localkong.Options{}).Server
 	kc := kongClient(t, srv.AdminURL, "", "")
 	for _, tc := range []struct {
 		version string
@@ -226,9 +228,10 @@ func TestAccOwnership_taintedDeleteAgainstOtherCreate(t *testing.T) {
 // create at its id is not taken for its own.
 func TestAccOwnership_stateFromBeforeMarks(t *testing.T) {
 	t.Parallel()
+	skipExternal(t, "two workspaces share fixed names and reach localkong's server")
 	ws := newCLIs(t, 2)
 	a, b := ws[0], ws[1]
-	srv := startKong(t, localkong.Options{}).Server // localkong only: startKong skips elsewhere
+	srv := startKong(t, localkong.Options{}).Server
 	kc := kongClient(t, srv.AdminURL, "", "")
 	a.write("main.tf", ownConfig(srv.AdminURL, "a", "v1"))
 	b.write("main.tf", ownConfig(srv.AdminURL, "b", "v1"))

@@ -177,10 +177,37 @@ func (pk *pluginKong) FaultsInjected() map[string]int64 {
 }
 
 // kongPlugins lists the plugins Kong holds, behind the provider's back.
+// Against a shared Kong these are only the plugins on this test's Gateway
+// Services and routes (their names carry the test's suffix): other tests'
+// plugins are there too.
 func (pk *pluginKong) kongPlugins(t *testing.T) []map[string]any {
 	t.Helper()
+	all := pk.list(t, "/plugins")
+	if pk.sfx == "" {
+		return all
+	}
+	ours := map[string]bool{}
+	for _, kind := range []string{"/services", "/routes"} {
+		for _, e := range pk.list(t, kind) {
+			if name, _ := e["name"].(string); strings.HasSuffix(name, pk.sfx) {
+				ours[e["id"].(string)] = true
+			}
+		}
+	}
 	var out []map[string]any
-	next := "/plugins?size=1000"
+	for _, p := range all {
+		if ours[refID(p["service"])] || ours[refID(p["route"])] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// list reads every page of an Admin API collection.
+func (pk *pluginKong) list(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	next := path + "?size=1000"
 	for next != "" {
 		var page struct {
 			Data   []map[string]any `json:"data"`
@@ -190,7 +217,7 @@ func (pk *pluginKong) kongPlugins(t *testing.T) []map[string]any {
 		out = append(out, page.Data...)
 		next = ""
 		if page.Offset != "" {
-			next = "/plugins?size=1000&offset=" + url.QueryEscape(page.Offset)
+			next = path + "?size=1000&offset=" + url.QueryEscape(page.Offset)
 		}
 	}
 	return out

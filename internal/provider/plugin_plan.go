@@ -76,6 +76,7 @@ func friendlyType(t tftypes.Type) string {
 // a secret written in config is a warning pointing to config_sensitive.
 // Values not known yet are left to Kong at apply.
 func (r *pluginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer refuseReadOnly(ctx, r.writable, "plugin", req, resp)
 	r.tags.planTagsAll(ctx, req, resp)
 	if req.Plan.Raw.IsNull() || r.plugins == nil {
 		return // a destroy, or validation before the provider is configured

@@ -26,14 +26,16 @@ var (
 	_ resource.ResourceWithModifyPlan       = (*pluginResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*pluginResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*pluginResource)(nil)
+	_ resource.ResourceWithIdentity         = (*pluginResource)(nil)
 )
 
 // NewPluginResource is the servicehub_plugin resource.
 func NewPluginResource() resource.Resource { return &pluginResource{} }
 
 type pluginResource struct {
-	plugins *servicehub.Plugins
-	tags    tagging
+	plugins  *servicehub.Plugins
+	writable writableCheck // read_only.go
+	tags     tagging
 }
 
 // pluginCodec reads and writes pluginModel.
@@ -41,6 +43,10 @@ var pluginCodec = newCodec[pluginModel](pluginSchema())
 
 func (r *pluginResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_plugin"
+}
+
+func (r *pluginResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("Plugin id.")
 }
 
 func (r *pluginResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -120,11 +126,13 @@ func (r *pluginResource) Configure(_ context.Context, req resource.ConfigureRequ
 	client := configuredClient(req.ProviderData, &resp.Diagnostics)
 	if client != nil {
 		r.plugins = client.Plugins
+		r.writable = client.CheckWritable
 	}
 	r.tags = taggingOf(client)
 }
 
 func (r *pluginResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	plan, diags := pluginCodec.get(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -160,6 +168,7 @@ func (r *pluginResource) record(ctx context.Context, m pluginModel, written serv
 }
 
 func (r *pluginResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identify(resp.Identity, &resp.State, &req.State)
 	prior, diags := pluginCodec.get(ctx, req.State.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -249,6 +258,7 @@ func (r *pluginResource) readState(ctx context.Context, prior pluginModel, p ser
 }
 
 func (r *pluginResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	plan, diags := pluginCodec.get(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -274,16 +284,16 @@ func (r *pluginResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
-// ImportState accepts the plugin's id (or its instance_name); Read
-// resolves either, records the id, and takes the configuration Kong holds
-// that departs from the plugin's defaults as config (secrets as
-// config_sensitive).
+// ImportState accepts the plugin's id (or its instance_name), or an
+// identity (its id); Read resolves either, records the id, and takes the
+// configuration Kong holds that departs from the plugin's defaults as
+// config (secrets as config_sensitive).
 func (r *pluginResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" {
-		resp.Diagnostics.AddError("Missing import id", "Import with the plugin's id, e.g.: terraform import servicehub_plugin.rate_limit 5f1c1a2e-7d3b-4c55-9a53-6a0f0d6e9b1c")
-		return
+	id := importID(ctx, req, resp, "  terraform import servicehub_plugin.rate_limit 5f1c1a2e-7d3b-4c55-9a53-6a0f0d6e9b1c\n\n"+
+		"with the plugin's id or instance_name, or an import block with identity = { id = \"<plugin id>\" }.")
+	if id != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
 func stringPtrs(ss []string) []*string {

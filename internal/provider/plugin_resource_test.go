@@ -367,7 +367,7 @@ resource "servicehub_plugin" "cors" {
 func TestAccPlugin_moveAndDisable(t *testing.T) {
 	t.Parallel()
 	k := startPluginKong(t, localkong.Options{})
-	k.uses("plugged", "plugged-v1", "/plugged")
+	k.uses("plugged", "plugged-v1", "/plugged", "plugged-cors")
 	body := `  name   = "cors"
   config = { origins = ["https://example.com"] }`
 	v1 := pluginConfig(k, onImpl, body)
@@ -376,7 +376,6 @@ func TestAccPlugin_moveAndDisable(t *testing.T) {
   protocols = ["https", "http"]
   tags      = ["team-a"]
   instance_name = "plugged-cors"`)
-	k.uses("plugged-cors")
 	var id string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(),

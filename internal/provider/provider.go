@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,7 +25,10 @@ import (
 	"github.com/servicehub/terraform-provider-servicehub/internal/servicehub"
 )
 
-var _ provider.Provider = (*servicehubProvider)(nil)
+var (
+	_ provider.Provider                  = (*servicehubProvider)(nil)
+	_ provider.ProviderWithListResources = (*servicehubProvider)(nil)
+)
 
 type servicehubProvider struct {
 	version string
@@ -278,6 +282,7 @@ func (p *servicehubProvider) Configure(ctx context.Context, req provider.Configu
 	}
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
 }
 
 // requestLogger sends kongapi's request log to tflog. kongapi never passes
@@ -316,6 +321,15 @@ func (p *servicehubProvider) Resources(_ context.Context) []func() resource.Reso
 		NewRouteResource,
 		NewServiceVersionResource,
 		NewPluginResource,
+	}
+}
+
+// ListResources are the list resources of terraform query (Terraform 1.14).
+func (p *servicehubProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewImplementationListResource,
+		NewRouteListResource,
+		NewServiceVersionListResource,
 	}
 }
 

@@ -25,6 +25,7 @@ func (r *routeResource) ValidateConfig(ctx context.Context, req resource.Validat
 // protocol is grpc or grpcs (Kong rejects true there), true otherwise. The
 // schema default cannot see the protocols.
 func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer refuseReadOnly(ctx, r.writable, "route", req, resp)
 	config, plan, ok := plannedBy(ctx, routeCodec, req, resp)
 	if !ok {
 		return

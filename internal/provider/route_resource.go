@@ -30,15 +30,17 @@ var (
 	_ resource.ResourceWithImportState    = (*routeResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*routeResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*routeResource)(nil)
+	_ resource.ResourceWithIdentity       = (*routeResource)(nil)
 )
 
 // NewRouteResource is the servicehub_route resource.
 func NewRouteResource() resource.Resource { return &routeResource{} }
 
 type routeResource struct {
-	routes  *servicehub.Routes
-	plugins *servicehub.Plugins // what a destroy would take down
-	tags    tagging
+	routes   *servicehub.Routes
+	writable writableCheck       // read_only.go
+	plugins  *servicehub.Plugins // what a destroy would take down (servicehub/guard.go)
+	tags     tagging
 }
 
 // routeCodec reads and writes routeModel.
@@ -73,6 +75,10 @@ func (r *routeResource) Metadata(_ context.Context, req resource.MetadataRequest
 
 func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = routeSchema()
+}
+
+func (r *routeResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("Route id.")
 }
 
 // routeSchema describes the attributes; Kong's rules on their values are
@@ -220,11 +226,13 @@ func (r *routeResource) Configure(_ context.Context, req resource.ConfigureReque
 	client := configuredClient(req.ProviderData, &resp.Diagnostics)
 	if client != nil {
 		r.routes, r.plugins = client.Routes, client.Plugins
+		r.writable = client.CheckWritable
 	}
 	r.tags = taggingOf(client)
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	plan, diags := routeCodec.get(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -252,6 +260,7 @@ func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identify(resp.Identity, &resp.State, &req.State)
 	prior, diags := routeCodec.get(ctx, req.State.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -288,6 +297,7 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	// force_destroy alone is the provider's, not Kong's: nothing to write.
 	if sameExcept(req.Plan.Raw, req.State.Raw, "force_destroy") {
 		resp.State.Raw = req.Plan.Raw
@@ -338,12 +348,12 @@ func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 }
 
-// ImportState accepts the route's id or its name; Read resolves either and
-// records the id.
+// ImportState accepts the route's id or its name, or an identity (its
+// id); Read resolves a name and records the id.
 func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" {
-		resp.Diagnostics.AddError("Missing import id", "Import with the route's id or name, e.g.: terraform import servicehub_route.foo foo")
-		return
+	id := importID(ctx, req, resp, "  terraform import servicehub_route.foo foo\n\n"+
+		"with the route's id or name, or an import block with identity = { id = \"<route id>\" }.")
+	if id != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }

@@ -34,6 +34,8 @@ type serviceVersionDataModel struct {
 	Slug        types.String `tfsdk:"slug"`
 	Labels      types.Map    `tfsdk:"labels"`
 	HasSpec     types.Bool   `tfsdk:"has_spec"`
+	SpecVersion types.String `tfsdk:"spec_version"`
+	SpecID      types.String `tfsdk:"spec_version_id"`
 	CreatedAt   types.String `tfsdk:"created_at"`
 	UpdatedAt   types.String `tfsdk:"updated_at"`
 }
@@ -68,8 +70,13 @@ func (d *serviceVersionDataSource) Schema(_ context.Context, _ datasource.Schema
 			"slug":        schema.StringAttribute{Description: "URL-friendly name.", Computed: true},
 			"labels":      schema.MapAttribute{Description: "Labels.", Computed: true, ElementType: types.StringType},
 			"has_spec":    schema.BoolAttribute{Description: "Whether the API has a specification (its content is never returned).", Computed: true},
-			"created_at":  schema.StringAttribute{Description: "Creation time, RFC 3339.", Computed: true},
-			"updated_at":  schema.StringAttribute{Description: "Last update time, RFC 3339.", Computed: true},
+			"spec_version": schema.StringAttribute{
+				Description: "The version of the API's version document (its specification's `info.version`, or the API's version); null when it has none.",
+				Computed:    true,
+			},
+			"spec_version_id": schema.StringAttribute{Description: "Id of the API's version document in the catalog; null when it has none.", Computed: true},
+			"created_at":      schema.StringAttribute{Description: "Creation time, RFC 3339.", Computed: true},
+			"updated_at":      schema.StringAttribute{Description: "Last update time, RFC 3339.", Computed: true},
 		},
 	}
 }
@@ -109,6 +116,6 @@ func (d *serviceVersionDataSource) Read(ctx context.Context, req datasource.Read
 	resp.Diagnostics.Append(resp.State.Set(ctx, serviceVersionDataModel{
 		ID: types.StringValue(v.ID), Service: types.StringValue(v.Service), Version: optionalString(v.Version),
 		Description: types.StringPointerValue(v.Description), Slug: optionalString(v.Slug), Labels: labels,
-		HasSpec: types.BoolValue(v.HasSpec), CreatedAt: types.StringValue(v.CreatedAt), UpdatedAt: types.StringValue(v.UpdatedAt),
+		HasSpec: types.BoolValue(v.HasSpec), SpecVersion: optionalString(v.SpecVersion), SpecID: optionalString(v.SpecVersionID), CreatedAt: types.StringValue(v.CreatedAt), UpdatedAt: types.StringValue(v.UpdatedAt),
 	})...)
 }

@@ -20,6 +20,8 @@ type serviceVersionModel struct {
 	Slug        types.String `tfsdk:"slug"`
 	Labels      types.Map    `tfsdk:"labels"`
 	SpecContent types.String `tfsdk:"spec_content"`
+	SpecVersion types.String `tfsdk:"spec_version"`
+	SpecID      types.String `tfsdk:"spec_version_id"`
 	CreatedAt   types.String `tfsdk:"created_at"`
 	UpdatedAt   types.String `tfsdk:"updated_at"`
 }
@@ -48,6 +50,8 @@ func flattenServiceVersion(ctx context.Context, v servicehub.ServiceVersion, pri
 		Description: types.StringPointerValue(v.Description),
 		Slug:        optionalString(v.Slug),
 		SpecContent: prior.SpecContent,
+		SpecVersion: optionalString(v.SpecVersion),
+		SpecID:      optionalString(v.SpecVersionID),
 		CreatedAt:   types.StringValue(v.CreatedAt),
 		UpdatedAt:   types.StringValue(v.UpdatedAt),
 	}
@@ -81,6 +85,9 @@ func (m serviceVersionModel) change(ctx context.Context, state serviceVersionMod
 	}
 	if !m.Slug.IsUnknown() && !m.Slug.IsNull() && !m.Slug.Equal(state.Slug) {
 		ch.Slug = m.Slug.ValueStringPointer()
+	}
+	if !m.SpecContent.Equal(state.SpecContent) {
+		ch.SetSpec, ch.Spec = true, m.SpecContent.ValueStringPointer()
 	}
 	var diags diag.Diagnostics
 	if !m.Labels.Equal(state.Labels) {

@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*serviceVersionResource)(nil)
 	_ resource.ResourceWithImportState = (*serviceVersionResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*serviceVersionResource)(nil)
+	_ resource.ResourceWithIdentity    = (*serviceVersionResource)(nil)
 )
 
 // NewServiceVersionResource is the servicehub_service_version resource.
@@ -33,19 +34,20 @@ type serviceVersionResource struct {
 	catalog *servicehub.Catalog
 }
 
-// hasSpecKey is private state: whether the catalog held a specification at
-// the last read, which an imported version's unknown spec_content needs.
-const hasSpecKey = "has_spec"
-
 func (r *serviceVersionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_service_version"
+}
+
+func (r *serviceVersionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("The API's id in the catalog.")
 }
 
 func (r *serviceVersionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A version of a Service Hub service in Konnect's API Catalog: an API whose name is the service and whose version is the version " +
 			"(the pair is unique in the catalog). Implement it with `servicehub_implementation`'s `service_version_id`. " +
-			"Needs a Konnect control plane's `admin_url`. Changes are made in place (PATCH), except `spec_content`, which the catalog only takes when the API is created.",
+			"Needs a Konnect control plane's `admin_url`. Changes are made in place: the API keeps its id, its labels and its implementation's link " +
+			"(a new `spec_content` replaces the API's version document, `/v3/apis/{id}/versions`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "The API's id in the catalog.",
@@ -82,14 +84,24 @@ func (r *serviceVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Validators:  []validator.Map{labelsValidator{}},
 			},
 			"spec_content": schema.StringAttribute{
-				Description: "The API's specification, an OpenAPI 2 or 3 or AsyncAPI document (JSON or YAML), e.g. `file(\"openapi.yaml\")`. " +
-					"The catalog takes it only when the API is created and never returns it, so changing it replaces the API, and the provider " +
-					"keeps the configured value in state. Drift: a specification removed in Konnect shows as a replacement; one edited there is not seen. " +
-					"After an import of an API that has a specification, the configured value is recorded without replacing the API.",
+				Description: "The API's specification, an OpenAPI 2 or 3 or AsyncAPI document (JSON or YAML), e.g. `file(\"openapi.yaml\")`: " +
+					"the API's version document in the catalog. Changing it replaces the document's content in place (the API keeps its id, labels " +
+					"and implementation); removing it deletes the document. The catalog never returns the content, so the provider keeps the configured " +
+					"value in state. Drift: a specification removed in Konnect shows as an update that puts it back; one edited there is not seen " +
+					"(`spec_version` is, when its `info.version` changed). After an import, the configured value is written on the next apply.",
 				Optional: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(specNeedsReplace,
-					"Changing spec_content replaces the API, except after an import of one that has a specification.",
-					"Changing `spec_content` replaces the API, except after an import of one that has a specification.")},
+			},
+			"spec_version": schema.StringAttribute{
+				Description: "The version of the API's version document: the specification's `info.version`, else the API's `version` when the " +
+					"document was written. Null without `spec_content`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{specVersionPlan{}},
+			},
+			"spec_version_id": schema.StringAttribute{
+				Description: "Id of the API's version document in the catalog (`/v3/apis/{id}/versions/{spec_version_id}`); it stays when " +
+					"`spec_content` changes. Null without `spec_content`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{specVersionPlan{id: true}},
 			},
 			"created_at": schema.StringAttribute{
 				Description:   "Creation time, RFC 3339.",
@@ -104,13 +116,32 @@ func (r *serviceVersionResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 }
 
-// specNeedsReplace: a changed spec_content replaces the API, unless state
-// holds none for an API that has a specification (just imported).
-func specNeedsReplace(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = true
-	if req.StateValue.IsNull() && req.Private != nil {
-		b, _ := req.Private.GetKey(ctx, hasSpecKey)
-		resp.RequiresReplace = string(b) != "true"
+// specVersionPlan plans spec_version and spec_version_id: null without
+// spec_content; the document's id stays while it has one (its content is
+// replaced in place), and its version while spec_content does; anything
+// else is known after apply.
+type specVersionPlan struct{ id bool }
+
+func (m specVersionPlan) Description(context.Context) string {
+	return "kept while the version document's content (or, for its id, the document) stays"
+}
+func (m specVersionPlan) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (m specVersionPlan) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var planned, prior types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("spec_content"), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("spec_content"), &prior)...)
+	switch {
+	case resp.Diagnostics.HasError():
+	case planned.IsNull():
+		resp.PlanValue = types.StringNull()
+	case m.id && !req.StateValue.IsNull():
+		resp.PlanValue = req.StateValue
+	case !m.id && planned.Equal(prior):
+		resp.PlanValue = req.StateValue
 	}
 }
 
@@ -145,6 +176,7 @@ func (r *serviceVersionResource) ModifyPlan(ctx context.Context, req resource.Mo
 }
 
 func (r *serviceVersionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	var plan serviceVersionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -160,10 +192,11 @@ func (r *serviceVersionResource) Create(ctx context.Context, req resource.Create
 		addCatalogError(&resp.Diagnostics, "Unable to create service version", err)
 		return
 	}
-	r.setState(ctx, created, plan, resp.Private, &resp.State, &resp.Diagnostics)
+	r.setState(ctx, created, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *serviceVersionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identify(resp.Identity, &resp.State, &req.State)
 	var prior serviceVersionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	if resp.Diagnostics.HasError() {
@@ -178,10 +211,11 @@ func (r *serviceVersionResource) Read(ctx context.Context, req resource.ReadRequ
 		addCatalogError(&resp.Diagnostics, "Unable to read service version", err)
 		return
 	}
-	r.setState(ctx, v, prior, resp.Private, &resp.State, &resp.Diagnostics)
+	r.setState(ctx, v, prior, &resp.State, &resp.Diagnostics)
 }
 
 func (r *serviceVersionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identify(resp.Identity, &resp.State)
 	var plan, state serviceVersionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -200,7 +234,7 @@ func (r *serviceVersionResource) Update(ctx context.Context, req resource.Update
 		addCatalogError(&resp.Diagnostics, "Unable to update service version", err)
 		return
 	}
-	r.setState(ctx, updated, plan, resp.Private, &resp.State, &resp.Diagnostics)
+	r.setState(ctx, updated, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *serviceVersionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -215,8 +249,16 @@ func (r *serviceVersionResource) Delete(ctx context.Context, req resource.Delete
 }
 
 // ImportState takes the API's id, or "<service>:<version>" (split at the
-// last colon, so a service name may contain colons and a version may not).
+// last colon, so a service name may contain colons and a version may not),
+// or an identity (the API's id).
 func (r *serviceVersionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if id := identityID(ctx, req, &resp.Diagnostics); id != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+		return
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	id := req.ID
 	if _, err := uuid.Parse(id); err != nil {
 		i := strings.LastIndex(id, ":")
@@ -236,16 +278,10 @@ func (r *serviceVersionResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
-// privateSetter is the private state of a create, read or update.
-type privateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-// setState records v, and whether it has a specification.
+// setState records v.
 func (r *serviceVersionResource) setState(ctx context.Context, v servicehub.ServiceVersion, prior serviceVersionModel,
-	private privateSetter, state *tfsdk.State, diags *diag.Diagnostics) {
+	state *tfsdk.State, diags *diag.Diagnostics) {
 	m, d := flattenServiceVersion(ctx, v, prior)
 	diags.Append(d...)
-	diags.Append(private.SetKey(ctx, hasSpecKey, []byte(fmt.Sprint(v.HasSpec)))...)
 	diags.Append(state.Set(ctx, m)...)
 }

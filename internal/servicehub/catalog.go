@@ -16,10 +16,12 @@ import (
 // to it. Off Konnect there is no catalog, and every method says so with a
 // *NoCatalogError.
 type Catalog struct {
-	api   *konnectapi.Client // nil off Konnect
+	api   *konnectapi.Cache // nil off Konnect; batches the run's reads
 	impls *Implementations
 	// adminURL is kept to say why there is no catalog.
 	adminURL string
+	// listed is the run's listing of links and versions (inventory.go).
+	listed linkListing
 }
 
 // NoCatalogError: the runtime group is not a Konnect control plane, so
@@ -60,9 +62,12 @@ type ServiceVersion struct {
 	Slug        string
 	Labels      map[string]string
 	// HasSpec is whether the API has a specification; its content is
-	// write-only and never read back.
-	HasSpec              bool
-	CreatedAt, UpdatedAt string
+	// write-only and never read back. SpecVersion and SpecVersionID are
+	// its version document's (the catalog's API version, /versions): the
+	// document's version and id.
+	HasSpec                    bool
+	SpecVersion, SpecVersionID string
+	CreatedAt, UpdatedAt       string
 }
 
 // createLabel marks the API a create made: its value is a token only
@@ -81,6 +86,9 @@ func fromAPI(a konnectapi.API) ServiceVersion {
 		if k != createLabel {
 			v.Labels[k] = l
 		}
+	}
+	if s := a.CurrentVersionSummary; s != nil {
+		v.SpecVersion, v.SpecVersionID = s.Version, s.ID
 	}
 	return v
 }
@@ -167,6 +175,7 @@ func (c *Catalog) CreateVersion(ctx context.Context, v ServiceVersion, spec *str
 	if err != nil {
 		return ServiceVersion{}, classifyCatalog(err)
 	}
+	c.api.Remember(a)
 	return fromAPI(a), nil
 }
 
@@ -211,6 +220,11 @@ type VersionChange struct {
 	// Labels, when not nil, are the version's labels from now on: keys
 	// missing from it are removed.
 	Labels map[string]string
+	// Spec is set when SetSpec is true: the version's specification from
+	// now on, replaced in place (the API keeps its id, labels and
+	// implementation); nil removes it.
+	Spec    *string
+	SetSpec bool
 }
 
 // UpdateVersion changes a version in place (PATCH). prior is what the
@@ -222,14 +236,34 @@ func (c *Catalog) UpdateVersion(ctx context.Context, prior ServiceVersion, ch Ve
 	p := konnectapi.APIPatch{Name: ch.Service, Version: ch.Version, Slug: ch.Slug, Description: ch.Description, SetDescription: ch.SetDescription}
 	if ch.Labels != nil {
 		// Sent as a merge that also removes the dropped keys: right
-		// whether the catalog merges labels or replaces them (its document
-		// does not say).
+		// whether the catalog merges labels or replaces them (Konnect's
+		// generated clients replace; its document does not say). The
+		// API's own labels are read first, for the provider's create label
+		// (createLabel), which a replacement would otherwise drop.
+		cur, err := c.api.GetAPI(ctx, prior.ID)
+		if konnectapi.IsNotFound(err) {
+			return ServiceVersion{}, &VersionNotFoundError{ID: prior.ID, Err: err}
+		}
+		if err != nil {
+			return ServiceVersion{}, classifyCatalog(err)
+		}
 		p.Labels = map[string]*string{}
 		for k := range prior.Labels {
 			p.Labels[k] = nil
 		}
+		for k := range cur.Labels {
+			p.Labels[k] = nil
+		}
 		for k, v := range ch.Labels {
 			p.Labels[k] = &v
+		}
+		if m, ok := cur.Labels[createLabel]; ok {
+			p.Labels[createLabel] = &m
+		}
+	}
+	if ch.SetSpec {
+		if err := c.putSpec(ctx, prior, ch); err != nil {
+			return ServiceVersion{}, err
 		}
 	}
 	if p.Empty() {

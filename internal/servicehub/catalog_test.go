@@ -26,11 +26,17 @@ func konnectHub(t *testing.T) (*Client, *localkong.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	c := newHub(t, Config{
+	return nextRun(t, srv), srv
+}
+
+// nextRun is another run's Client (a provider configuration of its own)
+// on srv: nothing read by an earlier one is shared with it.
+func nextRun(t *testing.T, srv *localkong.Server) *Client {
+	t.Helper()
+	return newHub(t, Config{
 		Config: kongapi.Config{AdminURL: srv.ControlPlaneURL(""), KonnectToken: catalogToken, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond},
 		Status: StatusConfig{MetricsURL: srv.ControlPlaneURL("") + "/metrics", ProxyURL: srv.ProxyURL},
 	})
-	return c, srv
 }
 
 // post calls the catalog behind the client's back; X-Test marks it for
@@ -175,7 +181,11 @@ func TestAnalytics_version(t *testing.T) {
 	if err := srv.SetAnalyticsUnavailable(localkong.AnalyticsNoEntitlement); err != nil {
 		t.Fatal(err)
 	}
-	st, _, err = c.Analytics.Version(ctx, StatusQuery{Service: "pay", Version: "v1"})
+	// Within a run the answer is shared: asked again, it is the same.
+	if st, _, err = c.Analytics.Version(ctx, StatusQuery{Service: "pay", Version: "v1"}); err != nil || st.MetricsErr != nil || st.Traffic.Total != 2 {
+		t.Fatalf("the run's second read: %+v, %v", st, err)
+	}
+	st, _, err = nextRun(t, srv).Analytics.Version(ctx, StatusQuery{Service: "pay", Version: "v1"})
 	var un *AnalyticsUnavailableError
 	if err != nil || !errors.As(st.MetricsErr, &un) || un.Status != http.StatusForbidden || st.Implementation == nil {
 		t.Fatalf("unavailable: %+v, %v", st, err)

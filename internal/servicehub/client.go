@@ -38,6 +38,7 @@ type Client struct {
 	// asked for (see konnect.go).
 	Catalog   *Catalog
 	Analytics *Analytics
+	plane     *planeCheck // on Konnect: is the control plane writable (controlplane.go)
 	// DefaultTags are Config's.
 	DefaultTags []string
 }

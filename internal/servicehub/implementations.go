@@ -31,6 +31,7 @@ type entities interface {
 	DeleteService(ctx context.Context, id string) error
 	ListServicesByTags(ctx context.Context, tags ...string) ([]*kong.Service, error)
 	GetRoute(ctx context.Context, idOrName string) (*kong.Route, error)
+	ListRoutes(ctx context.Context) ([]*kong.Route, error)
 	PutRoute(ctx context.Context, r *kong.Route) (*kong.Route, error)
 	DeleteRoute(ctx context.Context, id string) error
 	// PluginsOn lists the plugins on a Gateway Service or Route, for a

@@ -45,7 +45,8 @@ func (c *Client) connectKonnect(api *kongapi.Client, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	c.Catalog.api = k
+	c.Catalog.api = konnectapi.NewCache(k)
+	c.plane = &planeCheck{api: k}
 	if !cfg.Konnect.Prometheus {
 		c.Analytics = &Analytics{statuses: c.Statuses, catalog: c.Catalog, api: k}
 	}

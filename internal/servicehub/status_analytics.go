@@ -38,6 +38,7 @@ type Analytics struct {
 	statuses *Statuses
 	catalog  *Catalog
 	api      *konnectapi.Client
+	shared   sharedTraffic // one query per time range per run (status_shared.go)
 }
 
 // StatusQuery names a version, by service and version or by catalog id,
@@ -128,7 +129,7 @@ func (a *Analytics) Version(ctx context.Context, q StatusQuery) (VersionStatus, 
 	if err != nil {
 		return VersionStatus{}, v, err
 	}
-	codes, err := a.api.StatusCodes(ctx, konnectapi.StatusCodeQuery{ServiceID: impl.ID(), TimeRange: q.TimeRange})
+	codes, err := a.statusCodes(ctx, impl.ID(), q.TimeRange)
 	if err != nil {
 		if ctx.Err() != nil {
 			return VersionStatus{}, v, ctx.Err()

@@ -100,7 +100,7 @@ func TestWorkflowTest(t *testing.T) {
 		if !regexp.MustCompile(`raw\.githubusercontent\.com/Kong/developer\.konghq\.com/[0-9a-f]{40}/`).MatchString(s.Env["SPECS"]) {
 			t.Errorf("the documents come from %q, not a pinned commit of Kong/developer.konghq.com", s.Env["SPECS"])
 		}
-		for _, doc := range []string{"konnect-api-catalog-v3.openapi.yaml", "konnect-analytics-metrics-v2.openapi.yaml"} {
+		for _, doc := range []string{"konnect-api-catalog-v3.openapi.yaml", "konnect-analytics-metrics-v2.openapi.yaml", "konnect-control-planes-v2.openapi.yaml"} {
 			if !strings.Contains(s.Run, `-o "$dir/`+doc+`"`) || !regexp.MustCompile(`[0-9a-f]{64}  `+regexp.QuoteMeta(doc)).MatchString(s.Run) {
 				t.Errorf("%s is not downloaded and checked", doc)
 			}

@@ -37,11 +37,13 @@ type catAPI struct {
 	updated     time.Time
 }
 
-// catSpec is the API's one version document, from spec_content: kept, but
-// only its summary is ever returned (spec_content is writeOnly).
+// catSpec is the API's one version document (an API has at most one),
+// from spec_content or /v3/apis/{apiId}/versions (or the older
+// /specifications, another view of the same document): the API returns
+// only its summary (spec_content is writeOnly), the versions API all of it.
 type catSpec struct {
 	id, version, typ, content string
-	created                   time.Time
+	created, updated          time.Time
 }
 
 type catImpl struct {

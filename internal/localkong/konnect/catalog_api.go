@@ -68,7 +68,7 @@ func (p *platformRequest) createAPI() {
 		now := time.Now()
 		a.id, a.seq, a.created, a.updated = uuid.NewString(), c.next(), now, now
 		if a.spec != nil {
-			a.spec.id, a.spec.created = uuid.NewString(), now
+			a.spec.id, a.spec.created, a.spec.updated = uuid.NewString(), now, now
 		}
 		c.apis[a.id] = a
 		return http.StatusCreated, c.apiJSON(a), nil
@@ -85,11 +85,12 @@ func (p *platformRequest) readAPI(id string) {
 	})
 }
 
-// patchAPI applies UpdateApiRequest. Labels and attributes merge into the
-// existing ones, a null value removing its key (LabelsUpdate's values are
-// nullable for that); labels: null removes them all. A slug that was the
-// default follows a new name or version; one set by hand stays. The spec
-// is silent on all three.
+// patchAPI applies UpdateApiRequest. Labels and attributes sent replace
+// the API's: keys left out are removed, as Konnect's own generated clients
+// assume, and a null value (LabelsUpdate's values are nullable) is one
+// left out; labels: null removes them all. A slug that was the default
+// follows a new name or version; one set by hand stays. The document is
+// silent on all three.
 func (p *platformRequest) patchAPI(id string) {
 	body, bad, ok := p.object(apiFields, "")
 	if !ok {
@@ -100,9 +101,8 @@ func (p *platformRequest) patchAPI(id string) {
 	version := optString(body, "version", 255, &bad)
 	slug := optSlug(body, &bad)
 	labels := map[string]string{}
-	var dropLabels []string
 	if v, ok := body["labels"]; ok && v != nil {
-		dropLabels = applyLabels(labels, v, true, &bad)
+		applyLabels(labels, v, true, &bad)
 	}
 	attrs := map[string][]string{}
 	if v, ok := body["attributes"]; ok {
@@ -133,22 +133,11 @@ func (p *platformRequest) patchAPI(id string) {
 		case given || sameSlug(old.slug, defaultSlug(old.name, old.version)):
 			a.slug = defaultSlug(a.name, a.version)
 		}
-		if v, ok := body["labels"]; ok && v == nil {
-			a.labels = map[string]string{}
+		if _, ok := body["labels"]; ok {
+			a.labels = labels
 		}
-		for _, k := range dropLabels {
-			delete(a.labels, k)
-		}
-		for k, v := range labels {
-			a.labels[k] = v
-		}
-		if v, ok := body["attributes"].(map[string]any); ok {
-			for k := range v {
-				delete(a.attributes, k)
-			}
-			for k, vs := range attrs {
-				a.attributes[k] = vs
-			}
+		if _, ok := body["attributes"]; ok {
+			a.attributes = attrs
 		}
 		if len(a.labels) > 50 {
 			return 0, nil, badRequest(maxParam("labels", "max_items", 50, "labels must have at most 50 entries"))
@@ -228,7 +217,7 @@ func (c *catalog) apiJSON(a *catAPI) map[string]any {
 	if a.spec != nil {
 		summary = map[string]any{
 			"id": a.spec.id, "version": a.spec.version, "spec": map[string]any{"type": a.spec.typ},
-			"created_at": catalogTime(a.spec.created), "updated_at": catalogTime(a.spec.created),
+			"created_at": catalogTime(a.spec.created), "updated_at": catalogTime(a.spec.updated),
 		}
 		specIDs = append(specIDs, a.spec.id)
 	}
@@ -281,18 +270,17 @@ func optSlug(body map[string]any, bad *[]invalidParam) *string {
 }
 
 // applyLabels checks a Labels (or, for PATCH, LabelsUpdate) object into
-// dst and returns the keys given as null (PATCH only).
-func applyLabels(dst map[string]string, v any, update bool, bad *[]invalidParam) []string {
+// dst; keys given as null (PATCH only) are left out.
+func applyLabels(dst map[string]string, v any, update bool, bad *[]invalidParam) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		*bad = append(*bad, ruleParam("labels", "is_object", "labels must be an object"))
-		return nil
+		return
 	}
 	if len(m) > 50 {
 		*bad = append(*bad, maxParam("labels", "max_items", 50, "labels must have at most 50 entries"))
-		return nil
+		return
 	}
-	var drop []string
 	for k, raw := range m {
 		field := "labels." + k
 		if why := labelKeyProblem(k); why != "" {
@@ -300,7 +288,6 @@ func applyLabels(dst map[string]string, v any, update bool, bad *[]invalidParam)
 			continue
 		}
 		if raw == nil && update {
-			drop = append(drop, k)
 			continue
 		}
 		s, ok := raw.(string)
@@ -311,7 +298,6 @@ func applyLabels(dst map[string]string, v any, update bool, bad *[]invalidParam)
 		}
 		dst[k] = s
 	}
-	return drop
 }
 
 func labelKeyProblem(k string) string {

@@ -150,12 +150,12 @@ func (im *catImpl) json(listItem bool) map[string]any {
 // implList is ApiImplementationFilterParameters and ApiImplementationSort.
 var implList = listSpec[*catImpl]{
 	fields: map[string]listField[*catImpl]{
-		"id":               {fieldUUID, func(im *catImpl) []string { return one(im.id) }},
-		"api_id":           {fieldUUID, func(im *catImpl) []string { return one(im.apiID) }},
-		"service_id":       {fieldUUID, func(im *catImpl) []string { return one(im.serviceID) }},
-		"control_plane_id": {fieldUUID, func(im *catImpl) []string { return one(im.controlPlane) }},
-		"created_at":       {fieldTime, func(im *catImpl) []string { return one(catalogTime(im.created)) }},
-		"updated_at":       {fieldTime, func(im *catImpl) []string { return one(catalogTime(im.created)) }},
+		"id":               {kind: fieldUUID, get: func(im *catImpl) []string { return one(im.id) }},
+		"api_id":           {kind: fieldUUID, get: func(im *catImpl) []string { return one(im.apiID) }},
+		"service_id":       {kind: fieldUUID, get: func(im *catImpl) []string { return one(im.serviceID) }},
+		"control_plane_id": {kind: fieldUUID, get: func(im *catImpl) []string { return one(im.controlPlane) }},
+		"created_at":       {kind: fieldTime, get: func(im *catImpl) []string { return one(catalogTime(im.created)) }},
+		"updated_at":       {kind: fieldTime, get: func(im *catImpl) []string { return one(catalogTime(im.created)) }},
 	},
 	sorts: []string{"id", "api_id", "control_plane_id", "service_id", "created_at", "updated_at"},
 	less:  func(a, b *catImpl) bool { return a.seq < b.seq },

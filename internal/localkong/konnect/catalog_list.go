@@ -37,6 +37,7 @@ const (
 	fieldString fieldKind = iota
 	fieldUUID
 	fieldTime
+	fieldBool // filter[field]=true|false
 )
 
 // listField reads one filterable or sortable field of a row: its values
@@ -44,6 +45,9 @@ const (
 type listField[T any] struct {
 	kind fieldKind
 	get  func(T) []string
+	// ops, when set, are the operators this field takes instead of its
+	// kind's (the Control Planes API gives each field its own).
+	ops []string
 }
 
 type listSpec[T any] struct {
@@ -58,6 +62,7 @@ var operators = map[fieldKind][]string{
 	fieldString: {"eq", "oeq", "neq", "contains", "ocontains"},
 	fieldUUID:   {"eq", "oeq", "neq"},
 	fieldTime:   {"eq", "lt", "lte", "gt", "gte"},
+	fieldBool:   {"eq"},
 }
 
 var filterKey = regexp.MustCompile(`^filter\[([^\[\]]+)\](?:\[([^\[\]]+)\])?$`)
@@ -106,7 +111,7 @@ func pageParam(q url.Values, name string, def, maxV int) (int, *problem) {
 	case err != nil:
 		return 0, badRequest(ruleParam(name, "is_integer", name+" must be an integer"))
 	case n < 1:
-		return 0, badRequest(minParam(name, "min", 1, name+" must not be less than 1"))
+		return 0, badRequest(minParam(name, "min", name+" must not be less than 1"))
 	case maxV > 0 && n > maxV:
 		return 0, badRequest(maxParam(name, "max", maxV, fmt.Sprintf("%s must not be greater than %d", name, maxV)))
 	}
@@ -168,12 +173,15 @@ func (spec listSpec[T]) filters(q url.Values) (func(T) bool, *problem) {
 }
 
 func (f listField[T]) test(key, op, value string) (func(T) bool, *problem) {
-	ok := false
-	for _, o := range operators[f.kind] {
-		ok = ok || o == op
+	ops := f.ops
+	if ops == nil {
+		ops = operators[f.kind]
 	}
-	if !ok {
-		return nil, badRequest(enumParam(key, operators[f.kind]))
+	if !contains(ops, op) {
+		return nil, badRequest(enumParam(key, ops))
+	}
+	if f.kind == fieldBool && value != "true" && value != "false" {
+		return nil, badRequest(ruleParam(key, "is_boolean", key+" must be true or false"))
 	}
 	if f.kind == fieldTime {
 		t, err := time.Parse(time.RFC3339Nano, value)
@@ -303,12 +311,12 @@ func opt(s *string) []string {
 func (c *catalog) apiList() listSpec[*catAPI] {
 	return listSpec[*catAPI]{
 		fields: map[string]listField[*catAPI]{
-			"id":         {fieldUUID, func(a *catAPI) []string { return one(a.id) }},
-			"name":       {fieldString, func(a *catAPI) []string { return one(a.name) }},
-			"version":    {fieldString, func(a *catAPI) []string { return opt(a.version) }},
-			"created_at": {fieldTime, func(a *catAPI) []string { return one(catalogTime(a.created)) }},
-			"updated_at": {fieldTime, func(a *catAPI) []string { return one(catalogTime(a.updated)) }},
-			"implementation_mode": {fieldString, func(a *catAPI) []string {
+			"id":         {kind: fieldUUID, get: func(a *catAPI) []string { return one(a.id) }},
+			"name":       {kind: fieldString, get: func(a *catAPI) []string { return one(a.name) }},
+			"version":    {kind: fieldString, get: func(a *catAPI) []string { return opt(a.version) }},
+			"created_at": {kind: fieldTime, get: func(a *catAPI) []string { return one(catalogTime(a.created)) }},
+			"updated_at": {kind: fieldTime, get: func(a *catAPI) []string { return one(catalogTime(a.updated)) }},
+			"implementation_mode": {kind: fieldString, get: func(a *catAPI) []string {
 				if c.implOf(a.id) != nil {
 					return one("gateway_entity_binding")
 				}
@@ -317,7 +325,7 @@ func (c *catalog) apiList() listSpec[*catAPI] {
 		},
 		dynamic: func(name string) (listField[*catAPI], bool) {
 			if k, ok := strings.CutPrefix(name, "labels."); ok {
-				return listField[*catAPI]{fieldString, func(a *catAPI) []string {
+				return listField[*catAPI]{kind: fieldString, get: func(a *catAPI) []string {
 					if v, ok := a.labels[k]; ok {
 						return one(v)
 					}
@@ -325,7 +333,7 @@ func (c *catalog) apiList() listSpec[*catAPI] {
 				}}, true
 			}
 			if k, ok := strings.CutPrefix(name, "attributes."); ok {
-				return listField[*catAPI]{fieldString, func(a *catAPI) []string { return a.attributes[k] }}, true
+				return listField[*catAPI]{kind: fieldString, get: func(a *catAPI) []string { return a.attributes[k] }}, true
 			}
 			return listField[*catAPI]{}, false
 		},

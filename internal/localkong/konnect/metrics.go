@@ -161,6 +161,12 @@ func withChoices(ps []invalidParam) []invalidParam {
 // event values of one request group, by dimension; nil is null.
 type dims map[string]*string
 
+// group is the requests of one combination of dimension values.
+type group struct {
+	d dims
+	n int64
+}
+
 func (q *metricsQuery) values(c *catalog, k trafficKey) dims {
 	str := func(v string) *string { return &v }
 	d := dims{
@@ -203,10 +209,6 @@ func (q *metricsQuery) keep(d dims) bool {
 
 // run groups the counts; the caller holds the store lock (names, links).
 func (q *metricsQuery) run(c *catalog, counts map[trafficKey]int64) map[string]any {
-	type group struct {
-		d dims
-		n int64
-	}
 	groups := map[string]*group{}
 	for k, n := range counts {
 		d := q.values(c, k)
@@ -230,13 +232,18 @@ func (q *metricsQuery) run(c *catalog, counts map[trafficKey]int64) map[string]a
 	for k := range groups {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := groups[keys[i]], groups[keys[j]]
-		return a.n > b.n || a.n == b.n && keys[i] < keys[j]
-	})
-	truncated := len(keys) > q.limit
+	byCount := func(keys []string, n func(string) int64) {
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := n(keys[i]), n(keys[j])
+			return a > b || a == b && keys[i] < keys[j]
+		})
+	}
+	byCount(keys, func(k string) int64 { return groups[k].n })
+	var truncated bool
 	var other int64
-	if truncated {
+	if len(q.dimensions) == 2 {
+		keys, truncated = q.limitTwo(keys, groups, byCount)
+	} else if truncated = len(keys) > q.limit; truncated {
 		for _, k := range keys[q.limit:] {
 			other += groups[k].n
 		}
@@ -258,13 +265,16 @@ func (q *metricsQuery) run(c *catalog, counts map[trafficKey]int64) map[string]a
 				continue
 			}
 			event[dim] = *v
+			if *v == otherGroup {
+				display[dim].(map[string]any)[*v] = map[string]any{"id": *v, "name": *v, "is_other_group": true}
+				continue
+			}
 			display[dim].(map[string]any)[*v] = displayEntry(c, dim, *v)
 		}
 		data = append(data, map[string]any{"timestamp": start.Format(time.RFC3339), "event": event})
 	}
-	// With one dimension, what the limit cut is one group of its own. (With
-	// two, Konnect truncates the first and groups the second's rest; not
-	// served: localkong's two-dimension answers just stop at the limit.)
+	// With one dimension, what the limit cut is one group of its own (with
+	// two, limitTwo grouped each first value's rest).
 	if truncated && len(q.dimensions) == 1 {
 		event := map[string]any{"request_count": other, q.dimensions[0]: otherGroup}
 		data = append(data, map[string]any{"timestamp": start.Format(time.RFC3339), "event": event})
@@ -312,4 +322,54 @@ func displayEntry(c *catalog, dim, id string) map[string]any {
 		}
 	}
 	return e
+}
+
+// limitTwo truncates a two-dimension answer as MetricsResponseMeta.truncated
+// says: the limit keeps the first dimension's busiest values, and for each
+// the second dimension's busiest values, the rest of them grouped as
+// ____OTHER____ ("a limit of 2 for gateway_service and status_code would
+// return 2 gateway services maximum, and 2 status codes + ____OTHER____").
+// keys are groups[key] sorted by count; the result keeps that order within
+// each first value, first values by their total.
+func (q *metricsQuery) limitTwo(keys []string, groups map[string]*group,
+	byCount func([]string, func(string) int64)) ([]string, bool) {
+	first := func(k string) string { f, _, _ := strings.Cut(k, "\x00"); return f }
+	totals := map[string]int64{}
+	members := map[string][]string{}
+	for _, k := range keys {
+		f := first(k)
+		totals[f] += groups[k].n
+		members[f] = append(members[f], k)
+	}
+	firsts := make([]string, 0, len(totals))
+	for f := range totals {
+		firsts = append(firsts, f)
+	}
+	byCount(firsts, func(f string) int64 { return totals[f] })
+	truncated := len(firsts) > q.limit
+	if truncated {
+		firsts = firsts[:q.limit]
+	}
+	var out []string
+	for _, f := range firsts {
+		ks := members[f]
+		if len(ks) <= q.limit {
+			out = append(out, ks...)
+			continue
+		}
+		truncated = true
+		other := &group{d: dims{}, n: 0}
+		for dim, v := range groups[ks[0]].d {
+			other.d[dim] = v
+		}
+		rest := otherGroup
+		other.d[q.dimensions[1]] = &rest
+		for _, k := range ks[q.limit:] {
+			other.n += groups[k].n
+		}
+		key := f + "\x00=" + otherGroup
+		groups[key] = other
+		out = append(out, append(ks[:q.limit:q.limit], key)...)
+	}
+	return out, truncated
 }

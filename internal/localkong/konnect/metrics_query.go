@@ -104,7 +104,7 @@ func parseMetricsQuery(body map[string]any, now time.Time) (*metricsQuery, []inv
 		case err != nil:
 			bad = append(bad, ruleParam("limit", "is_number", "limit must be a number"))
 		case n < 1:
-			bad = append(bad, minParam("limit", "min", 1, "limit must not be less than 1"))
+			bad = append(bad, minParam("limit", "min", "limit must not be less than 1"))
 		case n > maxMetricsLimit:
 			bad = append(bad, maxParam("limit", "max", maxMetricsLimit, "limit must not be greater than 1000"))
 		default:

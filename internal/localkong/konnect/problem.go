@@ -40,7 +40,10 @@ type invalidParam struct {
 }
 
 func (p invalidParam) MarshalJSON() ([]byte, error) {
-	m := map[string]any{"field": p.field, "rule": p.rule, "reason": p.reason}
+	m := map[string]any{"field": p.field, "reason": p.reason}
+	if p.rule != "" { // rule is optional in InvalidParameterStandard
+		m["rule"] = p.rule
+	}
 	if p.choices != nil {
 		m["choices"] = p.choices
 	}
@@ -164,7 +167,10 @@ func enumParam(field string, choices []string) invalidParam {
 		reason: fmt.Sprintf("%q field must contain any of: [%s]", field, strings.Join(choices, ", "))}
 }
 
-func minParam(field, rule string, n int, reason string) invalidParam {
+// minParam is a min or min_length rule; every minimum these APIs check
+// is 1.
+func minParam(field, rule string, reason string) invalidParam {
+	n := 1
 	return invalidParam{field: field, rule: rule, minimum: &n, reason: reason}
 }
 
@@ -190,7 +196,7 @@ func stringField(body map[string]any, field string, maxLen int, nullable bool, b
 	case !ok:
 		*bad = append(*bad, ruleParam(field, "is_string", field+" must be a string"))
 	case maxLen > 0 && len([]rune(s)) < 1:
-		*bad = append(*bad, minParam(field, "min_length", 1, field+" must be longer than or equal to 1 characters"))
+		*bad = append(*bad, minParam(field, "min_length", field+" must be longer than or equal to 1 characters"))
 	case maxLen > 0 && len([]rune(s)) > maxLen:
 		*bad = append(*bad, maxParam(field, "max_length", maxLen,
 			fmt.Sprintf("%s must be shorter than or equal to %d characters", field, maxLen)))

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -65,38 +64,35 @@ func (u upstream) hostHeader() string {
 }
 
 // forward proxies the request to the route's service, retrying failed
-// attempts as nginx's proxy_next_upstream "error timeout" does.
-func (p *proxy) forward(x *exchange, m routeMatch, q *routeQuery) (int, bool) {
-	r, route := x.r, m.route
-	up := serviceUpstream(route.service)
+// attempts as nginx's proxy_next_upstream "error timeout" does. The
+// request is sent as the plugins left it: method, headers, query, body,
+// path (Context.UpstreamPath) and Host.
+func (p *proxy) forward(x *exchange, route *proxyRoute, up upstream, prefix string, q *routeQuery) {
+	r, c := x.r, x.c
 	if up.scheme != "http" && up.scheme != "https" {
 		x.errorPage(http.StatusBadGateway) // grpc(s) services need HTTP/2
-		return http.StatusBadGateway, false
+		return
 	}
 
 	// request_buffering: the body is read in full before proxying, which
 	// also lets a retry send it again.
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		x.fail(http.StatusBadRequest, "Bad request", nil)
-		return http.StatusBadRequest, false
-	}
+	body := c.RawBody()
 
-	prefix := ""
-	if route.stripPath {
-		prefix = m.path
-	}
 	target := &url.URL{
-		Scheme: up.scheme,
-		Host:   net.JoinHostPort(up.host, strconv.Itoa(up.port)),
-		Opaque: escapePath(upstreamPath(route.stripPath, prefix, q.path, up.path)),
+		Scheme:     up.scheme,
+		Host:       net.JoinHostPort(up.host, strconv.Itoa(up.port)),
+		Opaque:     escapePath(c.UpstreamPath),
+		RawQuery:   r.URL.RawQuery,
+		ForceQuery: r.URL.ForceQuery,
 	}
-	target.RawQuery, target.ForceQuery = rawQuery(requestURI(r))
 
 	header := upstreamHeader(x, q, prefix)
 	host := up.hostHeader()
-	if route.preserveHost {
+	switch {
+	case r.Host != x.host: // a plugin set the host header
 		host = r.Host
+	case route.preserveHost:
+		host = x.host
 	}
 
 	transport := p.transport(up.transportKey)
@@ -109,7 +105,7 @@ func (p *proxy) forward(x *exchange, m routeMatch, q *routeQuery) (int, bool) {
 		out, err := http.NewRequestWithContext(r.Context(), r.Method, "http://upstream/", bytes.NewReader(body))
 		if err != nil {
 			x.fail(http.StatusBadRequest, "Bad request", nil)
-			return http.StatusBadRequest, false
+			return
 		}
 		out.URL, out.Host, out.Header = target, host, header.Clone()
 		resp, err = transport.RoundTrip(out)
@@ -118,7 +114,9 @@ func (p *proxy) forward(x *exchange, m routeMatch, q *routeQuery) (int, bool) {
 		}
 		if r.Context().Err() != nil {
 			// The client went away; nginx logs this as 499.
-			return statusClientClosed, false
+			x.closed = true
+			c.Response.Status, c.Response.Source = statusClientClosed, "error"
+			return
 		}
 		if try >= up.tries || !retriable(err, r.Method) {
 			status := http.StatusBadGateway
@@ -126,16 +124,19 @@ func (p *proxy) forward(x *exchange, m routeMatch, q *routeQuery) (int, bool) {
 				status = http.StatusGatewayTimeout
 			}
 			x.errorPage(status)
-			return status, false
+			return
 		}
 	}
-	defer resp.Body.Close()
 
-	h := x.w.Header()
+	// The upstream's headers, with those plugins set in access on top.
+	h := http.Header{}
 	for k, vs := range resp.Header {
 		if hopByHop[k] || strings.HasPrefix(k, "X-Accel-") {
 			continue
 		}
+		h[k] = vs
+	}
+	for k, vs := range c.Response.Header {
 		h[k] = vs
 	}
 	via := "1.1 " + x.server
@@ -149,9 +150,8 @@ func (p *proxy) forward(x *exchange, m routeMatch, q *routeQuery) (int, bool) {
 	h.Set("X-Kong-Upstream-Latency", strconv.FormatInt(msSince(sent), 10))
 	h.Set("X-Kong-Proxy-Latency", strconv.FormatInt(sent.Sub(x.start).Milliseconds(), 10))
 	h.Set("X-Kong-Request-Id", x.id)
-	x.w.WriteHeader(resp.StatusCode)
-	_, _ = io.Copy(x.w, resp.Body)
-	return resp.StatusCode, true
+	c.Response.Status, c.Response.Header, c.Response.Source = resp.StatusCode, h, "service"
+	x.stream = resp.Body
 }
 
 // statusClientClosed is nginx's code for a request the client abandoned.
@@ -174,7 +174,7 @@ var hopByHop = map[string]bool{
 // with what Kong's nginx template sets (proxy_set_header) on top. Headers
 // that nginx would not accept (names with '_') are dropped.
 func upstreamHeader(x *exchange, q *routeQuery, prefix string) http.Header {
-	r := x.r
+	r := x.r // as the plugins left it
 	h := http.Header{}
 	for k, vs := range r.Header {
 		if hopByHop[k] || strings.Contains(k, "_") {
@@ -202,7 +202,7 @@ func upstreamHeader(x *exchange, q *routeQuery, prefix string) http.Header {
 	}
 	h.Set("X-Forwarded-For", xff)
 	h.Set("X-Forwarded-Proto", proto)
-	h.Set("X-Forwarded-Host", nginxHost(r.Host))
+	h.Set("X-Forwarded-Host", nginxHost(x.host))
 	h.Set("X-Forwarded-Port", strconv.Itoa(listenerPort(r)))
 	h.Set("X-Forwarded-Path", stripQuery(requestURI(r)))
 	if prefix != "" && prefix != "/" {

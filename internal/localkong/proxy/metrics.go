@@ -34,8 +34,10 @@ type Metrics struct {
 	Analytics func(workspace, serviceID, routeID string, status int)
 }
 
-// statusSeries is one kong_http_requests_total series. consumer is always
-// "": localkong has no authentication plugins.
+// statusSeries is one kong_http_requests_total series. Every response to
+// a matched route is counted, a plugin's answer (401, 429, …) included, as
+// the prometheus plugin's log phase does. consumer is always "", as with
+// per_consumer off (its default).
 type statusSeries struct {
 	service, route, code, source, workspace string
 }

@@ -31,7 +31,7 @@ type testProxy struct {
 func newTestProxy(t *testing.T, entries ...store.RouteEntry) *testProxy {
 	t.Helper()
 	tp := &testProxy{metrics: newMetrics(), gen: 1, entries: entries}
-	tp.Server = httptest.NewServer(New(tp.source, tp.metrics))
+	tp.Server = httptest.NewServer(New(tp.source, tp.metrics, nil))
 	t.Cleanup(tp.Close)
 	return tp
 }
@@ -349,7 +349,7 @@ func TestProxyKongResponses(t *testing.T) {
 	}
 
 	resp, body = tp.do(t, "GET", "", "/lonely", nil)
-	kongError(t, resp, body, 503, contentTypeJSON, `{"message":"no Service found with those values"}`)
+	kongError(t, resp, body, 503, contentTypeJSON, fmt.Sprintf(jsonErr, "no Service found with those values"))
 
 	resp, body = tp.do(t, "GET", "", "/grpc", nil)
 	kongError(t, resp, body, 415, contentTypeJSON, fmt.Sprintf(jsonErr, "Non-gRPC request matched gRPC route"))
@@ -490,7 +490,7 @@ func TestProxyConcurrentRebuilds(t *testing.T) {
 			map[string]any{"paths": list("/r"+strconv.Itoa(i), `~/(r|x)`+strconv.Itoa(i)+`$`)})
 	}
 	tp := newTestProxy(t, route(1))
-	h := New(tp.source, tp.metrics)
+	h := New(tp.source, tp.metrics, nil)
 
 	var wg sync.WaitGroup
 	for w := 0; w < 4; w++ {

@@ -61,6 +61,8 @@ type router struct {
 // proxyRoute is a route joined with its service, as the proxy uses it.
 type proxyRoute struct {
 	workspace     string
+	ns            string         // namespace key, for its plugins and consumers
+	entity        map[string]any // the route as the Admin API returns it
 	id, name      string
 	service       map[string]any // nil: no usable service (Kong answers 503)
 	protocols     map[string]bool
@@ -145,6 +147,8 @@ type routeMatch struct {
 	// path is the matched prefix or the regex's full match; "" when the
 	// route has no paths.
 	path string
+	// captures are a regex path's groups (uri_captures).
+	captures map[string]string
 }
 
 // compileRouter builds the router for a generation. Routes that Kong would
@@ -182,6 +186,8 @@ func newProxyRoute(e store.RouteEntry) (*proxyRoute, bool) {
 	r := e.Route
 	pr := &proxyRoute{
 		workspace:     e.Workspace,
+		ns:            e.NS,
+		entity:        r,
 		id:            entString(r["id"]),
 		name:          entString(r["name"]),
 		protocols:     map[string]bool{},
@@ -438,44 +444,59 @@ func lshift32(v int64, n uint) uint64 {
 // match returns the first matcher, in priority order, that accepts q.
 func (rt *router) match(q *routeQuery) (routeMatch, bool) {
 	for _, m := range rt.matchers {
-		if path, ok := m.match(q); ok {
-			return routeMatch{routeMatcher: m, path: path}, true
+		if path, captures, ok := m.match(q); ok {
+			return routeMatch{routeMatcher: m, path: path, captures: captures}, true
 		}
 	}
 	return routeMatch{}, false
 }
 
-func (m *routeMatcher) match(q *routeQuery) (string, bool) {
+// match reports whether m accepts q, with the path it matched and, for a
+// regex path, its captures.
+func (m *routeMatcher) match(q *routeQuery) (string, map[string]string, bool) {
 	if len(m.methods) > 0 && !hasString(m.methods, q.method) {
-		return "", false
+		return "", nil, false
 	}
 	if len(m.hosts) > 0 && !m.matchHost(q) {
-		return "", false
+		return "", nil, false
 	}
 	// SNIs only constrain HTTPS requests.
 	if len(m.snis) > 0 && q.https && !matchAny(m.snis, q.sni) {
-		return "", false
+		return "", nil, false
 	}
 	for _, h := range m.headers {
 		if !h.match(q.headerValues(h.name)) {
-			return "", false
+			return "", nil, false
 		}
 	}
 	if len(m.paths) == 0 {
-		return "", true
+		return "", nil, true
 	}
 	for _, p := range m.paths {
 		if p.re == nil {
 			if strings.HasPrefix(q.path, p.prefix) {
-				return p.prefix, true
+				return p.prefix, nil, true
 			}
 			continue
 		}
 		if res, err := p.re.FindStringMatch(q.path); err == nil && res != nil {
-			return res.String(), true
+			return res.String(), captures(res), true
 		}
 	}
-	return "", false
+	return "", nil, false
+}
+
+// captures are a regex path's uri_captures: "0" the whole match, then each
+// group that matched by number and, when named, by name.
+func captures(res *regexp2.Match) map[string]string {
+	out := map[string]string{}
+	for _, g := range res.Groups() {
+		if len(g.Captures) == 0 {
+			continue
+		}
+		out[g.Name] = g.String()
+	}
+	return out
 }
 
 func (m *routeMatcher) matchHost(q *routeQuery) bool {

@@ -104,6 +104,8 @@ func konnectFlags(opts *localkong.Options) func(*localkong.Server) {
 		"with -konnect: POST /v2/metrics fails as Konnect can: 403 (no Advanced Analytics), 408 (query timeout) or 429 (rate limited, Retry-After: 1)")
 	flag.IntVar(&opts.AnalyticsRateLimit, "analytics-rate-limit", 0,
 		"with -konnect: allow this many POST /v2/metrics a minute per token, then 429 (Konnect allows 10; 0: no limit)")
+	flag.StringVar(&opts.ControlPlaneClusterType, "control-plane-cluster-type", localkong.ClusterTypeControlPlane,
+		"with -konnect: the cluster type every control plane reports in GET /v2/control-planes (CLUSTER_TYPE_K8S_INGRESS_CONTROLLER plays one the Kong Ingress Controller manages, whose core entities Konnect keeps read only)")
 	return func(srv *localkong.Server) {
 		if srv.ControlPlaneID == "" {
 			return

@@ -10,4 +10,5 @@ var Plugin = &pdk.Plugin{
 	Priority: pdk.Always(950),
 	Schema:   schema,
 	DAOs:     daos,
+	Handler:  handler,
 }

@@ -9,4 +9,5 @@ var Plugin = &pdk.Plugin{
 	Name:     "bot-detection",
 	Priority: pdk.Always(2500),
 	Schema:   schema,
+	Handler:  handler,
 }

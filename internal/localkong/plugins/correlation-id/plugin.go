@@ -15,5 +15,6 @@ var Plugin = &pdk.Plugin{
 		}
 		return 1
 	},
-	Schema: schema,
+	Schema:  schema,
+	Handler: handler,
 }

@@ -9,4 +9,5 @@ var Plugin = &pdk.Plugin{
 	Name:     "cors",
 	Priority: pdk.Always(2000),
 	Schema:   schema,
+	Handler:  handler,
 }

@@ -9,4 +9,5 @@ var Plugin = &pdk.Plugin{
 	Name:     "ip-restriction",
 	Priority: pdk.Always(990),
 	Schema:   schema,
+	Handler:  handler,
 }

@@ -11,4 +11,5 @@ var Plugin = &pdk.Plugin{
 	Priority: pdk.Always(1250),
 	Schema:   schema,
 	DAOs:     daos,
+	Handler:  handler,
 }

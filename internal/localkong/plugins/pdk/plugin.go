@@ -30,10 +30,11 @@ type Plugin struct {
 	// DAOs are the entities its daos.lua adds in g (key-auth's
 	// credentials); nil when it adds none.
 	DAOs func(g Gateway) []*DAO
-	// Handler makes its phase handlers for one server: what a handler
-	// keeps (rate-limiting's counters) is that server's. nil when the
-	// plugin runs no phase in localkong.
-	Handler func() *Handler
+	// Handler makes its phase handlers for one server playing g (a
+	// handler's messages and headers follow the release, as its schema
+	// does): what a handler keeps (rate-limiting's counters) is that
+	// server's. nil when the plugin runs no phase in localkong.
+	Handler func(g Gateway) *Handler
 }
 
 // Gateway is the Kong a plugin is served as.

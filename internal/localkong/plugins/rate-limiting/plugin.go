@@ -11,4 +11,5 @@ var Plugin = &pdk.Plugin{
 	Name:     "rate-limiting",
 	Priority: pdk.Always(910),
 	Schema:   schema,
+	Handler:  handler,
 }

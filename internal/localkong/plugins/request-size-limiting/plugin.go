@@ -10,4 +10,5 @@ var Plugin = &pdk.Plugin{
 	Name:     "request-size-limiting",
 	Priority: pdk.Always(951),
 	Schema:   schema,
+	Handler:  handler,
 }

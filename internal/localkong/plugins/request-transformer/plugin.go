@@ -11,4 +11,5 @@ var Plugin = &pdk.Plugin{
 	Name:     "request-transformer",
 	Priority: pdk.Always(801),
 	Schema:   schema,
+	Handler:  handler,
 }

@@ -85,7 +85,7 @@ func hasValue(entry string) string {
 // name.
 func headerName(pair string) string {
 	name, _, ok := split(pair)
-	if !ok || kongschema.ValidateHeaderName(name) != nil {
+	if !ok || kongschema.ValidateHTTPHeaderName(name) != nil {
 		return "'" + nameOrNil(name, ok) + "' is not a valid header"
 	}
 	return ""
@@ -97,7 +97,7 @@ func headerNames(pair string) string {
 		return msg
 	}
 	_, value, _ := split(pair)
-	if kongschema.ValidateHeaderName(value) != nil {
+	if kongschema.ValidateHTTPHeaderName(value) != nil {
 		return "'" + value + "' is not a valid header"
 	}
 	return ""

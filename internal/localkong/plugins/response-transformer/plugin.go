@@ -10,4 +10,5 @@ var Plugin = &pdk.Plugin{
 	Name:     "response-transformer",
 	Priority: pdk.Always(800),
 	Schema:   schema,
+	Handler:  handler,
 }

@@ -49,10 +49,10 @@ func schema(g pdk.Gateway) *pdk.Schema {
 func headerNames(pair string) string {
 	name, value, _ := strings.Cut(pair, ":")
 	value = strings.TrimLeft(value, ":")
-	if kongschema.ValidateHeaderName(name) != nil {
+	if kongschema.ValidateHTTPHeaderName(name) != nil {
 		return "'" + name + "' is not a valid header"
 	}
-	if kongschema.ValidateHeaderName(value) != nil {
+	if kongschema.ValidateHTTPHeaderName(value) != nil {
 		return "'" + value + "' is not a valid header"
 	}
 	return ""
