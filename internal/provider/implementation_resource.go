@@ -278,17 +278,17 @@ func (r *implementationResource) Read(ctx context.Context, req resource.ReadRequ
 		addEntityError(&resp.Diagnostics, implementationKong, "read", err)
 		return
 	}
-	// What the id holds is this state's only if this state's create made
-	// it (ownership.go). Another create's is dropped, as a deleted one
-	// would be: the plan creates the implementation again, and that fails
-	// naming the other one, with the import command. A state without a
-	// mark (written before marks, or just imported) takes it now.
 	// Hands off what the Ingress Controller manages: neither imported nor
 	// kept (servicehub.IngressControllerTag).
 	if err := servicehub.CheckNotIngress("Gateway Service", impl.ID(), impl.Name(), impl.Gateway.Tags); err != nil {
 		addEntityError(&resp.Diagnostics, implementationKong, "read", err)
 		return
 	}
+	// What the id holds is this state's only if this state's create made
+	// it (ownership.go). Another create's is dropped, as a deleted one
+	// would be: the plan creates the implementation again, and that fails
+	// naming the other one, with the import command. A state without a
+	// mark (written before marks, or just imported) takes it now.
 	mark := readMark(ctx, req.Private, &resp.Diagnostics)
 	if mark.Known() && !mark.Owns(impl) {
 		addDroppedWarning(&resp.Diagnostics, impl)
