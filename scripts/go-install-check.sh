@@ -19,7 +19,11 @@ trap cleanup EXIT
 
 at="$work/proxy/$mod/@v"
 mkdir -p "$at" "$work/elsewhere" "$work/bin"
-(cd "$root" && git archive --format=zip --prefix="$mod@$ver/" HEAD) >"$at/$ver.zip"
+# As the module zip a proxy serves: without the directories of nested
+# modules (tools/decktest has a go.mod of its own).
+nested=$(cd "$root" && git ls-files '*/go.mod' | sed -e 's|/go.mod$||' -e 's|^|:(exclude)|')
+# shellcheck disable=SC2086 # one pathspec per nested module
+(cd "$root" && git archive --format=zip --prefix="$mod@$ver/" HEAD -- . $nested) >"$at/$ver.zip"
 (cd "$root" && git show HEAD:go.mod) >"$at/$ver.mod"
 echo "$ver" >"$at/list"
 printf '{"Version":"%s","Time":"2026-01-01T00:00:00Z"}\n' "$ver" >"$at/$ver.info"
