@@ -13,8 +13,16 @@ grep -E '^(ok |FAIL|--- FAIL|panic:|# |.*\.go:[0-9]+:[0-9]+: )|^\s+--- FAIL' "$l
 # A timeout's panic names the tests still running: the ones to look at.
 grep -A 20 '^panic: test timed out' "$log" | sed -n '/running tests:/,/^$/p' || true
 if [ $rc -ne 0 ]; then
-	echo "---- failing output (last 200 lines) ----"
-	tail -n 200 "$log"
+	# Each failed test's own lines: with -v, go test heads every switch
+	# between parallel tests' output with "=== NAME <test>" (or RUN, CONT),
+	# so a line belongs to the test last named (a subtest to its parent).
+	awk '
+		FNR == NR { if ($1 == "---" && $2 == "FAIL:") failed[$3] = 1; next }
+		$1 == "===" { cur = $3; sub(/\/.*/, "", cur); if (cur in failed && $2 != "PAUSE") print; next }
+		cur in failed && !/^(--- |    --- )(PASS|SKIP)/ { print }
+	' "$log" "$log" | tail -n 400 | sed 's/^/  | /'
+	echo "---- end of the output (last 60 lines) ----"
+	tail -n 60 "$log"
 fi
 passed=$(grep -c '^--- PASS' "$log")
 failed=$(grep -c '^--- FAIL' "$log")
