@@ -93,10 +93,12 @@ func TestAccRequestBudget_konnect(t *testing.T) {
 		// version its DELETE, per implementation the DELETEs of its link
 		// and Gateway Service, per route its DELETE; the looks for the
 		// links (the catalog's direct reads, then a listing), and for
-		// claims (the core entities' direct reads, then a listing); the
-		// control plane, once.
+		// claims (the core entities' direct reads, then a listing), and for
+		// plugins of others on each route and implementation
+		// (servicehub/guard.go: as many filtered reads, then one listing of
+		// the plugins); the control plane, once.
 		CheckDestroy: func(*terraform.State) error {
-			return count("destroy", 4*n+konnectapi.DirectReads+1+kongapi.DirectReads+1+1, 2*n+konnectapi.DirectReads+1, 1, 4*n+fixedBudget, 0)
+			return count("destroy", 4*n+konnectapi.DirectReads+1+2*(kongapi.DirectReads+1)+1, 2*n+konnectapi.DirectReads+1, 1, 4*n+fixedBudget, 0)
 		},
 		Steps: []resource.TestStep{
 			{
