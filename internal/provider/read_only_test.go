@@ -30,6 +30,13 @@ func TestAccReadOnlyControlPlane(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A Gateway Service made there by hand, without the controller's tag
+	// (one with it is never imported: TestAccShared_ingressController).
+	if _, err := konnectKong(t, srv).Services.Create(context.Background(), &kong.Service{
+		Name: kong.String("hand-svc"), URL: kong.String("http://hand.internal"),
+	}); err != nil {
+		t.Fatal(err)
+	}
 	version := `
 resource "servicehub_service_version" "kic" {
   service = "kic"
@@ -60,13 +67,13 @@ resource "servicehub_plugin" "ingress" {
   name              = "cors"
 }
 `
-	// The Ingress Controller's service, imported.
+	// The hand-made service, imported.
 	imported := version + `
-resource "servicehub_implementation" "ingress" {
+resource "servicehub_implementation" "hand" {
   service = "kic"
   version = "v2"
-  name    = "ingress-svc"
-  url     = "http://ingress.internal"
+  name    = "hand-svc"
+  url     = "http://hand.internal"
 }
 `
 	refused := func(noun string) string {
@@ -92,8 +99,8 @@ resource "servicehub_implementation" "ingress" {
 				Config: p + version,
 			},
 			{
-				Config: p + imported, ResourceName: "servicehub_implementation.ingress", ImportState: true,
-				ImportStateId: "ingress-svc", ImportStatePersist: true,
+				Config: p + imported, ResourceName: "servicehub_implementation.hand", ImportState: true,
+				ImportStateId: "hand-svc", ImportStatePersist: true,
 			},
 			{
 				// Imported, it reads; the provider's tags would change it.
@@ -117,8 +124,8 @@ resource "servicehub_implementation" "ingress" {
 				},
 				Config: p + version,
 				Check: func(*terraform.State) error {
-					if _, err := konnectKong(t, srv).Services.Get(context.Background(), kong.String("ingress-svc")); !kong.IsNotFoundErr(err) {
-						return fmt.Errorf("ingress-svc after the destroy: %v", err)
+					if _, err := konnectKong(t, srv).Services.Get(context.Background(), kong.String("hand-svc")); !kong.IsNotFoundErr(err) {
+						return fmt.Errorf("hand-svc after the destroy: %v", err)
 					}
 					return nil
 				},
