@@ -1,7 +1,10 @@
 package proxy
 
 import (
+	"strconv"
 	"strings"
+
+	"github.com/google/uuid"
 
 	"github.com/servicehub/terraform-provider-servicehub/internal/kongschema"
 )
@@ -119,3 +122,50 @@ func upstreamPath(strip bool, prefix, reqPath, base string) string {
 		return base + "/" + postfix
 	}
 }
+
+// pathGroup is the paths of one matcher and the id it is registered under.
+type pathGroup struct {
+	id    string
+	paths []string
+}
+
+// splitPaths groups a route's paths: all regexes together, prefixes by
+// length, in order of first appearance.
+func splitPaths(r map[string]any) []pathGroup {
+	id := entString(r["id"])
+	paths := entStrings(r["paths"])
+	if len(paths) <= 1 {
+		return []pathGroup{{id: id, paths: paths}}
+	}
+	var groups []pathGroup
+	index := map[int]int{}
+	for _, p := range paths {
+		k := len(p)
+		if isRegexPath(p) {
+			k = 0
+		}
+		if i, ok := index[k]; ok {
+			groups[i].paths = append(groups[i].paths, p)
+			continue
+		}
+		index[k] = len(groups)
+		groups = append(groups, pathGroup{paths: []string{p}})
+	}
+	if len(groups) == 1 {
+		groups[0].id = id
+		return groups
+	}
+	for i := range groups {
+		groups[i].id = splitID(id, i+1)
+	}
+	return groups
+}
+
+// splitNamespace is the v5 namespace of kong/router/transform.lua.
+var splitNamespace = uuid.MustParse("7f145bf9-0dce-4f91-98eb-debbce4b9f6b")
+
+func splitID(id string, n int) string {
+	return uuid.NewSHA1(splitNamespace, []byte(id+"#"+strconv.Itoa(n))).String()
+}
+
+func isRegexPath(p string) bool { return strings.HasPrefix(p, "~") }
