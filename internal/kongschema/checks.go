@@ -196,12 +196,7 @@ func mutuallyRequired(names ...string) Check {
 		required:       setOf(names),
 		checkerMissing: true,
 		fn: func(_ *vctx, _ func(string) *Field, in, _ map[string]any) string {
-			n := 0
-			for _, name := range names {
-				if isNonEmpty(in[name]) {
-					n++
-				}
-			}
+			n := countNonEmpty(in, names)
 			if n == 0 || n == len(names) {
 				return ""
 			}
@@ -260,4 +255,17 @@ func setOf(names []string) map[string]bool {
 		m[n] = true
 	}
 	return m
+}
+
+// countNonEmpty is how many of the fields are non-empty in in, as the
+// field-group checkers count them (only_one_of, mutually_exclusive,
+// mutually_required).
+func countNonEmpty(in map[string]any, names []string) int {
+	n := 0
+	for _, name := range names {
+		if isNonEmpty(in[name]) {
+			n++
+		}
+	}
+	return n
 }

@@ -19,12 +19,7 @@ func onlyOneOf(names ...string) Check {
 		required:   setOf(names),
 		runInvalid: true,
 		fn: func(_ *vctx, _ func(string) *Field, in, _ map[string]any) string {
-			n := 0
-			for _, name := range names {
-				if isNonEmpty(in[name]) {
-					n++
-				}
-			}
+			n := countNonEmpty(in, names)
 			if n == 1 {
 				return ""
 			}
@@ -42,12 +37,7 @@ func mutuallyExclusive(names ...string) Check {
 		required:       setOf(names),
 		checkerMissing: true,
 		fn: func(_ *vctx, _ func(string) *Field, in, _ map[string]any) string {
-			n := 0
-			for _, name := range names {
-				if isNonEmpty(in[name]) {
-					n++
-				}
-			}
+			n := countNonEmpty(in, names)
 			if n <= 1 {
 				return ""
 			}
