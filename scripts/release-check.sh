@@ -3,18 +3,13 @@
 # linux/amd64 only, signed with a throwaway GPG key, checked as the
 # Terraform Registry checks a release: the SHA256SUMS signature verifies,
 # every sum matches, the sums list exactly the archives and the manifest,
-# and the zip holds terraform-provider-servicehub_v<version>. goreleaser is
-# built into .tools/bin from the module proxy the first time (a few
-# minutes). tools/release pins the rest of the configuration.
+# and the zip holds terraform-provider-servicehub_v<version>. goreleaser
+# comes from scripts/goreleaser.sh (built into .tools/bin once).
+# tools/release pins the rest of the configuration.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-version=v2.15.1
-bin="$root/.tools/bin/goreleaser"
-if ! { [ -x "$bin" ] && grep -q "GitVersion: *$version\$" <<<"$("$bin" --version 2>/dev/null)"; }; then
-	scripts/quiet.sh "installing goreleaser $version into .tools/bin" \
-		env GOBIN="$root/.tools/bin" go install "github.com/goreleaser/goreleaser/v2@$version"
-fi
+bin=$(scripts/goreleaser.sh)
 "$bin" check
 
 work=$(mktemp -d)
