@@ -12,16 +12,22 @@ if [ $(($# % 2)) -ne 0 ] || [ $# -eq 0 ]; then
 fi
 names=() results=() secs=() cpus=()
 total=$SECONDS failed=0 width=4
-# cpu: the CPU seconds of this shell's finished children so far (the
-# second line of bash's `times`: user, then system, as 1m2.345s).
+# cpu sets cpu_now to the CPU seconds of this shell's finished children so
+# far, from the second line of bash's `times` (user, then system, as
+# 1m2.345s). `times` must run in this shell: a $(...) subshell has no
+# children of its own.
+times_out=$(mktemp)
+trap 'rm -f "$times_out"' EXIT
 cpu() {
-	times | awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, "m"); n += t[1] * 60 + t[2] } printf "%d", n }'
+	times >"$times_out"
+	cpu_now=$(awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, "m"); n += t[1] * 60 + t[2] } printf "%d", n }' "$times_out")
 }
 while [ $# -gt 0 ]; do
 	name=$1 cmd=$2
 	shift 2
 	echo "==> $name"
-	start=$SECONDS start_cpu=$(cpu)
+	cpu
+	start=$SECONDS start_cpu=$cpu_now
 	if bash -eo pipefail -c "$cmd"; then
 		results+=(passed)
 	else
@@ -30,7 +36,8 @@ while [ $# -gt 0 ]; do
 	fi
 	names+=("$name")
 	secs+=($((SECONDS - start)))
-	cpus+=($(($(cpu) - start_cpu)))
+	cpu
+	cpus+=($((cpu_now - start_cpu)))
 	[ ${#name} -gt "$width" ] && width=${#name}
 done
 
@@ -42,5 +49,6 @@ for i in "${!names[@]}"; do
 done
 verdict="passed"
 [ "$failed" -gt 0 ] && verdict="$failed failed"
-printf "  %-${width}s  %-8s  %7d  %7d\n" total "$verdict" $((SECONDS - total)) "$(cpu)"
+cpu
+printf "  %-${width}s  %-8s  %7d  %7d\n" total "$verdict" $((SECONDS - total)) "$cpu_now"
 [ "$failed" -eq 0 ]

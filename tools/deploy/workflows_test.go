@@ -81,6 +81,9 @@ func TestWorkflowTest(t *testing.T) {
 		t.Error("test does not run on pull requests")
 	}
 	runs(t, w, "test", "make test")
+	// make test runs the acceptance tests without the race detector; this
+	// job runs them under it.
+	runs(t, w, "race", "make testacc-race")
 	// Before make test: Kong's Konnect OpenAPI documents, downloaded from
 	// Kong/developer.konghq.com at a pinned commit, checked, and named by
 	// SERVICEHUB_OPENAPI_DIR, with which localkong's contract tests fail
@@ -151,7 +154,8 @@ func TestWorkflowRelease(t *testing.T) {
 	if tags, _ := push["tags"].([]any); !slices.Contains(tags, any("v*")) {
 		t.Errorf("release runs on %v, want tags v*", w.On)
 	}
-	script, err := os.ReadFile(filepath.Join(root, "scripts/release-check.sh"))
+	// scripts/goreleaser.sh builds the goreleaser release-check.sh runs.
+	script, err := os.ReadFile(filepath.Join(root, "scripts/goreleaser.sh"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +168,7 @@ func TestWorkflowRelease(t *testing.T) {
 		if strings.HasPrefix(s.Uses, "goreleaser/goreleaser-action@") {
 			signed = strings.Contains(s.Env["GPG_FINGERPRINT"], "steps.gpg.outputs.fingerprint")
 			if checked == nil || s.With["version"] != string(checked[1]) {
-				t.Errorf("goreleaser %q, but release-check.sh checks with %q", s.With["version"], checked)
+				t.Errorf("goreleaser %q, but release-check.sh checks with %q (scripts/goreleaser.sh)", s.With["version"], checked)
 			}
 		}
 	}
