@@ -15,8 +15,12 @@ bin=$(scripts/goreleaser.sh)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dist="$work/dist"
+# The snapshot is built with the flags of `make build` (no -trimpath, cgo
+# as the machine has it), so that it reuses what the run has compiled; the
+# release's own flags are pinned by tools/release.
 sed -E -e 's/^([[:space:]]*)goos: \[.*\]$/\1goos: [linux]/' \
 	-e 's/^([[:space:]]*)goarch: \[.*\]$/\1goarch: [amd64]/' \
+	-e '/^[[:space:]]*- (CGO_ENABLED=0|-trimpath)$/d' \
 	-e "s|^dist:.*||" .goreleaser.yml >"$work/goreleaser.yml"
 echo "dist: $dist" >>"$work/goreleaser.yml"
 
