@@ -37,7 +37,7 @@ type Cache struct {
 	plugins  *snapshot[kong.Plugin] // see cache_plugins.go
 	// scopeReads are the filtered reads of plugins by scope a run sends
 	// before it lists them (PluginsOn).
-	scopeReads *budget
+	scopeReads *ReadBudget
 }
 
 // DirectReads is how many reads a Cache sends to Kong one by one (by id or
@@ -63,9 +63,9 @@ func newCache(api *Client, direct int) *Cache {
 		routes:   newSnapshot(logListing(api, "routes", api.ListRoutes), routeKey, (*kong.Route).DeepCopy),
 		plugins:  newSnapshot(logListing(api, "plugins", api.ListPlugins), pluginKey, (*kong.Plugin).DeepCopy),
 	}
-	b := newBudget(direct)
+	b := NewReadBudget(direct)
 	c.services.direct, c.routes.direct, c.plugins.direct = b, b, b
-	c.scopeReads = newBudget(direct)
+	c.scopeReads = NewReadBudget(direct)
 	return c
 }
 

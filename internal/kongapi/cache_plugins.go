@@ -40,7 +40,7 @@ func (c *Cache) PluginsOn(ctx context.Context, kind, id string) ([]*kong.Plugin,
 	if ps, ok := c.plugins.matching(ctx, on, false); ok {
 		return ps, nil
 	}
-	if c.scopeReads.take() {
+	if c.scopeReads.Take() {
 		return c.api.ListPluginsOn(ctx, kind, id)
 	}
 	if ps, ok := c.plugins.matching(ctx, on, true); ok {

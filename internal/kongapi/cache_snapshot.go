@@ -17,7 +17,7 @@ type snapshot[T any] struct {
 
 	// direct, when set, is the run's budget of reads that go to Kong one
 	// by one before a listing is taken (see DirectReads).
-	direct *budget
+	direct *ReadBudget
 
 	mu     sync.Mutex
 	state  snapshotState
@@ -61,24 +61,26 @@ func (s *snapshot[T]) listed(ctx context.Context) bool {
 	s.mu.Lock()
 	unloaded := s.state == unloaded
 	s.mu.Unlock()
-	if unloaded && s.direct.take() {
+	if unloaded && s.direct.Take() {
 		return false
 	}
 	return s.wait(ctx)
 }
 
-// budget counts down the reads left to send to Kong directly. Reads made
-// in parallel cannot overspend it.
-type budget struct{ left atomic.Int64 }
+// ReadBudget counts down the reads left to send one by one before a
+// listing is taken. Reads made in parallel cannot overspend it. konnectapi's
+// catalog cache uses it too.
+type ReadBudget struct{ left atomic.Int64 }
 
-func newBudget(n int) *budget {
-	b := &budget{}
+// NewReadBudget is a budget of n reads.
+func NewReadBudget(n int) *ReadBudget {
+	b := &ReadBudget{}
 	b.left.Store(int64(n))
 	return b
 }
 
-// take spends one read; false once none is left (or b is nil).
-func (b *budget) take() bool {
+// Take spends one read; false once none is left (or b is nil).
+func (b *ReadBudget) Take() bool {
 	if b == nil {
 		return false
 	}

@@ -124,7 +124,7 @@ func TestSnapshotConcurrentReadersShareOneListing(t *testing.T) {
 func TestSnapshotDirectBudget(t *testing.T) {
 	f := &fakeList{items: []*item{{id: id1, name: "a", v: 1}}}
 	s := newSnapshot(f.list, itemKey, itemClone)
-	s.direct = newBudget(7)
+	s.direct = NewReadBudget(7)
 	var wg sync.WaitGroup
 	var direct, hits atomic.Int32
 	for i := 0; i < 50; i++ {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"maps"
 	"strings"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
 
 // Cache batches a run's catalog reads as kongapi.Cache batches core
@@ -39,7 +41,7 @@ import (
 // methods, which the Cache embeds) always ask Konnect.
 type Cache struct {
 	*Client
-	direct *readBudget
+	direct *kongapi.ReadBudget
 	apis   *listing[API]
 	impls  *listing[Implementation]
 }
@@ -55,7 +57,7 @@ const DirectReads = 2
 func NewCache(c *Client) *Cache {
 	return &Cache{
 		Client: c,
-		direct: newReadBudget(DirectReads),
+		direct: kongapi.NewReadBudget(DirectReads),
 		apis: newListing(func(ctx context.Context) ([]API, error) { return list[API](ctx, c, "/v3/apis", nil) },
 			func(a API) string { return a.ID }, cloneAPI),
 		impls: newListing(func(ctx context.Context) ([]Implementation, error) {

@@ -4,7 +4,8 @@ import (
 	"context"
 	"strings"
 	"sync"
-	"sync/atomic"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
 )
 
 // listing holds one kind of the catalog for a run: what it read directly
@@ -72,11 +73,11 @@ func (l *listing[T]) filter(keep func(T) bool) (out []T, ok bool) {
 // listed reports whether a read should be answered from the listing, and
 // makes sure it has been taken if so: while it is not, a read that gets a
 // share of b is the caller's to send; once b is spent, the read takes it.
-func (l *listing[T]) listed(ctx context.Context, b *readBudget) bool {
+func (l *listing[T]) listed(ctx context.Context, b *kongapi.ReadBudget) bool {
 	l.mu.Lock()
 	unlisted := l.state == unlisted
 	l.mu.Unlock()
-	if unlisted && b.take() {
+	if unlisted && b.Take() {
 		return false
 	}
 	return l.wait(ctx)
@@ -191,27 +192,4 @@ func (l *listing[T]) stop() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.state = stopped
-}
-
-// readBudget counts down the reads left to send directly; parallel reads
-// cannot overspend it.
-type readBudget struct{ left atomic.Int64 }
-
-func newReadBudget(n int) *readBudget {
-	b := &readBudget{}
-	b.left.Store(int64(n))
-	return b
-}
-
-// take spends one read; false once none is left.
-func (b *readBudget) take() bool {
-	for {
-		n := b.left.Load()
-		if n <= 0 {
-			return false
-		}
-		if b.left.CompareAndSwap(n, n-1) {
-			return true
-		}
-	}
 }
