@@ -15,7 +15,9 @@
 # their require and replace lines from go.mod, and builds there. The local,
 # remote, cloud, http and inmem backends remain; the tests use local.
 # The build is unoptimised (-N -l): a third less compile, which dominates
-# a cold `make test`, for a binary that runs small configurations.
+# a cold `make test`, for a binary that runs small configurations. Its
+# flags match scripts/goreleaser.sh's (no -trimpath), so the two builds
+# share their compiled standard library.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 version=v1.14.2
@@ -50,7 +52,7 @@ build() {
 		echo "terraform-1.14.sh: $version's init.go or go.mod no longer has the expected shape" >&2
 		return 1
 	fi
-	GOFLAGS="-mod=readonly -buildvcs=false" go build -trimpath -gcflags='all=-N -l' -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$bin.tmp" .
+	GOFLAGS="-mod=readonly -buildvcs=false" go build -gcflags='all=-N -l -dwarf=false' -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$bin.tmp" .
 	mv "$bin.tmp" "$bin"
 	cd / && rm -rf "$src"
 }
