@@ -49,7 +49,7 @@ echo "conformance: localkong at $admin"
 
 set +e
 # Without the "go: downloading" lines of go-kong's own dependencies.
-(cd "$work/go-kong" && KONG_ADMIN_URL="$admin" GOFLAGS=-mod=mod \
+(cd "$work/go-kong" && KONG_ADMIN_URL="$admin" GOFLAGS="-mod=mod ${GOFLAGS:-}" \
   go test -count=1 -v -run "^($TESTS)\$" ./kong 2>&1) | grep --line-buffered -v '^go: downloading ' | tee "$work/test.log"
 set -e
 

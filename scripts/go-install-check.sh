@@ -31,7 +31,7 @@ printf '{"Version":"%s","Time":"2026-01-01T00:00:00Z"}\n' "$ver" >"$at/$ver.info
 cache=$(go env GOMODCACHE)
 (
 	cd "$work/elsewhere"
-	GOFLAGS=-modcacherw GOMODCACHE="$work/modcache" GOBIN="$work/bin" GOWORK=off \
+	GOFLAGS="-modcacherw ${GOFLAGS:-}" GOMODCACHE="$work/modcache" GOBIN="$work/bin" GOWORK=off \
 		GOPROXY="file://$work/proxy,file://$cache/cache/download" GONOSUMDB="$mod" GOSUMDB=off \
 		go install "$mod/internal/localkong/cmd/localkong@$ver"
 ) >"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; exit 1; }

@@ -1,52 +1,105 @@
 #!/usr/bin/env bash
-# run-steps.sh NAME COMMAND [NAME COMMAND]...: runs each COMMAND (a bash
-# command line) in order under a "==> NAME" header, every one even after a
-# failure, and ends with a table: each step, passed or failed, its seconds
-# and the CPU seconds (user + system) of its processes, which say more than
-# seconds on a shared machine. Exits 1 when any step failed. `make test` lists its steps as one
-# line each: 'name' 'command' \
+# run-steps.sh NAME COMMAND [NAME COMMAND]... [:: NAME COMMAND...]...: runs
+# each COMMAND (a bash command line) under a "==> NAME" header, every one
+# even after a failure, and ends with a table: each step, passed or failed,
+# its seconds and the CPU seconds (user + system) of its processes, which
+# say more than seconds on a shared machine. Exits 1 when any step failed.
+# `make test` lists its steps as one line each: 'name' 'command' \
+#
+# A lone `::` starts another lane: lanes run at the same time, each one's
+# steps in order. With more than one lane, a step's output is held until
+# the step ends and then printed whole, so that lanes do not interleave
+# lines; the table lists the steps in the order given. Lanes fill the
+# cores that a mostly serial step leaves idle (design/testing.md).
 set -uo pipefail
-if [ $(($# % 2)) -ne 0 ] || [ $# -eq 0 ]; then
-	echo "usage: $0 NAME COMMAND [NAME COMMAND]..." >&2
+if [ $# -eq 0 ]; then
+	echo "usage: $0 NAME COMMAND [NAME COMMAND]... [:: NAME COMMAND...]..." >&2
 	exit 2
 fi
-names=() results=() secs=() cpus=()
-total=$SECONDS failed=0 width=4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
 # cpu sets cpu_now to the CPU seconds of this shell's finished children so
 # far, from the second line of bash's `times` (user, then system, as
 # 1m2.345s). `times` must run in this shell: a $(...) subshell has no
-# children of its own.
-times_out=$(mktemp)
-trap 'rm -f "$times_out"' EXIT
+# children of its own. A lane's subshell counts its own steps; the main
+# shell, once it has waited for the lanes, counts everything.
 cpu() {
-	times >"$times_out"
-	cpu_now=$(awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, "m"); n += t[1] * 60 + t[2] } printf "%d", n }' "$times_out")
+	local f="$work/times.$BASHPID"
+	times >"$f"
+	cpu_now=$(awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, "m"); n += t[1] * 60 + t[2] } printf "%d", n }' "$f")
 }
-while [ $# -gt 0 ]; do
-	name=$1 cmd=$2
-	shift 2
-	echo "==> $name"
-	cpu
-	start=$SECONDS start_cpu=$cpu_now
-	if bash -eo pipefail -c "$cmd"; then
-		results+=(passed)
-	else
-		results+=(failed)
-		failed=$((failed + 1))
+
+# lane N NAME COMMAND...: runs the lane's steps in order; each row of
+# $work/rows is "index<TAB>name<TAB>result<TAB>seconds<TAB>cpu".
+buffered=0
+lane() {
+	local index=$1
+	shift
+	while [ $# -gt 0 ]; do
+		local name=$1 cmd=$2 result=passed out start start_cpu
+		shift 2
+		cpu
+		start=$SECONDS start_cpu=$cpu_now
+		if [ "$buffered" -eq 1 ]; then
+			out="$work/out.$index"
+			bash -eo pipefail -c "$cmd" >"$out" 2>&1 </dev/null || result=failed
+			# One step's block at a time on the terminal.
+			{
+				flock 8
+				echo "==> $name"
+				cat "$out"
+			} 8>"$work/print.lock"
+			rm -f "$out"
+		else
+			echo "==> $name"
+			bash -eo pipefail -c "$cmd" || result=failed
+		fi
+		cpu
+		printf '%d\t%s\t%s\t%d\t%d\n' "$index" "$name" "$result" $((SECONDS - start)) $((cpu_now - start_cpu)) >>"$work/rows"
+		index=$((index + 1))
+	done
+}
+
+# Split the arguments into lanes at each `::`; index numbers the steps in
+# the order given.
+lanes=() current=() index=0 starts=()
+flush() {
+	if [ $((${#current[@]} % 2)) -ne 0 ] || [ ${#current[@]} -eq 0 ]; then
+		echo "usage: $0 NAME COMMAND [NAME COMMAND]... [:: NAME COMMAND...]..." >&2
+		exit 2
 	fi
-	names+=("$name")
-	secs+=($((SECONDS - start)))
-	cpu
-	cpus+=($((cpu_now - start_cpu)))
-	[ ${#name} -gt "$width" ] && width=${#name}
+	lanes+=("$(declare -p current)")
+	starts+=("$index")
+	index=$((index + ${#current[@]} / 2))
+	current=()
+}
+for arg in "$@"; do
+	if [ "$arg" = "::" ] && [ $((${#current[@]} % 2)) -eq 0 ]; then flush; else current+=("$arg"); fi
 done
+flush
+[ ${#lanes[@]} -gt 1 ] && buffered=1
+
+: >"$work/rows"
+total=$SECONDS
+pids=()
+for i in "${!lanes[@]}"; do
+	eval "${lanes[$i]}"
+	lane "${starts[$i]}" "${current[@]}" &
+	pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
 
 echo
 echo "==> summary"
+width=5
+while IFS=$'\t' read -r _ name _; do [ ${#name} -gt "$width" ] && width=${#name}; done <"$work/rows"
 printf "  %-${width}s  %-8s  %7s  %7s\n" step result seconds 'cpu s'
-for i in "${!names[@]}"; do
-	printf "  %-${width}s  %-8s  %7d  %7d\n" "${names[$i]}" "${results[$i]}" "${secs[$i]}" "${cpus[$i]}"
-done
+failed=0
+while IFS=$'\t' read -r _ name result secs cpus; do
+	printf "  %-${width}s  %-8s  %7d  %7d\n" "$name" "$result" "$secs" "$cpus"
+	[ "$result" = passed ] || failed=$((failed + 1))
+done < <(sort -n -k1,1 "$work/rows")
 verdict="passed"
 [ "$failed" -gt 0 ] && verdict="$failed failed"
 cpu
