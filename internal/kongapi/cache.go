@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/kong/go-kong/kong"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/listonce"
 )
 
 // Cache is the refresh cache: it sends a run's first few reads of Gateway
@@ -37,7 +39,7 @@ type Cache struct {
 	plugins  *snapshot[kong.Plugin] // see cache_plugins.go
 	// scopeReads are the filtered reads of plugins by scope a run sends
 	// before it lists them (PluginsOn).
-	scopeReads *ReadBudget
+	scopeReads *listonce.Budget
 }
 
 // DirectReads is how many reads a Cache sends to Kong one by one (by id or
@@ -63,9 +65,9 @@ func newCache(api *Client, direct int) *Cache {
 		routes:   newSnapshot(logListing(api, "routes", api.ListRoutes), routeKey, (*kong.Route).DeepCopy),
 		plugins:  newSnapshot(logListing(api, "plugins", api.ListPlugins), pluginKey, (*kong.Plugin).DeepCopy),
 	}
-	b := NewReadBudget(direct)
+	b := listonce.NewBudget(direct)
 	c.services.direct, c.routes.direct, c.plugins.direct = b, b, b
-	c.scopeReads = NewReadBudget(direct)
+	c.scopeReads = listonce.NewBudget(direct)
 	return c
 }
 

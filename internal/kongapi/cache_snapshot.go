@@ -2,26 +2,26 @@ package kongapi
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/listonce"
 )
 
 // snapshot holds every entity of one kind, listed once the run has read
 // more than a few of them, and kept current by this process's own writes.
 // It never answers "not found": an entity it does not hold is the caller's
 // to fetch, so a delete made behind our back still surfaces as Kong's 404.
+// The listing's life (taken once, shared, abandoned with its caller's
+// context) is listonce's; its mutex guards the indexes below.
 type snapshot[T any] struct {
+	listonce.Listing[*T]
 	list  func(context.Context) ([]*T, error)
 	key   func(*T) entityKey
 	clone func(*T) *T
 
 	// direct, when set, is the run's budget of reads that go to Kong one
 	// by one before a listing is taken (see DirectReads).
-	direct *ReadBudget
+	direct *listonce.Budget
 
-	mu     sync.Mutex
-	state  snapshotState
-	done   chan struct{} // closed when the load in progress ends
 	byID   map[string]*T
 	byName map[string]string              // name → id
 	byTag  map[string]map[string]struct{} // tag → ids
@@ -34,15 +34,6 @@ type snapshot[T any] struct {
 	dropped []func(*T) bool
 }
 
-type snapshotState int
-
-const (
-	unloaded snapshotState = iota
-	loading
-	ready
-	unusable // the listing failed: every read goes to Kong for this run
-)
-
 // entityKey is what the snapshot indexes an entity by.
 type entityKey struct {
 	id, name string
@@ -53,94 +44,25 @@ func newSnapshot[T any](list func(context.Context) ([]*T, error), key func(*T) e
 	return &snapshot[T]{list: list, key: key, clone: clone}
 }
 
-// listed reports whether a read should be answered from the listing, and
-// makes sure it has been taken if so. While the listing is not taken, a
-// read that gets a share of the direct budget is the caller's to send to
-// Kong; once the budget is spent, the next read takes the listing.
+// listed reports whether a read should be answered from the listing,
+// taking it once the direct budget is spent (listonce.Listing.Listed).
 func (s *snapshot[T]) listed(ctx context.Context) bool {
-	s.mu.Lock()
-	unloaded := s.state == unloaded
-	s.mu.Unlock()
-	if unloaded && s.direct.Take() {
-		return false
-	}
-	return s.wait(ctx)
+	return s.Listed(ctx, s.direct, s)
 }
 
-// ReadBudget counts down the reads left to send one by one before a
-// listing is taken. Reads made in parallel cannot overspend it. konnectapi's
-// catalog cache uses it too.
-type ReadBudget struct{ left atomic.Int64 }
+// wait takes the listing if no one has, or waits for the one in flight,
+// and reports whether the snapshot can answer.
+func (s *snapshot[T]) wait(ctx context.Context) bool { return s.Wait(ctx, s) }
 
-// NewReadBudget is a budget of n reads.
-func NewReadBudget(n int) *ReadBudget {
-	b := &ReadBudget{}
-	b.left.Store(int64(n))
-	return b
-}
+// List, Started and Ended make the snapshot a listonce.Holder.
+func (s *snapshot[T]) List(ctx context.Context) ([]*T, error) { return s.list(ctx) }
 
-// Take spends one read; false once none is left (or b is nil).
-func (b *ReadBudget) Take() bool {
-	if b == nil {
-		return false
-	}
-	for {
-		n := b.left.Load()
-		if n <= 0 {
-			return false
-		}
-		if b.left.CompareAndSwap(n, n-1) {
-			return true
-		}
-	}
-}
+func (s *snapshot[T]) Started() { s.pending = map[string]*T{} }
 
-// wait makes sure the listing has been taken, taking it if no one has, and
-// reports whether the snapshot can answer. Concurrent callers share one
-// listing. A listing abandoned because its caller's context ended is not
-// held against the others: the next caller lists again.
-func (s *snapshot[T]) wait(ctx context.Context) bool {
-	for {
-		s.mu.Lock()
-		switch s.state {
-		case ready:
-			s.mu.Unlock()
-			return true
-		case unusable:
-			s.mu.Unlock()
-			return false
-		case loading:
-			done := s.done
-			s.mu.Unlock()
-			select {
-			case <-done:
-			case <-ctx.Done():
-				return false
-			}
-		case unloaded:
-			s.state, s.done, s.pending = loading, make(chan struct{}), map[string]*T{}
-			s.mu.Unlock()
-			s.load(ctx)
-			if ctx.Err() != nil {
-				return false
-			}
-		}
-	}
-}
-
-func (s *snapshot[T]) load(ctx context.Context) {
-	items, err := s.list(ctx)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer close(s.done)
+func (s *snapshot[T]) Ended(items []*T, ok bool) {
 	pending := s.pending
 	s.pending = nil
-	switch {
-	case err != nil && ctx.Err() != nil:
-		s.state = unloaded
-		return
-	case err != nil:
-		s.state = unusable
+	if !ok {
 		return
 	}
 	s.byID = make(map[string]*T, len(items))
@@ -159,7 +81,6 @@ func (s *snapshot[T]) load(ctx context.Context) {
 		s.unindexWhere(drop)
 	}
 	s.dropped = nil
-	s.state = ready
 }
 
 // matching returns copies of the entities for which keep is true; ok is
@@ -171,9 +92,9 @@ func (s *snapshot[T]) matching(ctx context.Context, keep func(*T) bool, list boo
 			return nil, false
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state != ready {
+	s.Lock()
+	defer s.Unlock()
+	if s.State() != listonce.Taken {
 		return nil, false
 	}
 	for _, it := range s.byID {
@@ -187,12 +108,12 @@ func (s *snapshot[T]) matching(ctx context.Context, keep func(*T) bool, list boo
 // forgetWhere drops the entities for which drop is true: those Kong
 // deleted along with another (a cascade).
 func (s *snapshot[T]) forgetWhere(drop func(*T) bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch s.state {
-	case loading:
+	s.Lock()
+	defer s.Unlock()
+	switch s.State() {
+	case listonce.Loading:
 		s.dropped = append(s.dropped, drop)
-	case ready:
+	case listonce.Taken:
 		s.unindexWhere(drop)
 	}
 }
@@ -211,8 +132,8 @@ func (s *snapshot[T]) get(ctx context.Context, idOrName string) (*T, bool) {
 	if !s.listed(ctx) {
 		return nil, false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.Lock()
+	defer s.Unlock()
 	id := idOrName
 	if !isUUID(idOrName) {
 		if id = s.byName[idOrName]; id == "" {
@@ -233,8 +154,8 @@ func (s *snapshot[T]) tagged(ctx context.Context, tags []string) (out []*T, ok b
 	if len(tags) == 0 && !s.wait(ctx) || len(tags) > 0 && !s.listed(ctx) {
 		return nil, false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.Lock()
+	defer s.Unlock()
 	if len(tags) == 0 {
 		for _, it := range s.byID {
 			out = append(out, s.clone(it))
@@ -266,16 +187,16 @@ func (s *snapshot[T]) put(it *T) {
 	if it == nil {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.Lock()
+	defer s.Unlock()
 	id := s.key(it).id
 	if id == "" {
 		return
 	}
-	switch s.state {
-	case loading:
+	switch s.State() {
+	case listonce.Loading:
 		s.pending[id] = s.clone(it)
-	case ready:
+	case listonce.Taken:
 		s.unindex(id)
 		s.index(s.clone(it))
 	}
@@ -284,12 +205,12 @@ func (s *snapshot[T]) put(it *T) {
 // forget drops an entity, so that the next read of it goes to Kong: after
 // a delete, or a write whose outcome is unknown.
 func (s *snapshot[T]) forget(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch s.state {
-	case loading:
+	s.Lock()
+	defer s.Unlock()
+	switch s.State() {
+	case listonce.Loading:
 		s.pending[id] = nil
-	case ready:
+	case listonce.Taken:
 		s.unindex(id)
 	}
 }

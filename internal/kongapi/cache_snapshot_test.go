@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/kong/go-kong/kong"
+
+	"github.com/servicehub/terraform-provider-servicehub/internal/listonce"
 )
 
 type item struct {
@@ -124,7 +126,7 @@ func TestSnapshotConcurrentReadersShareOneListing(t *testing.T) {
 func TestSnapshotDirectBudget(t *testing.T) {
 	f := &fakeList{items: []*item{{id: id1, name: "a", v: 1}}}
 	s := newSnapshot(f.list, itemKey, itemClone)
-	s.direct = NewReadBudget(7)
+	s.direct = listonce.NewBudget(7)
 	var wg sync.WaitGroup
 	var direct, hits atomic.Int32
 	for i := 0; i < 50; i++ {

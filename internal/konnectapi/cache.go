@@ -5,7 +5,7 @@ import (
 	"maps"
 	"strings"
 
-	"github.com/servicehub/terraform-provider-servicehub/internal/kongapi"
+	"github.com/servicehub/terraform-provider-servicehub/internal/listonce"
 )
 
 // Cache batches a run's catalog reads as kongapi.Cache batches core
@@ -41,7 +41,7 @@ import (
 // methods, which the Cache embeds) always ask Konnect.
 type Cache struct {
 	*Client
-	direct *kongapi.ReadBudget
+	direct *listonce.Budget
 	apis   *listing[API]
 	impls  *listing[Implementation]
 }
@@ -57,7 +57,7 @@ const DirectReads = 2
 func NewCache(c *Client) *Cache {
 	return &Cache{
 		Client: c,
-		direct: kongapi.NewReadBudget(DirectReads),
+		direct: listonce.NewBudget(DirectReads),
 		apis: newListing(func(ctx context.Context) ([]API, error) { return list[API](ctx, c, "/v3/apis", nil) },
 			func(a API) string { return a.ID }, cloneAPI),
 		impls: newListing(func(ctx context.Context) ([]Implementation, error) {
