@@ -20,5 +20,5 @@ exec 9>"$root/.tools/src/goreleaser-$version.lock"
 flock 9
 if have; then echo "$bin"; exit 0; fi
 "$root/scripts/quiet.sh" "building goreleaser $version into .tools/bin (about 3 minutes, once)" \
-	env GOBIN="$root/.tools/bin" go install -gcflags='all=-N -l -dwarf=false' -ldflags='-s -w' "github.com/goreleaser/goreleaser/v2@$version"
+	env GOBIN="$root/.tools/bin" go install -trimpath -gcflags='all=-N -l -dwarf=false' -ldflags='-s -w' "github.com/goreleaser/goreleaser/v2@$version"
 echo "$bin"

@@ -16,8 +16,9 @@
 # remote, cloud, http and inmem backends remain; the tests use local.
 # The build is unoptimised (-N -l): a third less compile, which dominates
 # a cold `make test`, for a binary that runs small configurations. Its
-# flags match scripts/goreleaser.sh's (no -trimpath), so the two builds
-# share their compiled standard library.
+# flags match scripts/goreleaser.sh's, so the two builds share their
+# compiled standard library; -trimpath keeps what it compiles from
+# depending on where the clone is, so another clone reuses it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 version=v1.14.2
@@ -52,7 +53,7 @@ build() {
 		echo "terraform-1.14.sh: $version's init.go or go.mod no longer has the expected shape" >&2
 		return 1
 	fi
-	GOFLAGS="-mod=readonly -buildvcs=false" go build -gcflags='all=-N -l -dwarf=false' -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$bin.tmp" .
+	GOFLAGS="-mod=readonly -buildvcs=false" go build -trimpath -gcflags='all=-N -l -dwarf=false' -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$bin.tmp" .
 	mv "$bin.tmp" "$bin"
 	cd / && rm -rf "$src"
 }
