@@ -61,32 +61,31 @@ lane() {
 	done
 }
 
-# Split the arguments into lanes at each `::`; index numbers the steps in
-# the order given.
-lanes=() current=() index=0 starts=()
-flush() {
-	if [ $((${#current[@]} % 2)) -ne 0 ] || [ ${#current[@]} -eq 0 ]; then
-		echo "usage: $0 NAME COMMAND [NAME COMMAND]... [:: NAME COMMAND...]..." >&2
-		exit 2
-	fi
-	lanes+=("$(declare -p current)")
-	starts+=("$index")
-	index=$((index + ${#current[@]} / 2))
-	current=()
+# The lanes: the runs of arguments between `::`s (a `::` in a COMMAND's
+# place is a command). from[i] and count[i] slice lane i out of "$@";
+# steps are numbered in the order given.
+usage() {
+	echo "usage: $0 NAME COMMAND [NAME COMMAND]... [:: NAME COMMAND...]..." >&2
+	exit 2
 }
-for arg in "$@"; do
-	if [ "$arg" = "::" ] && [ $((${#current[@]} % 2)) -eq 0 ]; then flush; else current+=("$arg"); fi
+from=() count=() start=1
+for ((i = 1; i <= $# + 1; i++)); do
+	if ((i == $# + 1)) || [[ ${!i} == "::" && $(((i - start) % 2)) -eq 0 ]]; then
+		n=$((i - start))
+		((n > 0 && n % 2 == 0)) || usage
+		from+=("$start") count+=("$n")
+		start=$((i + 1))
+	fi
 done
-flush
-[ ${#lanes[@]} -gt 1 ] && buffered=1
+[ ${#from[@]} -gt 1 ] && buffered=1
 
 : >"$work/rows"
 total=$SECONDS
-pids=()
-for i in "${!lanes[@]}"; do
-	eval "${lanes[$i]}"
-	lane "${starts[$i]}" "${current[@]}" &
+pids=() index=0
+for i in "${!from[@]}"; do
+	lane "$index" "${@:${from[$i]}:${count[$i]}}" &
 	pids+=($!)
+	index=$((index + count[i] / 2))
 done
 for pid in "${pids[@]}"; do wait "$pid"; done
 
